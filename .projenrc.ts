@@ -1,0 +1,68 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+// The project's manifest: everything about how cdk-cleanrooms-ml is built,
+// tested and packaged is declared here; `npx projen` regenerates the rest.
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-cleanrooms-ml',
+  description:
+    'AWS CDK L2 constructs for AWS Clean Rooms ML lookalike-audience pipelines, with an embedded Clean Rooms ML emulator and local deploy runner.',
+  author: 'cdk-cleanrooms-ml maintainers',
+  authorAddress: 'maintainers@cdk-cleanrooms-ml.invalid',
+  repositoryUrl: 'https://github.com/cdk-cleanrooms-ml/cdk-cleanrooms-ml.git',
+  keywords: ['aws-cdk', 'cdk', 'clean-rooms', 'cleanrooms-ml', 'lookalike', 'audience'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // 2.180.0 has both aws_cleanroomsml.CfnTrainingDataset and Runtime.NODEJS_22_X.
+  cdkVersion: '2.180.0',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+  minNodeVersion: '20.0.0',
+
+  // No GitHub here: CI is `.ci/run`; releases are not automated yet.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  // Lambda entry points (`*.lambda.ts`) are bundled with esbuild for Node.js 22.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: { sourcemap: false },
+  },
+
+  // The local emulator and CLI ship inside the package and use these at run time;
+  // jsii libraries must bundle non-jsii dependencies.
+  bundledDeps: ['@smithy/signature-v4', '@aws-crypto/sha256-js'],
+  devDeps: [
+    'aws-sdk@^2.1693.0', // its apis/cleanroomsml-2023-09-06.min.json is the official service model
+    'esbuild',
+  ],
+
+  bin: { 'cleanrooms-ml-local': 'lib/local/cli.js' },
+
+  jestOptions: {
+    // Snapshots are written on purpose (`npx projen test:update`), never silently in CI.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 30_000,
+    },
+  },
+
+  // jsii targets. Only the JavaScript package can be built offline; the others
+  // have their bindings generated (code only) by the package tasks below.
+  publishToPypi: { distName: 'cdk-cleanrooms-ml', module: 'cdk_cleanrooms_ml' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_cleanrooms_ml',
+    mavenGroupId: 'io.github.cdk-cleanrooms-ml',
+    mavenArtifactId: 'cdk-cleanrooms-ml',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkCleanroomsMl', packageId: 'CdkCleanroomsMl' },
+  publishToGo: { moduleName: 'github.com/cdk-cleanrooms-ml/cdk-cleanrooms-ml-go' },
+});
+
+project.synth();

@@ -1,0 +1,4 @@
+// Public, jsii-compatible API of cdk-cleanrooms-ml. The constructs are exported
+// from here; the local emulator and runner are Node.js tooling and live under
+// `cdk-cleanrooms-ml/lib/local` (not part of the jsii assembly's API).
+export const CLEAN_ROOMS_ML_SERVICE_PRINCIPAL = 'cleanrooms-ml.amazonaws.com';
