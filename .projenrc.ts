@@ -1,5 +1,5 @@
 import { awscdk, javascript } from 'projen';
-import { UpdateSnapshot } from 'projen/lib/javascript';
+import { TypescriptConfig, TypescriptConfigExtends, UpdateSnapshot } from 'projen/lib/javascript';
 
 // The project's manifest: everything about how cdk-cleanrooms-ml is built,
 // tested and packaged is declared here; `npx projen` regenerates the rest.
@@ -63,6 +63,49 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   publishToNuget: { dotNetNamespace: 'CdkCleanroomsMl', packageId: 'CdkCleanroomsMl' },
   publishToGo: { moduleName: 'github.com/cdk-cleanrooms-ml/cdk-cleanrooms-ml-go' },
+});
+
+// Packaging. Only the JavaScript package can be built on a machine without
+// PyPI, Maven Central, a .NET SDK or a Go toolchain, so the other targets
+// generate their bindings (code only); Python's generated code is also
+// byte-compiled so a broken binding fails the build. `package` runs every
+// target whether or not CI is set, so what CI verifies is what a developer sees.
+const codeOnlyTargets: Record<string, string[]> = {
+  java: [],
+  python: ['python3 -m compileall -q dist/python'],
+  dotnet: [],
+  go: [],
+};
+for (const [language, checks] of Object.entries(codeOnlyTargets)) {
+  const task = project.tasks.tryFind(`package:${language}`);
+  if (!task) throw new Error(`projen no longer defines package:${language}`);
+  task.reset(`jsii-pacmak -v --code-only --target ${language}`);
+  checks.forEach((check) => task.exec(check));
+}
+const packageAll = project.tasks.tryFind('package-all');
+if (!packageAll) throw new Error('projen no longer defines package-all');
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
+
+// examples/ and bench/ are type-checked and linted like the tests; they are
+// scripts run with ts-node, never part of the package.
+for (const dir of ['examples', 'bench']) {
+  new TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+  });
+  project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
+  project.npmignore?.exclude(`/${dir}/`);
+}
+
+// The README's main job: a walkthrough of the whole Clean Rooms ML lifecycle
+// on the embedded emulator.
+project.addTask('demo', {
+  description: 'Run the lookalike pipeline walkthrough on the embedded Clean Rooms ML emulator',
+  exec: 'ts-node --project examples/tsconfig.json examples/emulator-walkthrough/main.ts',
 });
 
 project.synth();

@@ -2,3 +2,5 @@
 // from here; the local emulator and runner are Node.js tooling and live under
 // `cdk-cleanrooms-ml/lib/local` (not part of the jsii assembly's API).
 export const CLEAN_ROOMS_ML_SERVICE_PRINCIPAL = 'cleanrooms-ml.amazonaws.com';
+export * from './constructs/training-data-source';
+export * from './constructs/training-dataset';

@@ -1,0 +1,86 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+
+// Roles that Clean Rooms ML assumes (training data read, audience output
+// write, seed read) and the iam:PassRole grants for them. Every such role
+// carries the confused-deputy conditions of the service's user guide.
+
+/**
+ * The service principal of Clean Rooms ML. (The same value is exported
+ * publicly as `CLEAN_ROOMS_ML_SERVICE_PRINCIPAL`; it is repeated here so this
+ * module does not import the package's index.)
+ */
+export const CLEAN_ROOMS_ML_PRINCIPAL = 'cleanrooms-ml.amazonaws.com';
+
+/**
+ * The ARN pattern matching every Clean Rooms ML resource of one type in the
+ * stack's account and region: `arn:<partition>:cleanrooms-ml:<region>:<account>:<resourceType>/*`.
+ *
+ * @param resourceType e.g. `training-dataset`, `configured-audience-model`,
+ * `audience-generation-job`
+ */
+export function cleanRoomsMlArnPattern(scope: IConstruct, resourceType: string): string {
+  return cleanRoomsMlArn(scope, resourceType, '*');
+}
+
+/**
+ * The ARN of a Clean Rooms ML resource (or a pattern, with `*`) in the stack's
+ * account and region.
+ */
+export function cleanRoomsMlArn(scope: IConstruct, resourceType: string, resourceName: string): string {
+  return Stack.of(scope).formatArn({ service: 'cleanrooms-ml', resource: resourceType, resourceName });
+}
+
+/**
+ * The Clean Rooms ML service principal, allowed to act only for resources of
+ * `resourceType` in the stack's account (`aws:SourceAccount` and
+ * `aws:SourceArn`), so another account cannot make the service use the role.
+ */
+export function cleanRoomsMlPrincipal(scope: IConstruct, resourceType: string): iam.IPrincipal {
+  return new iam.ServicePrincipal(CLEAN_ROOMS_ML_PRINCIPAL, {
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
+      ArnLike: { 'aws:SourceArn': cleanRoomsMlArnPattern(scope, resourceType) },
+    },
+  });
+}
+
+/** Options of `createCleanRoomsMlServiceRole`. */
+export interface CleanRoomsMlServiceRoleOptions {
+  /**
+   * The resource type whose resources may make the service assume the role
+   * (the `aws:SourceArn` condition), e.g. `training-dataset`.
+   */
+  readonly resourceType: string;
+  /**
+   * The role's description.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * Creates a role trusted by Clean Rooms ML for resources of one type, with no
+ * permissions: the caller grants exactly what the resource needs.
+ */
+export function createCleanRoomsMlServiceRole(scope: Construct, id: string, options: CleanRoomsMlServiceRoleOptions): iam.Role {
+  return new iam.Role(scope, id, {
+    assumedBy: cleanRoomsMlPrincipal(scope, options.resourceType),
+    description: options.description,
+  });
+}
+
+/**
+ * Grants `grantee` iam:PassRole on `role`, only for passing it to Clean Rooms
+ * ML (`iam:PassedToService`).
+ */
+export function grantPassRoleToCleanRoomsMl(role: iam.IRole, grantee: iam.IGrantable): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['iam:PassRole'],
+    resourceArns: [role.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': CLEAN_ROOMS_ML_PRINCIPAL } },
+  });
+}

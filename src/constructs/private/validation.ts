@@ -1,0 +1,227 @@
+import { Token, ValidationError } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+// Synth-time validation shared by every construct of the library. Each check
+// skips values that are still tokens (they are only known at deploy time) and
+// throws aws-cdk-lib's ValidationError with one message shape:
+//
+//   <construct path>: <field> must <rule>, got <value>
+//
+// `ValidationError` is exported by aws-cdk-lib at run time but marked
+// @internal in its typings; it is what aws-cdk-lib's own L2s throw, and the
+// CDK CLI reports it as a validation error of the construct.
+
+/** Longest excerpt of an offending value quoted in a message. */
+const MAX_QUOTED_LENGTH = 64;
+
+/**
+ * Renders a value for the `got <value>` part of a message: strings quoted
+ * (long ones shortened, with their length), everything else as JSON.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    if (value.length <= MAX_QUOTED_LENGTH) {
+      return JSON.stringify(value);
+    }
+    return `${JSON.stringify(value.slice(0, MAX_QUOTED_LENGTH))}… (${value.length} characters)`;
+  }
+  if (value === undefined) {
+    return 'undefined';
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * The error every check throws: `<path>: <field> must <rule>, got <got>`.
+ *
+ * @param got the already rendered offending value (see `describeValue`)
+ */
+export function validationError(scope: IConstruct, field: string, rule: string, got: string): ValidationError {
+  return new ValidationError(`${scope.node.path}: ${field} must ${rule}, got ${got}`, scope);
+}
+
+/** Rules for a string field. Every rule is optional; all given rules apply. */
+export interface StringRules {
+  /** Fewest characters allowed. */
+  readonly minLength?: number;
+  /** Most characters allowed. */
+  readonly maxLength?: number;
+  /** A pattern the whole value must match (anchor it with `^…$`). */
+  readonly pattern?: RegExp;
+  /**
+   * The rule the pattern expresses, as it reads after "must" in a message.
+   * Default: `match <the pattern's source>`.
+   */
+  readonly patternRule?: string;
+  /** The value must contain something other than white space. */
+  readonly notOnlyWhiteSpace?: boolean;
+}
+
+/**
+ * Checks a string field. `undefined` (an optional field left out) and
+ * unresolved tokens pass.
+ */
+export function validateString(scope: IConstruct, field: string, value: string | undefined, rules: StringRules): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const { minLength, maxLength } = rules;
+  if ((minLength !== undefined && value.length < minLength) || (maxLength !== undefined && value.length > maxLength)) {
+    throw validationError(scope, field, `be ${amount(minLength, maxLength, 'characters')}`, lengthGot(value));
+  }
+  if (rules.notOnlyWhiteSpace && value.trim().length === 0) {
+    throw validationError(scope, field, 'not be only white space', describeValue(value));
+  }
+  if (rules.pattern && !rules.pattern.test(value)) {
+    throw validationError(scope, field, rules.patternRule ?? `match ${rules.pattern.source}`, describeValue(value));
+  }
+}
+
+/** Rules for a number field. */
+export interface NumberRules {
+  /** Smallest value allowed. */
+  readonly min?: number;
+  /** Largest value allowed. */
+  readonly max?: number;
+  /** The value must be a whole number. */
+  readonly integer?: boolean;
+}
+
+/**
+ * Checks a number field. `undefined` and unresolved tokens pass.
+ */
+export function validateNumber(scope: IConstruct, field: string, value: number | undefined, rules: NumberRules): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (rules.integer && !Number.isInteger(value)) {
+    throw validationError(scope, field, 'be a whole number', describeValue(value));
+  }
+  const { min, max } = rules;
+  if (Number.isNaN(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+    throw validationError(scope, field, rangeRule(min, max), describeValue(value));
+  }
+}
+
+/** Rules for the number of entries of a list field. */
+export interface CountRules {
+  /** Fewest entries allowed. */
+  readonly min?: number;
+  /** Most entries allowed. */
+  readonly max?: number;
+}
+
+/**
+ * Checks how many entries a list field has. `undefined` and unresolved
+ * (token) lists pass.
+ */
+export function validateCount(scope: IConstruct, field: string, values: readonly unknown[] | undefined, rules: CountRules): void {
+  if (values === undefined || Token.isUnresolved(values)) {
+    return;
+  }
+  const { min, max } = rules;
+  if ((min !== undefined && values.length < min) || (max !== undefined && values.length > max)) {
+    throw validationError(scope, field, `have ${amount(min, max, 'entries')}`, `${values.length}`);
+  }
+}
+
+/**
+ * Checks that no two entries of a list share a key (e.g. a column name).
+ * Entries whose key is an unresolved token are left out of the comparison.
+ *
+ * @param normalize maps a key to the form in which two keys are "the same"
+ * (e.g. lower case for case-insensitive names). Default: the key itself.
+ */
+export function validateUnique(
+  scope: IConstruct,
+  field: string,
+  keys: readonly string[],
+  rule: string,
+  normalize: (key: string) => string = (key) => key,
+): void {
+  const seen = new Map<string, string>();
+  for (const key of keys) {
+    if (Token.isUnresolved(key)) {
+      continue;
+    }
+    const normalized = normalize(key);
+    const previous = seen.get(normalized);
+    if (previous !== undefined) {
+      const got = previous === key ? `${describeValue(key)} twice` : `${describeValue(previous)} and ${describeValue(key)}`;
+      throw validationError(scope, field, rule, got);
+    }
+    seen.set(normalized, key);
+  }
+}
+
+/** "1–63 characters", "at most 10 entries", "exactly 12 characters". */
+function amount(min: number | undefined, max: number | undefined, unit: string): string {
+  if (min !== undefined && max !== undefined) {
+    return min === max ? `exactly ${min} ${unit}` : `${min}–${max} ${unit}`;
+  }
+  return min !== undefined ? `at least ${min} ${unit}` : `at most ${max} ${unit}`;
+}
+
+function lengthGot(value: string): string {
+  return value.length <= MAX_QUOTED_LENGTH ? `${describeValue(value)} (${value.length} characters)` : describeValue(value);
+}
+
+function rangeRule(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) {
+    return `be between ${min} and ${max}`;
+  }
+  if (min !== undefined) {
+    return `be at least ${min}`;
+  }
+  return max !== undefined ? `be at most ${max}` : 'be a number';
+}
+
+// Constraints of the Clean Rooms ML API shared by several resources
+// (see spec/constraints.md). Patterns are anchored.
+
+/** Printable Unicode and tab, as the service's name pattern allows. */
+const PRINTABLE = '\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800-\\uDBFF\\uDC00-\\uDFFF\\t';
+
+/** Every resource `name`: 1–63 characters, not only white space, printable. */
+export const NAME_RULES: StringRules = {
+  minLength: 1,
+  maxLength: 63,
+  notOnlyWhiteSpace: true,
+  pattern: new RegExp(`^[${PRINTABLE}]*$`),
+  patternRule: 'contain only printable characters and tabs',
+};
+
+/** Every resource `description`: 0–255 characters, printable, tab, CR, LF. */
+export const DESCRIPTION_RULES: StringRules = {
+  minLength: 0,
+  maxLength: 255,
+  pattern: new RegExp(`^[${PRINTABLE}\\r\\n]*$`),
+  patternRule: 'contain only printable characters, tabs and line breaks',
+};
+
+/** An IAM role ARN passed to the service. */
+export const ROLE_ARN_RULES: StringRules = {
+  minLength: 20,
+  maxLength: 2048,
+  pattern: /^arn:aws[-a-z]*:iam::[0-9]{12}:role\/.+$/,
+};
+
+/** A KMS key ARN passed to the service. */
+export const KMS_KEY_ARN_RULES: StringRules = {
+  minLength: 20,
+  maxLength: 2048,
+  pattern: /^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key\/.+$/,
+};
+
+/** An S3 URI passed to the service. */
+export const S3_URI_RULES: StringRules = {
+  minLength: 1,
+  maxLength: 1285,
+  pattern: /^s3:\/\/.+$/,
+};
+
+/** An AWS account id (e.g. a Glue catalog id). */
+export const ACCOUNT_ID_RULES: StringRules = {
+  pattern: /^[0-9]{12}$/,
+  patternRule: 'be 12 digits',
+};

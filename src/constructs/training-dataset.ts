@@ -1,0 +1,415 @@
+import { Arn, ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { createCleanRoomsMlServiceRole } from './private/service-role';
+import {
+  DESCRIPTION_RULES,
+  NAME_RULES,
+  ROLE_ARN_RULES,
+  describeValue,
+  validateCount,
+  validateString,
+  validateUnique,
+  validationError,
+} from './private/validation';
+import { TrainingDataSource } from './training-data-source';
+
+/** The resource type of training datasets in ARNs and in `aws:SourceArn`. */
+const RESOURCE_TYPE = 'training-dataset';
+
+/**
+ * What a column of the training data holds.
+ */
+export enum ColumnType {
+  /** The user's identifier. Exactly one column has this type. */
+  USER_ID = 'USER_ID',
+  /** The identifier of the item the user interacted with. Exactly one column has this type. */
+  ITEM_ID = 'ITEM_ID',
+  /** When the interaction happened. Exactly one column has this type. */
+  TIMESTAMP = 'TIMESTAMP',
+  /** A feature with a fixed set of values (e.g. a category). */
+  CATEGORICAL_FEATURE = 'CATEGORICAL_FEATURE',
+  /** A numeric feature. */
+  NUMERICAL_FEATURE = 'NUMERICAL_FEATURE',
+}
+
+/**
+ * A column of the training data: its name in the Glue table and what it holds.
+ */
+export interface ColumnSchema {
+  /**
+   * The column's name in the Glue table.
+   *
+   * 1–128 characters: letters, digits, `_` and spaces, with single `-`
+   * between them.
+   */
+  readonly columnName: string;
+
+  /**
+   * What the column holds.
+   */
+  readonly columnType: ColumnType;
+}
+
+/**
+ * A Clean Rooms ML training dataset, created in this app or imported.
+ */
+export interface ITrainingDataset extends IResource {
+  /**
+   * The ARN of the training dataset.
+   *
+   * @attribute
+   */
+  readonly trainingDatasetArn: string;
+
+  /**
+   * The identifier of the training dataset (the last part of its ARN).
+   *
+   * @attribute
+   */
+  readonly trainingDatasetId: string;
+
+  /**
+   * The name of the training dataset, if known.
+   */
+  readonly trainingDatasetName?: string;
+
+  /**
+   * The role Clean Rooms ML assumes to read the training data, if known.
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Grants `grantee` the given Clean Rooms ML actions on this training dataset.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `cleanrooms-ml:GetTrainingDataset`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `grantee` permission to describe this training dataset
+   * (`cleanrooms-ml:GetTrainingDataset`).
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * What a created and an imported training dataset have in common.
+ */
+export abstract class TrainingDatasetBase extends Resource implements ITrainingDataset {
+  /** The ARN of the training dataset. */
+  public abstract readonly trainingDatasetArn: string;
+  /** The identifier of the training dataset (the last part of its ARN). */
+  public abstract readonly trainingDatasetId: string;
+  /** The name of the training dataset, if known. */
+  public abstract readonly trainingDatasetName?: string;
+  /** The role Clean Rooms ML assumes to read the training data, if known. */
+  public abstract readonly role?: iam.IRole;
+
+  /**
+   * Grants `grantee` the given Clean Rooms ML actions on this training dataset.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `cleanrooms-ml:GetTrainingDataset`
+   */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.trainingDatasetArn],
+    });
+  }
+
+  /**
+   * Grants `grantee` permission to describe this training dataset
+   * (`cleanrooms-ml:GetTrainingDataset`).
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'cleanrooms-ml:GetTrainingDataset');
+  }
+}
+
+/**
+ * Attributes of a training dataset defined outside this app.
+ */
+export interface TrainingDatasetAttributes {
+  /**
+   * The ARN of the training dataset:
+   * `arn:<partition>:cleanrooms-ml:<region>:<account>:training-dataset/<id>`.
+   */
+  readonly trainingDatasetArn: string;
+
+  /**
+   * The name of the training dataset.
+   *
+   * @default - unknown
+   */
+  readonly trainingDatasetName?: string;
+
+  /**
+   * The role Clean Rooms ML assumes to read the training data.
+   *
+   * @default - unknown
+   */
+  readonly role?: iam.IRole;
+}
+
+/**
+ * Properties of a `TrainingDataset`.
+ */
+export interface TrainingDatasetProps {
+  /**
+   * The name of the training dataset: 1–63 printable characters, not only
+   * white space.
+   *
+   * @default - a name generated from the construct's path, unique within the
+   * account and Region for this app
+   */
+  readonly trainingDatasetName?: string;
+
+  /**
+   * A description of the training dataset, at most 255 characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The data: a table of user–item interactions in the AWS Glue Data
+   * Catalog, e.g. `TrainingDataSource.fromGlueTable({ databaseName, tableName, bucket, prefix })`.
+   */
+  readonly dataSource: TrainingDataSource;
+
+  /**
+   * The columns of the table that Clean Rooms ML uses: exactly one
+   * `USER_ID`, one `ITEM_ID` and one `TIMESTAMP` column, and at most 10
+   * feature columns; 1–100 columns in all, with unique names.
+   */
+  readonly columns: ColumnSchema[];
+
+  /**
+   * The role Clean Rooms ML assumes to read the data. It must trust
+   * `cleanrooms-ml.amazonaws.com` and be in the stack's account. It is
+   * granted read access to the data like a created role, unless it is
+   * immutable (e.g. `Role.fromRoleArn(this, 'Role', arn, { mutable: false })`),
+   * in which case it must already have that access.
+   *
+   * @default - a role trusted by Clean Rooms ML for training datasets of this
+   * account and Region, with read access to exactly the Glue table, its S3
+   * objects and its KMS key
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * What happens to the training dataset when it leaves the stack. The
+   * dataset is metadata pointing at the Glue table (the data stays where it
+   * is), so by default it is deleted with the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Clean Rooms ML training dataset: metadata pointing at a Glue table of
+ * user–item interactions, which Clean Rooms ML reads when it trains an
+ * audience model.
+ *
+ * Unless a role is given, a role is created that Clean Rooms ML can assume
+ * only for training datasets of this account and Region, and that can read
+ * exactly the Glue table, its S3 objects and its KMS key.
+ *
+ * @resource AWS::CleanRoomsML::TrainingDataset
+ */
+export class TrainingDataset extends TrainingDatasetBase {
+  /**
+   * Imports a training dataset by its ARN.
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param trainingDatasetArn `arn:<partition>:cleanrooms-ml:<region>:<account>:training-dataset/<id>`
+   */
+  public static fromTrainingDatasetArn(scope: Construct, id: string, trainingDatasetArn: string): ITrainingDataset {
+    return TrainingDataset.fromTrainingDatasetAttributes(scope, id, { trainingDatasetArn });
+  }
+
+  /**
+   * Imports a training dataset by its ARN, with its name and role when known.
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param attrs the dataset's attributes
+   */
+  public static fromTrainingDatasetAttributes(scope: Construct, id: string, attrs: TrainingDatasetAttributes): ITrainingDataset {
+    const arn = attrs.trainingDatasetArn;
+    const datasetId = parseTrainingDatasetArn(arn);
+
+    class Import extends TrainingDatasetBase {
+      public readonly trainingDatasetArn = arn;
+      public readonly trainingDatasetId: string;
+      public readonly trainingDatasetName = attrs.trainingDatasetName;
+      public readonly role = attrs.role;
+
+      constructor() {
+        // A malformed ARN must not reach Resource's own parsing, which throws
+        // a message without the construct path or the field.
+        super(scope, id, { environmentFromArn: datasetId === undefined ? undefined : arn });
+        if (datasetId === undefined) {
+          throw validationError(
+            this,
+            'trainingDatasetArn',
+            `be a training dataset ARN (arn:<partition>:cleanrooms-ml:<region>:<account>:${RESOURCE_TYPE}/<id>)`,
+            describeValue(arn),
+          );
+        }
+        this.trainingDatasetId = datasetId;
+      }
+    }
+    return new Import();
+  }
+
+  /** The ARN of the training dataset. */
+  public readonly trainingDatasetArn: string;
+  /** The identifier of the training dataset (the last part of its ARN). */
+  public readonly trainingDatasetId: string;
+  /**
+   * The name of the training dataset (always set on a created dataset;
+   * optional only because an imported one may not know it).
+   */
+  public readonly trainingDatasetName?: string;
+  /**
+   * The role Clean Rooms ML assumes to read the training data (always set on
+   * a created dataset: the given or the created role).
+   */
+  public readonly role?: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: TrainingDatasetProps) {
+    super(scope, id);
+
+    const name = props.trainingDatasetName ?? Names.uniqueResourceName(this, {
+      maxLength: 63,
+      separator: '-',
+      allowedSpecialCharacters: '-_',
+    });
+    validateString(this, 'trainingDatasetName', name, NAME_RULES);
+    validateString(this, 'description', props.description, DESCRIPTION_RULES);
+    validateColumns(this, props.columns);
+    const { dataSource } = props.dataSource.bind(this);
+
+    const role = props.role ?? createCleanRoomsMlServiceRole(this, 'Role', {
+      resourceType: RESOURCE_TYPE,
+      description: 'Lets Clean Rooms ML read the training data of a training dataset',
+    });
+    validateRole(this, role);
+    const readGrant = props.dataSource.grantRead(this, role);
+
+    const resource = new CfnTrainingDataset(this, 'Resource', {
+      name,
+      description: props.description,
+      roleArn: role.roleArn,
+      trainingData: [{
+        type: 'INTERACTIONS',
+        inputConfig: {
+          dataSource,
+          schema: props.columns.map((column) => ({
+            columnName: column.columnName,
+            columnTypes: [column.columnType],
+          })),
+        },
+      }],
+    });
+    // The role's permissions exist before the dataset is created and are
+    // removed only after it is deleted, so the service never holds a role
+    // that cannot read the table.
+    readGrant.applyBefore(resource);
+    resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+
+    this.trainingDatasetName = name;
+    this.role = role;
+    this.trainingDatasetArn = resource.attrTrainingDatasetArn;
+    this.trainingDatasetId = Arn.split(this.trainingDatasetArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+  }
+}
+
+/** Column name pattern of the Clean Rooms ML API (ColumnSchema). */
+const COLUMN_NAME = /^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$/;
+
+/** Column types of which a schema has exactly one column. */
+const REQUIRED_COLUMN_TYPES = [ColumnType.USER_ID, ColumnType.ITEM_ID, ColumnType.TIMESTAMP];
+
+/** Column types that count as features. */
+const FEATURE_COLUMN_TYPES = [ColumnType.CATEGORICAL_FEATURE, ColumnType.NUMERICAL_FEATURE];
+
+const MAX_FEATURE_COLUMNS = 10;
+
+function validateColumns(scope: Construct, columns: ColumnSchema[]): void {
+  validateCount(scope, 'columns', columns, { min: 1, max: 100 });
+  const knownTypes: string[] = Object.values(ColumnType);
+  columns.forEach((column, index) => {
+    validateString(scope, `columns[${index}].columnName`, column.columnName, { minLength: 1, maxLength: 128, pattern: COLUMN_NAME });
+    if (!knownTypes.includes(column.columnType)) {
+      throw validationError(scope, `columns[${index}].columnType`, `be one of ${knownTypes.join(', ')}`, describeValue(column.columnType));
+    }
+  });
+  // Glue keeps column names in lower case, so names differing only in case
+  // would point at the same column.
+  validateUnique(
+    scope,
+    'columns',
+    columns.map((column) => column.columnName),
+    'have unique column names (compared case-insensitively, as Glue does)',
+    (name) => name.toLowerCase(),
+  );
+
+  for (const type of REQUIRED_COLUMN_TYPES) {
+    const matching = columns.filter((column) => column.columnType === type);
+    if (matching.length !== 1) {
+      const got = matching.length === 0 ? 'none' : `${matching.length} (${matching.map((column) => describeValue(column.columnName)).join(', ')})`;
+      throw validationError(scope, 'columns', `have exactly one ${type} column`, got);
+    }
+  }
+
+  const features = columns.filter((column) => FEATURE_COLUMN_TYPES.includes(column.columnType));
+  if (features.length > MAX_FEATURE_COLUMNS) {
+    throw validationError(
+      scope,
+      'columns',
+      `have at most ${MAX_FEATURE_COLUMNS} feature columns (${FEATURE_COLUMN_TYPES.join(' or ')})`,
+      `${features.length}`,
+    );
+  }
+}
+
+/** The service only accepts a role of the caller's account. */
+function validateRole(scope: Construct, role: iam.IRole): void {
+  const roleArn = role.roleArn;
+  validateString(scope, 'role', roleArn, ROLE_ARN_RULES);
+  if (Token.isUnresolved(roleArn)) {
+    return;
+  }
+  const roleAccount = Arn.split(roleArn, ArnFormat.SLASH_RESOURCE_NAME).account;
+  const stackAccount = Stack.of(scope).account;
+  if (!Token.isUnresolved(stackAccount) && roleAccount !== stackAccount) {
+    throw validationError(scope, 'role', `be in the stack's account (${stackAccount})`, describeValue(roleArn));
+  }
+}
+
+/**
+ * The dataset id of a training dataset ARN, or `undefined` when the ARN is
+ * not one. A token ARN (known only at deploy time) is not checked.
+ */
+function parseTrainingDatasetArn(arn: string): string | undefined {
+  if (Token.isUnresolved(arn)) {
+    return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+  }
+  let components;
+  try {
+    components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  } catch {
+    return undefined;
+  }
+  const isDataset = components.service === 'cleanrooms-ml' && components.resource === RESOURCE_TYPE;
+  return isDataset && components.resourceName ? components.resourceName : undefined;
+}
