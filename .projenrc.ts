@@ -65,6 +65,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-cleanrooms-ml/cdk-cleanrooms-ml-go' },
 });
 
+// Handler bundles: minified, and resolved through the ES module builds of the
+// smithy packages so esbuild can tree-shake them (about a fifth of the size).
+for (const task of project.tasks.all) {
+  if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
+  const command = task.steps[0]?.exec;
+  if (!command?.startsWith('esbuild ')) continue;
+  task.reset(`${command} --minify --main-fields=module,main`);
+}
+
 // Packaging. Only the JavaScript package can be built on a machine without
 // PyPI, Maven Central, a .NET SDK or a Go toolchain, so the other targets
 // generate their bindings (code only); Python's generated code is also
