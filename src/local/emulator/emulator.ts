@@ -1,0 +1,186 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccountScope, partitionOf } from './arns';
+import { FaultInjector, FaultOptions } from './faults';
+import { DEFAULT_QUOTAS, EmulatorQuotas } from './operation';
+import { createRequestListener, EmulatorCore } from './server';
+import type { EmulatorCredentials } from './signature';
+import { CallStats, EmulatorStats } from './stats';
+import {
+  DEFAULT_TIMINGS,
+  EmulatorInventory,
+  EmulatorTimings,
+  FAILABLE_RESOURCE_TYPES,
+  FailureRequest,
+  Store,
+} from './store';
+
+/** Per resource type, the phase durations to change; the rest keep their defaults. */
+export type EmulatorTimingOptions = { readonly [type in keyof EmulatorTimings]?: Partial<EmulatorTimings[type]> };
+
+export interface CleanRoomsMlEmulatorOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+  /** @default '123456789012' */
+  readonly accountId?: string;
+  /** The partition (aws, aws-cn, aws-us-gov, ...) follows from it. @default 'us-east-1' */
+  readonly region?: string;
+  /** The only access key the emulator accepts. @default { accessKeyId: 'test', secretAccessKey: 'test' } */
+  readonly credentials?: EmulatorCredentials;
+  /** False: accept any well-formed SigV4 Authorization header without checking key or signature. @default true */
+  readonly verifySignature?: boolean;
+  /** How long asynchronous phases last. @default about 1.5 s to create, 0.7 s to delete (see DEFAULT_TIMINGS) */
+  readonly timings?: EmulatorTimingOptions;
+  /** @default no faults */
+  readonly faults?: FaultOptions;
+  /** @default the service's quotas (see DEFAULT_QUOTAS) */
+  readonly quotas?: Partial<EmulatorQuotas>;
+  /** Keeps the state in this JSON file (written after every change, read on start). @default in memory only */
+  readonly stateFile?: string;
+  /** The emulator's notion of now, epoch milliseconds; statuses follow it. @default Date.now */
+  readonly clock?: () => number;
+}
+
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+
+/**
+ * A local Clean Rooms ML endpoint. See index.ts for the behaviour it
+ * emulates and how to ask it for failures.
+ */
+export class CleanRoomsMlEmulator {
+  /** Starts an emulator and resolves once it is listening. */
+  public static async start(options: CleanRoomsMlEmulatorOptions = {}): Promise<CleanRoomsMlEmulator> {
+    const emulator = new CleanRoomsMlEmulator(options);
+    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+    return emulator;
+  }
+
+  public readonly accountId: string;
+  public readonly region: string;
+  public readonly partition: string;
+
+  private readonly store: Store;
+  private readonly faults: FaultInjector;
+  private readonly callStats = new CallStats();
+  private readonly clock: () => number;
+  private readonly server: Server;
+  private listeningOn = '';
+
+  private constructor(options: CleanRoomsMlEmulatorOptions) {
+    this.accountId = options.accountId ?? '123456789012';
+    this.region = options.region ?? 'us-east-1';
+    if (!ACCOUNT_ID.test(this.accountId)) {
+      throw new Error(`accountId must be 12 digits, got "${this.accountId}"`);
+    }
+    if (!REGION.test(this.region)) {
+      throw new Error(`region must look like us-east-1, got "${this.region}"`);
+    }
+    this.partition = partitionOf(this.region);
+    const scope: AccountScope = { accountId: this.accountId, region: this.region, partition: this.partition };
+    this.clock = options.clock ?? Date.now;
+    this.faults = new FaultInjector(options.faults);
+    this.store = new Store({ scope, timings: mergeTimings(options.timings), stateFile: options.stateFile });
+
+    const core: EmulatorCore = {
+      store: this.store,
+      scope,
+      quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
+      faults: this.faults,
+      stats: this.callStats,
+      signature: {
+        region: this.region,
+        credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
+        verify: options.verifySignature ?? true,
+        wallClock: Date.now,
+      },
+      now: () => this.clock(),
+      failNext: (request) => this.failNext(request),
+      reset: () => this.reset(),
+    };
+    this.server = createServer(createRequestListener(core));
+  }
+
+  /** Base URL for SDK clients, e.g. `http://127.0.0.1:54321`. */
+  public get endpoint(): string {
+    return this.listeningOn;
+  }
+
+  /** Stops listening and drops open connections. The state file, if any, stays. */
+  public async stop(): Promise<void> {
+    if (!this.server.listening) {
+      return;
+    }
+    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  /** What exists now, as the Get operations describe it, with tags and resource policies. */
+  public inventory(): EmulatorInventory {
+    const now = this.clock();
+    if (this.store.sweep(now)) {
+      this.store.save();
+    }
+    return this.store.inventory(now);
+  }
+
+  /** Replaces the fault settings; the fault sequence restarts from the seed. */
+  public setFaults(faults: FaultOptions): void {
+    this.faults.configure(faults);
+  }
+
+  /**
+   * Makes the next create (or delete) of a resource type fail: the resource
+   * ends in CREATE_FAILED (or DELETE_FAILED) with statusDetails carrying the
+   * message. Requests queue up and are used oldest first.
+   */
+  public failNext(request: FailureRequest): void {
+    if (!FAILABLE_RESOURCE_TYPES.includes(request.resourceType)) {
+      throw new Error(`failNext: resourceType must be one of ${FAILABLE_RESOURCE_TYPES.join(', ')}, got "${request.resourceType}"`);
+    }
+    this.store.state.pendingFailures.push({ ...request });
+    this.store.save();
+  }
+
+  /** Forgets every resource, queued failure and count (fault settings stay). */
+  public reset(): void {
+    this.store.reset();
+    this.callStats.reset();
+  }
+
+  public stats(): EmulatorStats {
+    return this.callStats.snapshot();
+  }
+
+  private async listen(host: string, port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.listeningOn = `http://${shownHost}:${address.port}`;
+  }
+}
+
+function mergeTimings(overrides: EmulatorTimingOptions = {}): EmulatorTimings {
+  const merged: EmulatorTimings = {
+    audienceModel: { ...DEFAULT_TIMINGS.audienceModel, ...overrides.audienceModel },
+    audienceGenerationJob: { ...DEFAULT_TIMINGS.audienceGenerationJob, ...overrides.audienceGenerationJob },
+    audienceExportJob: { ...DEFAULT_TIMINGS.audienceExportJob, ...overrides.audienceExportJob },
+  };
+  for (const [type, phases] of Object.entries(merged)) {
+    for (const [phase, millis] of Object.entries(phases as Record<string, number>)) {
+      if (!(millis >= 0)) {
+        throw new Error(`timings.${type}.${phase} must be 0 or more milliseconds, got ${millis}`);
+      }
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,79 @@
+/**
+ * An embedded AWS Clean Rooms ML endpoint for tests, demos and local deploys.
+ *
+ * ```ts
+ * const emulator = await CleanRoomsMlEmulator.start({ timings: { audienceModel: { createInProgressMs: 50 } } });
+ * const client = new CleanRoomsML({ endpoint: emulator.endpoint, region: 'us-east-1',
+ *   credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+ * ...
+ * await emulator.stop();
+ * ```
+ *
+ * It speaks the service's restJson1 protocol for all 25 operations, as
+ * bound in the published model (cleanroomsml 2023-09-06), and checks SigV4
+ * (signing name `cleanrooms-ml`, the emulator's region; see signature.ts for
+ * the error each authentication problem gets).
+ *
+ * Behaviour:
+ * - Every input is validated against one constraint table (constraints.ts):
+ *   ValidationException (400) naming the field path.
+ * - ARNs are `arn:<partition>:cleanrooms-ml:<region>:<account>:<type>/<uuid>`.
+ *   An unknown ARN is ResourceNotFoundException (404), and so is a
+ *   well-formed Clean Rooms ML ARN of another resource type, account, region
+ *   or partition (the resource cannot exist here). A role ARN outside the
+ *   emulator's account is AccessDeniedException (403).
+ * - Names are unique per resource type (export jobs: per generation job):
+ *   ConflictException (409). So are deletes of a training dataset used by
+ *   an audience model, an audience model used by a configured audience
+ *   model, and a configured audience model used by a generation job.
+ * - Statuses follow from timestamps (no timers; a state file survives
+ *   restarts): audience models and generation jobs go CREATE_PENDING →
+ *   CREATE_IN_PROGRESS → ACTIVE and DELETE_PENDING → DELETE_IN_PROGRESS →
+ *   gone; export jobs CREATE_PENDING → CREATE_IN_PROGRESS → ACTIVE; training
+ *   datasets and configured audience models are ACTIVE at once. ACTIVE models
+ *   report metrics, ACTIVE generation jobs relevance metrics per audience size.
+ * - Quotas (configurable) answer ServiceQuotaExceededException (402) with
+ *   quotaName and quotaValue.
+ * - Faults (throttling, server errors, latency) are seeded and injected
+ *   before any work is done.
+ *
+ * Asking for a failure, two ways:
+ * - a tag on the create request: `emulator:fail` = `CREATE` makes the audience
+ *   model or generation job end in CREATE_FAILED; `emulator:fail` = `DELETE`
+ *   makes its deletes end in DELETE_FAILED (remove the tag with UntagResource
+ *   and delete again to succeed). `emulator:fail-message` sets the
+ *   statusDetails message. The tags stay visible like any other tag, and are
+ *   ignored on training datasets and configured audience models (which have
+ *   no asynchronous lifecycle); a configured model's tags reach its
+ *   generation jobs when childResourceTagOnCreatePolicy is FROM_PARENT_RESOURCE.
+ * - programmatically: `emulator.failNext({ resourceType: 'audience-model' |
+ *   'audience-generation-job' | 'audience-export-job', phase: 'CREATE' |
+ *   'DELETE', message?, statusCode? })`, or `POST /_emulator/fail-next` with
+ *   that JSON body. Each request fails the next matching create or delete
+ *   once (export jobs, which have no tags, can only fail this way).
+ *
+ * Control endpoints for other processes (unsigned): `GET /_emulator/health`,
+ * `GET /_emulator/inventory`, `GET /_emulator/stats`, `POST /_emulator/reset`,
+ * `POST /_emulator/faults`, `POST /_emulator/fail-next`.
+ */
+export { CleanRoomsMlEmulator } from './emulator';
+export type { CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from './emulator';
+export type { FaultOptions } from './faults';
+export { DEFAULT_QUOTAS } from './operation';
+export type { EmulatorQuotas } from './operation';
+export type { EmulatorCredentials } from './signature';
+export type { EmulatorStats } from './stats';
+export { DEFAULT_TIMINGS } from './store';
+export type {
+  AudienceExportJobDescription,
+  AudienceGenerationJobDescription,
+  AudienceModelDescription,
+  ConfiguredAudienceModelDescription,
+  EmulatorInventory,
+  EmulatorTimings,
+  FailableResourceType,
+  FailureRequest,
+  LifecycleTimings,
+  TrainingDatasetDescription,
+} from './store';
+export { FAIL_MESSAGE_TAG, FAIL_TAG } from './constraints';

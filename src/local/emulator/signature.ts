@@ -1,0 +1,187 @@
+/**
+ * SigV4 checks, answered with the errors AWS endpoints use:
+ *
+ * - no Authorization header: 403 MissingAuthenticationTokenException;
+ * - a header that is not a complete AWS4-HMAC-SHA256 one (no Credential,
+ *   SignedHeaders, Signature, no signed X-Amz-Date or Host): 400
+ *   IncompleteSignatureException;
+ * - an access key the emulator does not know: 403 UnrecognizedClientException;
+ * - a credential scoped to another service or region, a date more than 15
+ *   minutes away, or a signature that differs from the one recomputed from
+ *   the received method, path, query, signed headers and body: 403
+ *   InvalidSignatureException.
+ *
+ * A session token (X-Amz-Security-Token), when signed, is taken as is: the
+ * emulator has one access key and no token service behind it. With
+ * verification off only the presence and form of the header are checked,
+ * for clients that sign with whatever credentials they have. Presigned URLs
+ * (signature in the query string) are not supported.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { ServiceError } from './errors';
+
+export const SIGNING_NAME = 'cleanrooms-ml';
+
+export interface EmulatorCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface ReceivedRequest {
+  readonly method: string;
+  /** The path exactly as received, still URL-encoded. */
+  readonly rawPath: string;
+  readonly query: Readonly<Record<string, string | string[]>>;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export interface SignatureCheck {
+  readonly region: string;
+  readonly credentials: EmulatorCredentials;
+  /** False: only require a well-formed SigV4 Authorization header. */
+  readonly verify: boolean;
+  /** Real time (not the emulator's injectable clock): clients sign with their wall clock. */
+  readonly wallClock: () => number;
+}
+
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const AUTHORIZATION = /^AWS4-HMAC-SHA256\s+(.+)$/;
+
+interface ParsedAuthorization {
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+  readonly signedHeaders: string[];
+  readonly signature: string;
+}
+
+export async function checkSignature(request: ReceivedRequest, check: SignatureCheck): Promise<void> {
+  const header = singleHeader(request.headers.authorization);
+  if (!header) {
+    throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const authorization = parseAuthorization(header);
+  const amzDate = singleHeader(request.headers['x-amz-date']);
+  if (!amzDate || !authorization.signedHeaders.includes('x-amz-date')) {
+    throw new ServiceError('IncompleteSignatureException', "Authorization header requires a signed 'X-Amz-Date' header.");
+  }
+  if (!authorization.signedHeaders.includes('host')) {
+    throw new ServiceError('IncompleteSignatureException', "Authorization header requires 'Host' to be a signed header.");
+  }
+  if (!check.verify) {
+    return;
+  }
+
+  if (authorization.accessKeyId !== check.credentials.accessKeyId) {
+    throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  if (authorization.service !== SIGNING_NAME) {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_NAME}'.`);
+  }
+  if (authorization.region !== check.region) {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${authorization.region}'.`);
+  }
+  const signingDate = parseAmzDate(amzDate);
+  if (!signingDate || !amzDate.startsWith(authorization.date)) {
+    throw new ServiceError('InvalidSignatureException', `Date in Credential scope does not match X-Amz-Date ${amzDate}.`);
+  }
+  if (Math.abs(check.wallClock() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
+    throw new ServiceError('InvalidSignatureException', `Signature expired: ${amzDate} is more than 15 minutes away from the server time.`);
+  }
+
+  const expected = await expectedSignature(request, authorization, signingDate, check);
+  if (!sameText(expected, authorization.signature)) {
+    throw new ServiceError(
+      'InvalidSignatureException',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    );
+  }
+}
+
+function parseAuthorization(header: string): ParsedAuthorization {
+  const match = AUTHORIZATION.exec(header.trim());
+  const parts = new Map<string, string>();
+  for (const part of match ? match[1].split(',') : []) {
+    const separator = part.indexOf('=');
+    if (separator > 0) {
+      parts.set(part.slice(0, separator).trim(), part.slice(separator + 1).trim());
+    }
+  }
+  const credential = parts.get('Credential')?.split('/');
+  const signedHeaders = parts.get('SignedHeaders');
+  const signature = parts.get('Signature');
+  if (!match || !credential || credential.length !== 5 || credential[4] !== 'aws4_request' || !signedHeaders || !signature) {
+    throw new ServiceError(
+      'IncompleteSignatureException',
+      'Authorization header requires \'Credential\' (KEY/DATE/REGION/SERVICE/aws4_request), \'SignedHeaders\' and \'Signature\' parameters '
+      + 'of an AWS4-HMAC-SHA256 signature.',
+    );
+  }
+  const [accessKeyId, date, region, service] = credential;
+  return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
+}
+
+/** Recomputes the signature over exactly the headers the client says it signed. */
+async function expectedSignature(
+  request: ReceivedRequest,
+  authorization: ParsedAuthorization,
+  signingDate: Date,
+  check: SignatureCheck,
+): Promise<string> {
+  const signedHeaders: Record<string, string> = {};
+  for (const name of authorization.signedHeaders) {
+    const value = request.headers[name];
+    if (value !== undefined) {
+      signedHeaders[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+  }
+  const sessionToken = signedHeaders['x-amz-security-token'];
+  const signer = new SignatureV4({
+    service: SIGNING_NAME,
+    region: check.region,
+    credentials: { ...check.credentials, sessionToken },
+    sha256: Sha256,
+    // Clients of this service do not send x-amz-content-sha256; adding it would change the canonical request.
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: 'http:',
+      hostname: signedHeaders.host ?? '',
+      path: request.rawPath,
+      query: { ...request.query },
+      headers: signedHeaders,
+      body: request.body,
+    },
+    { signingDate, signableHeaders: new Set(authorization.signedHeaders) },
+  );
+  const computed = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization));
+  return computed ? computed[1] : '';
+}
+
+/** `YYYYMMDDTHHMMSSZ` → Date. */
+function parseAmzDate(value: string): Date | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!match) {
+    return undefined;
+  }
+  const [, year, month, day, hour, minute, second] = match;
+  return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)));
+}
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Constant-time comparison, so response timing does not leak how much of a signature matched. */
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,603 @@
+/**
+ * What the emulator holds: one record map per resource type, the queue of
+ * requested failures, and how records look through the API.
+ *
+ * Asynchronous statuses are never stored. A record keeps when it was created,
+ * when its delete was asked for and whether either should fail; its status at
+ * any moment follows from those timestamps and the configured phase
+ * durations. So no timer runs, a persisted state picks up where it left off
+ * after a restart, and an injected clock can step through every phase.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AccountScope } from './arns';
+import {
+  audienceModelMetrics,
+  AudienceModelMetric,
+  AudienceSize,
+  AudienceSizeConfig,
+  recallMetric,
+  RelevanceMetric,
+  relevanceMetrics,
+} from './metrics';
+
+export type Tags = Record<string, string>;
+
+// ---------------------------------------------------------------------------
+// Lifecycles
+// ---------------------------------------------------------------------------
+
+/** How long each phase of an asynchronous lifecycle lasts, in milliseconds. */
+export interface LifecycleTimings {
+  readonly createPendingMs: number;
+  readonly createInProgressMs: number;
+  readonly deletePendingMs: number;
+  readonly deleteInProgressMs: number;
+}
+
+export type CreateTimings = Pick<LifecycleTimings, 'createPendingMs' | 'createInProgressMs'>;
+
+export interface EmulatorTimings {
+  readonly audienceModel: LifecycleTimings;
+  readonly audienceGenerationJob: LifecycleTimings;
+  /** Export jobs cannot be deleted. */
+  readonly audienceExportJob: CreateTimings;
+}
+
+/** About 1.5 s from create to ACTIVE and 0.7 s from delete to gone: long enough to see every status, short enough for a demo. */
+export const DEFAULT_TIMINGS: EmulatorTimings = {
+  audienceModel: { createPendingMs: 300, createInProgressMs: 1200, deletePendingMs: 200, deleteInProgressMs: 500 },
+  audienceGenerationJob: { createPendingMs: 300, createInProgressMs: 1000, deletePendingMs: 200, deleteInProgressMs: 500 },
+  audienceExportJob: { createPendingMs: 200, createInProgressMs: 800 },
+};
+
+export type AsyncStatus =
+  | 'CREATE_PENDING'
+  | 'CREATE_IN_PROGRESS'
+  | 'CREATE_FAILED'
+  | 'ACTIVE'
+  | 'DELETE_PENDING'
+  | 'DELETE_IN_PROGRESS'
+  | 'DELETE_FAILED';
+
+export interface StatusDetails {
+  readonly statusCode: string;
+  readonly message: string;
+}
+
+export interface Lifecycle {
+  readonly createdAt: number;
+  /** Set when the create was asked to fail: the status ends in CREATE_FAILED with these details. */
+  readonly createFailure?: StatusDetails;
+  deleteRequestedAt?: number;
+  /** Set when the delete was asked to fail: the status ends in DELETE_FAILED with these details. */
+  deleteFailure?: StatusDetails;
+}
+
+export interface LifecycleState {
+  readonly status: AsyncStatus;
+  /** When the current status began. */
+  readonly since: number;
+  readonly statusDetails?: StatusDetails;
+}
+
+/** The status of a lifecycle at `now`, or undefined once a successful delete has run its course. */
+export function lifecycleState(lifecycle: Lifecycle, timings: CreateTimings & Partial<LifecycleTimings>, now: number): LifecycleState | undefined {
+  if (lifecycle.deleteRequestedAt !== undefined) {
+    const pendingEnd = lifecycle.deleteRequestedAt + (timings.deletePendingMs ?? 0);
+    const inProgressEnd = pendingEnd + (timings.deleteInProgressMs ?? 0);
+    if (now < pendingEnd) {
+      return { status: 'DELETE_PENDING', since: lifecycle.deleteRequestedAt };
+    }
+    if (now < inProgressEnd) {
+      return { status: 'DELETE_IN_PROGRESS', since: pendingEnd };
+    }
+    return lifecycle.deleteFailure ? { status: 'DELETE_FAILED', since: inProgressEnd, statusDetails: lifecycle.deleteFailure } : undefined;
+  }
+  const pendingEnd = lifecycle.createdAt + timings.createPendingMs;
+  const inProgressEnd = pendingEnd + timings.createInProgressMs;
+  if (now < pendingEnd) {
+    return { status: 'CREATE_PENDING', since: lifecycle.createdAt };
+  }
+  if (now < inProgressEnd) {
+    return { status: 'CREATE_IN_PROGRESS', since: pendingEnd };
+  }
+  return lifecycle.createFailure
+    ? { status: 'CREATE_FAILED', since: inProgressEnd, statusDetails: lifecycle.createFailure }
+    : { status: 'ACTIVE', since: inProgressEnd };
+}
+
+export function isCreating(state: LifecycleState | undefined): boolean {
+  return state?.status === 'CREATE_PENDING' || state?.status === 'CREATE_IN_PROGRESS';
+}
+
+export function isDeleting(state: LifecycleState | undefined): boolean {
+  return state?.status === 'DELETE_PENDING' || state?.status === 'DELETE_IN_PROGRESS';
+}
+
+// ---------------------------------------------------------------------------
+// Requested failures
+// ---------------------------------------------------------------------------
+
+export type FailableResourceType = 'audience-model' | 'audience-generation-job' | 'audience-export-job';
+export const FAILABLE_RESOURCE_TYPES: readonly FailableResourceType[] = ['audience-model', 'audience-generation-job', 'audience-export-job'];
+
+/** Makes the next create or delete of a resource type end in CREATE_FAILED / DELETE_FAILED. */
+export interface FailureRequest {
+  readonly resourceType: FailableResourceType;
+  readonly phase: 'CREATE' | 'DELETE';
+  /** @default a message naming the emulator as the cause */
+  readonly message?: string;
+  /** @default 'EmulatedFailure' */
+  readonly statusCode?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Records
+// ---------------------------------------------------------------------------
+
+export interface OutputConfig {
+  readonly destination: { readonly s3Destination: { readonly s3Uri: string } };
+  readonly roleArn: string;
+}
+
+export interface SeedAudience {
+  readonly dataSource?: { readonly s3Uri: string };
+  readonly roleArn: string;
+  readonly sqlParameters?: {
+    readonly queryString?: string;
+    readonly analysisTemplateArn?: string;
+    readonly parameters?: Readonly<Record<string, string>>;
+  };
+}
+
+export interface TrainingDatasetRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly roleArn: string;
+  readonly trainingData: readonly unknown[];
+  tags: Tags;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface AudienceModelRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly trainingDatasetArn: string;
+  readonly trainingDataStartTime?: number;
+  readonly trainingDataEndTime?: number;
+  readonly kmsKeyArn?: string;
+  tags: Tags;
+  readonly lifecycle: Lifecycle;
+}
+
+export interface ConfiguredAudienceModelRecord {
+  readonly arn: string;
+  readonly name: string;
+  description?: string;
+  audienceModelArn: string;
+  outputConfig: OutputConfig;
+  sharedAudienceMetrics: string[];
+  minMatchingSeedSize: number;
+  audienceSizeConfig?: AudienceSizeConfig;
+  readonly childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE' | 'NONE';
+  tags: Tags;
+  readonly createdAt: number;
+  updatedAt: number;
+  policy?: { readonly document: string; readonly hash: string };
+}
+
+export interface AudienceGenerationJobRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly configuredAudienceModelArn: string;
+  readonly seedAudience: SeedAudience;
+  readonly includeSeedInOutput: boolean;
+  readonly collaborationId?: string;
+  /** The configured model's sizes when the job started: later updates do not affect running jobs. */
+  readonly audienceSizeConfig?: AudienceSizeConfig;
+  readonly protectedQueryIdentifier?: string;
+  tags: Tags;
+  readonly lifecycle: Lifecycle;
+}
+
+export interface AudienceExportJobRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly audienceGenerationJobArn: string;
+  readonly audienceSize: AudienceSize;
+  readonly outputLocation: string;
+  readonly lifecycle: Lifecycle;
+}
+
+export interface EmulatorState {
+  trainingDatasets: Record<string, TrainingDatasetRecord>;
+  audienceModels: Record<string, AudienceModelRecord>;
+  configuredAudienceModels: Record<string, ConfiguredAudienceModelRecord>;
+  audienceGenerationJobs: Record<string, AudienceGenerationJobRecord>;
+  audienceExportJobs: Record<string, AudienceExportJobRecord>;
+  pendingFailures: FailureRequest[];
+}
+
+function emptyState(): EmulatorState {
+  return {
+    trainingDatasets: {},
+    audienceModels: {},
+    configuredAudienceModels: {},
+    audienceGenerationJobs: {},
+    audienceExportJobs: {},
+    pendingFailures: [],
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Views: records as the API shows them
+// ---------------------------------------------------------------------------
+
+export interface TrainingDatasetDescription {
+  readonly trainingDatasetArn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly roleArn: string;
+  readonly trainingData: readonly unknown[];
+  readonly status: 'ACTIVE';
+  readonly tags: Tags;
+  readonly createTime: string;
+  readonly updateTime: string;
+}
+
+export interface AudienceModelDescription {
+  readonly audienceModelArn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly trainingDatasetArn: string;
+  readonly trainingDataStartTime?: string;
+  readonly trainingDataEndTime?: string;
+  readonly kmsKeyArn?: string;
+  readonly status: AsyncStatus;
+  readonly statusDetails?: StatusDetails;
+  readonly metrics?: readonly AudienceModelMetric[];
+  readonly tags: Tags;
+  readonly createTime: string;
+  readonly updateTime: string;
+}
+
+export interface ConfiguredAudienceModelDescription {
+  readonly configuredAudienceModelArn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly audienceModelArn: string;
+  readonly outputConfig: OutputConfig;
+  readonly sharedAudienceMetrics: readonly string[];
+  readonly minMatchingSeedSize: number;
+  readonly audienceSizeConfig?: AudienceSizeConfig;
+  readonly childResourceTagOnCreatePolicy: string;
+  readonly status: 'ACTIVE';
+  readonly tags: Tags;
+  readonly createTime: string;
+  readonly updateTime: string;
+}
+
+export interface AudienceGenerationJobDescription {
+  readonly audienceGenerationJobArn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly configuredAudienceModelArn: string;
+  readonly seedAudience: SeedAudience;
+  readonly includeSeedInOutput: boolean;
+  readonly collaborationId?: string;
+  readonly startedBy: string;
+  readonly status: AsyncStatus;
+  readonly statusDetails?: StatusDetails;
+  readonly metrics?: { readonly relevanceMetrics: readonly RelevanceMetric[]; readonly recallMetric: number };
+  readonly protectedQueryIdentifier?: string;
+  readonly tags: Tags;
+  readonly createTime: string;
+  readonly updateTime: string;
+}
+
+export interface AudienceExportJobDescription {
+  readonly name: string;
+  readonly description?: string;
+  readonly audienceGenerationJobArn: string;
+  readonly audienceSize: AudienceSize;
+  readonly outputLocation?: string;
+  readonly status: AsyncStatus;
+  readonly statusDetails?: StatusDetails;
+  readonly createTime: string;
+  readonly updateTime: string;
+}
+
+/** Everything that exists at one moment, as the Get operations describe it, plus each configured model's policy. */
+export interface EmulatorInventory {
+  readonly accountId: string;
+  readonly region: string;
+  readonly trainingDatasets: TrainingDatasetDescription[];
+  readonly audienceModels: AudienceModelDescription[];
+  readonly configuredAudienceModels: Array<ConfiguredAudienceModelDescription & {
+    readonly policy?: { readonly configuredAudienceModelPolicy: string; readonly policyHash: string };
+  }>;
+  readonly audienceGenerationJobs: AudienceGenerationJobDescription[];
+  readonly audienceExportJobs: AudienceExportJobDescription[];
+}
+
+const iso = (millis: number | undefined): string | undefined => (millis === undefined ? undefined : new Date(millis).toISOString());
+const isoTime = (millis: number): string => new Date(millis).toISOString();
+
+const byCreation = <T>(createdAt: (record: T) => number, key: (record: T) => string) => (a: T, b: T): number =>
+  createdAt(a) - createdAt(b) || key(a).localeCompare(key(b));
+
+// ---------------------------------------------------------------------------
+// The store
+// ---------------------------------------------------------------------------
+
+export interface StoreOptions {
+  readonly scope: AccountScope;
+  readonly timings: EmulatorTimings;
+  /** Where state is kept between runs; none keeps it in memory only. */
+  readonly stateFile?: string;
+}
+
+interface PersistedState extends EmulatorState {
+  readonly version: 1;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export class Store {
+  public state: EmulatorState = emptyState();
+  public readonly scope: AccountScope;
+  public readonly timings: EmulatorTimings;
+  private readonly stateFile?: string;
+
+  constructor(options: StoreOptions) {
+    this.scope = options.scope;
+    this.timings = options.timings;
+    this.stateFile = options.stateFile;
+    this.load();
+  }
+
+  /** Writes the state file (when there is one); called after every change. */
+  public save(): void {
+    if (!this.stateFile) {
+      return;
+    }
+    const persisted: PersistedState = { version: 1, accountId: this.scope.accountId, region: this.scope.region, ...this.state };
+    mkdirSync(dirname(this.stateFile), { recursive: true });
+    // Write then rename, so a crash mid-write never leaves a truncated file to load.
+    const temporary = `${this.stateFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(persisted, undefined, 2)}\n`);
+    renameSync(temporary, this.stateFile);
+  }
+
+  public reset(): void {
+    this.state = emptyState();
+    this.save();
+  }
+
+  /**
+   * Forgets resources whose delete has completed (and the export jobs of a
+   * deleted generation job). Returns whether anything went, so the caller can
+   * persist.
+   */
+  public sweep(now: number): boolean {
+    let changed = false;
+    for (const [arn, model] of Object.entries(this.state.audienceModels)) {
+      if (!this.audienceModelState(model, now)) {
+        delete this.state.audienceModels[arn];
+        changed = true;
+      }
+    }
+    for (const [arn, job] of Object.entries(this.state.audienceGenerationJobs)) {
+      if (!this.generationJobState(job, now)) {
+        delete this.state.audienceGenerationJobs[arn];
+        changed = true;
+      }
+    }
+    for (const [id, exportJob] of Object.entries(this.state.audienceExportJobs)) {
+      if (!this.state.audienceGenerationJobs[exportJob.audienceGenerationJobArn]) {
+        delete this.state.audienceExportJobs[id];
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Takes the oldest matching failure request off the queue. */
+  public takeFailure(resourceType: FailableResourceType, phase: FailureRequest['phase']): FailureRequest | undefined {
+    const index = this.state.pendingFailures.findIndex((request) => request.resourceType === resourceType && request.phase === phase);
+    return index < 0 ? undefined : this.state.pendingFailures.splice(index, 1)[0];
+  }
+
+  public newId(): string {
+    return randomUUID();
+  }
+
+  public audienceModelState(record: AudienceModelRecord, now: number): LifecycleState | undefined {
+    return lifecycleState(record.lifecycle, this.timings.audienceModel, now);
+  }
+
+  public generationJobState(record: AudienceGenerationJobRecord, now: number): LifecycleState | undefined {
+    return lifecycleState(record.lifecycle, this.timings.audienceGenerationJob, now);
+  }
+
+  public exportJobState(record: AudienceExportJobRecord, now: number): LifecycleState {
+    // Export jobs have no delete, so their lifecycle always has a status.
+    return lifecycleState(record.lifecycle, this.timings.audienceExportJob, now)!;
+  }
+
+  // --- listing, oldest first --------------------------------------------------
+
+  public trainingDatasets(): TrainingDatasetRecord[] {
+    return Object.values(this.state.trainingDatasets).sort(byCreation((r) => r.createdAt, (r) => r.arn));
+  }
+
+  public audienceModels(): AudienceModelRecord[] {
+    return Object.values(this.state.audienceModels).sort(byCreation((r) => r.lifecycle.createdAt, (r) => r.arn));
+  }
+
+  public configuredAudienceModels(): ConfiguredAudienceModelRecord[] {
+    return Object.values(this.state.configuredAudienceModels).sort(byCreation((r) => r.createdAt, (r) => r.arn));
+  }
+
+  public audienceGenerationJobs(): AudienceGenerationJobRecord[] {
+    return Object.values(this.state.audienceGenerationJobs).sort(byCreation((r) => r.lifecycle.createdAt, (r) => r.arn));
+  }
+
+  public audienceExportJobs(): AudienceExportJobRecord[] {
+    return Object.values(this.state.audienceExportJobs).sort(byCreation((r) => r.lifecycle.createdAt, (r) => r.id));
+  }
+
+  // --- views ---------------------------------------------------------------
+
+  public describeTrainingDataset(record: TrainingDatasetRecord): TrainingDatasetDescription {
+    return {
+      trainingDatasetArn: record.arn,
+      name: record.name,
+      description: record.description,
+      roleArn: record.roleArn,
+      trainingData: record.trainingData,
+      status: 'ACTIVE',
+      tags: { ...record.tags },
+      createTime: isoTime(record.createdAt),
+      updateTime: isoTime(record.updatedAt),
+    };
+  }
+
+  public describeAudienceModel(record: AudienceModelRecord, now: number): AudienceModelDescription {
+    const state = this.audienceModelState(record, now) ?? gone();
+    return {
+      audienceModelArn: record.arn,
+      name: record.name,
+      description: record.description,
+      trainingDatasetArn: record.trainingDatasetArn,
+      trainingDataStartTime: iso(record.trainingDataStartTime),
+      trainingDataEndTime: iso(record.trainingDataEndTime),
+      kmsKeyArn: record.kmsKeyArn,
+      status: state.status,
+      statusDetails: state.statusDetails,
+      // Metrics exist once training has finished, and stay while a delete runs.
+      metrics: hasCompletedCreate(record.lifecycle, state, this.timings.audienceModel) ? audienceModelMetrics(record.arn) : undefined,
+      tags: { ...record.tags },
+      createTime: isoTime(record.lifecycle.createdAt),
+      updateTime: isoTime(state.since),
+    };
+  }
+
+  public describeConfiguredAudienceModel(record: ConfiguredAudienceModelRecord): ConfiguredAudienceModelDescription {
+    return {
+      configuredAudienceModelArn: record.arn,
+      name: record.name,
+      description: record.description,
+      audienceModelArn: record.audienceModelArn,
+      outputConfig: record.outputConfig,
+      sharedAudienceMetrics: record.sharedAudienceMetrics,
+      minMatchingSeedSize: record.minMatchingSeedSize,
+      audienceSizeConfig: record.audienceSizeConfig,
+      childResourceTagOnCreatePolicy: record.childResourceTagOnCreatePolicy,
+      status: 'ACTIVE',
+      tags: { ...record.tags },
+      createTime: isoTime(record.createdAt),
+      updateTime: isoTime(record.updatedAt),
+    };
+  }
+
+  public describeAudienceGenerationJob(record: AudienceGenerationJobRecord, now: number): AudienceGenerationJobDescription {
+    const state = this.generationJobState(record, now) ?? gone();
+    return {
+      audienceGenerationJobArn: record.arn,
+      name: record.name,
+      description: record.description,
+      configuredAudienceModelArn: record.configuredAudienceModelArn,
+      seedAudience: record.seedAudience,
+      includeSeedInOutput: record.includeSeedInOutput,
+      collaborationId: record.collaborationId,
+      startedBy: this.scope.accountId,
+      status: state.status,
+      statusDetails: state.statusDetails,
+      metrics: hasCompletedCreate(record.lifecycle, state, this.timings.audienceGenerationJob)
+        ? { relevanceMetrics: relevanceMetrics(record.arn, record.audienceSizeConfig), recallMetric: recallMetric(record.arn) }
+        : undefined,
+      protectedQueryIdentifier: record.protectedQueryIdentifier,
+      tags: { ...record.tags },
+      createTime: isoTime(record.lifecycle.createdAt),
+      updateTime: isoTime(state.since),
+    };
+  }
+
+  public describeAudienceExportJob(record: AudienceExportJobRecord, now: number): AudienceExportJobDescription {
+    const state = this.exportJobState(record, now);
+    return {
+      name: record.name,
+      description: record.description,
+      audienceGenerationJobArn: record.audienceGenerationJobArn,
+      audienceSize: record.audienceSize,
+      outputLocation: state.status === 'ACTIVE' ? record.outputLocation : undefined,
+      status: state.status,
+      statusDetails: state.statusDetails,
+      createTime: isoTime(record.lifecycle.createdAt),
+      updateTime: isoTime(state.since),
+    };
+  }
+
+  public inventory(now: number): EmulatorInventory {
+    return {
+      accountId: this.scope.accountId,
+      region: this.scope.region,
+      trainingDatasets: this.trainingDatasets().map((record) => this.describeTrainingDataset(record)),
+      audienceModels: this.audienceModels().map((record) => this.describeAudienceModel(record, now)),
+      configuredAudienceModels: this.configuredAudienceModels().map((record) => ({
+        ...this.describeConfiguredAudienceModel(record),
+        policy: record.policy && { configuredAudienceModelPolicy: record.policy.document, policyHash: record.policy.hash },
+      })),
+      audienceGenerationJobs: this.audienceGenerationJobs().map((record) => this.describeAudienceGenerationJob(record, now)),
+      audienceExportJobs: this.audienceExportJobs().map((record) => this.describeAudienceExportJob(record, now)),
+    };
+  }
+
+  private load(): void {
+    if (!this.stateFile || !existsSync(this.stateFile)) {
+      return;
+    }
+    const persisted = JSON.parse(readFileSync(this.stateFile, 'utf-8')) as PersistedState;
+    if (persisted.version !== 1) {
+      throw new Error(`${this.stateFile}: unsupported emulator state version ${String(persisted.version)}`);
+    }
+    if (persisted.accountId !== this.scope.accountId || persisted.region !== this.scope.region) {
+      // Its ARNs name another account or region and could never be found here.
+      throw new Error(
+        `${this.stateFile} holds the state of account ${persisted.accountId} in ${persisted.region}; `
+        + `this emulator serves account ${this.scope.accountId} in ${this.scope.region}`,
+      );
+    }
+    const fresh = emptyState();
+    this.state = {
+      trainingDatasets: persisted.trainingDatasets ?? fresh.trainingDatasets,
+      audienceModels: persisted.audienceModels ?? fresh.audienceModels,
+      configuredAudienceModels: persisted.configuredAudienceModels ?? fresh.configuredAudienceModels,
+      audienceGenerationJobs: persisted.audienceGenerationJobs ?? fresh.audienceGenerationJobs,
+      audienceExportJobs: persisted.audienceExportJobs ?? fresh.audienceExportJobs,
+      pendingFailures: persisted.pendingFailures ?? fresh.pendingFailures,
+    };
+  }
+}
+
+/** A record whose delete completed is swept before anyone can look at it; describing one anyway is a bug. */
+function gone(): never {
+  throw new Error('Described a resource whose delete has completed; sweep the store first');
+}
+
+/** Whether the create reached ACTIVE (results stay visible while a later delete runs). */
+function hasCompletedCreate(lifecycle: Lifecycle, state: LifecycleState, timings: CreateTimings): boolean {
+  if (state.status === 'ACTIVE') {
+    return true;
+  }
+  const activeFrom = lifecycle.createdAt + timings.createPendingMs + timings.createInProgressMs;
+  return !lifecycle.createFailure && lifecycle.deleteRequestedAt !== undefined && lifecycle.deleteRequestedAt >= activeFrom;
+}

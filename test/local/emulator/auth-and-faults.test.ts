@@ -1,0 +1,202 @@
+import { caught, rawRequest, sdkClient, trainingDatasetRequest } from './helpers';
+import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
+
+describe('SigV4', () => {
+  let emulator: CleanRoomsMlEmulator;
+
+  beforeAll(async () => {
+    emulator = await CleanRoomsMlEmulator.start();
+  });
+  afterAll(() => emulator.stop());
+
+  test('fails: an unsigned request is a 403 MissingAuthenticationTokenException', async () => {
+    const response = await rawRequest(emulator.endpoint, 'GET', '/training-dataset', { sign: false });
+
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(response.body).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+  });
+
+  test('fails: a request signed with the wrong secret key is a 403 InvalidSignatureException', async () => {
+    const client = sdkClient(emulator, { credentials: { accessKeyId: 'test', secretAccessKey: 'not-the-secret' } });
+
+    const refused = await caught(client.createTrainingDataset(trainingDatasetRequest('data')).promise());
+
+    expect(refused).toMatchObject({ code: 'InvalidSignatureException', statusCode: 403 });
+    expect(refused.message).toContain('does not match the signature you provided');
+    expect(emulator.inventory().trainingDatasets).toEqual([]);
+  });
+
+  test('fails: an access key the emulator does not know is a 403 UnrecognizedClientException', async () => {
+    const client = sdkClient(emulator, { credentials: { accessKeyId: 'AKIAEXAMPLEOTHER', secretAccessKey: 'test' } });
+
+    expect(await caught(client.listTrainingDatasets().promise())).toMatchObject({ code: 'UnrecognizedClientException', statusCode: 403 });
+  });
+
+  test('fails: a request signed for another region is a 403 InvalidSignatureException', async () => {
+    const client = sdkClient(emulator, { region: 'eu-west-1' });
+
+    const refused = await caught(client.listTrainingDatasets().promise());
+
+    expect(refused).toMatchObject({ code: 'InvalidSignatureException', statusCode: 403 });
+    expect(refused.message).toContain("'eu-west-1'");
+  });
+
+  test('fails: a body changed after signing is a 403 InvalidSignatureException', async () => {
+    const signedBody = JSON.stringify(trainingDatasetRequest('what-was-signed'));
+    const sentBody = JSON.stringify(trainingDatasetRequest('what-was-sent'));
+
+    const response = await rawRequest(emulator.endpoint, 'POST', '/training-dataset', { body: sentBody, signBody: signedBody });
+
+    expect(response.status).toBe(403);
+    expect(response.body.__type).toBe('InvalidSignatureException');
+  });
+
+  test('fails: an Authorization header that is not SigV4 is a 400 IncompleteSignatureException', async () => {
+    const response = await fetch(`${emulator.endpoint}/training-dataset`, { headers: { Authorization: 'Bearer abc' } });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('IncompleteSignatureException');
+  });
+
+  test('a signed raw request with a query string and the SDK with list query parameters are both accepted', async () => {
+    const client = sdkClient(emulator);
+    const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('signed', { tags: { a: '1', b: '2', c: '3' } })).promise();
+
+    const raw = await rawRequest(emulator.endpoint, 'GET', '/training-dataset?maxResults=1');
+    await client.untagResource({ resourceArn: trainingDatasetArn, tagKeys: ['a', 'c'] }).promise();
+
+    expect(raw.status).toBe(200);
+    expect((await client.listTagsForResource({ resourceArn: trainingDatasetArn }).promise()).tags).toEqual({ b: '2' });
+  });
+
+  test('with verifySignature false, any well-formed signature passes but an unsigned request still does not', async () => {
+    const lenient = await CleanRoomsMlEmulator.start({ verifySignature: false });
+    try {
+      const client = sdkClient(lenient, { credentials: { accessKeyId: 'whatever', secretAccessKey: 'anything' }, region: 'eu-west-1' });
+      const { trainingDatasets } = await client.listTrainingDatasets().promise();
+      const unsigned = await rawRequest(lenient.endpoint, 'GET', '/training-dataset', { sign: false });
+
+      expect(trainingDatasets).toEqual([]);
+      expect(unsigned.status).toBe(403);
+    } finally {
+      await lenient.stop();
+    }
+  });
+
+  test('the emulator can be given its own credentials', async () => {
+    const custom = await CleanRoomsMlEmulator.start({ credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' } });
+    try {
+      const good = sdkClient(custom, { credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' } });
+      const defaults = sdkClient(custom);
+
+      expect((await good.listTrainingDatasets().promise()).trainingDatasets).toEqual([]);
+      expect((await caught(defaults.listTrainingDatasets().promise())).code).toBe('UnrecognizedClientException');
+    } finally {
+      await custom.stop();
+    }
+  });
+});
+
+describe('injected faults', () => {
+  /** Runs the same 40 list calls and reports which were throttled. */
+  async function throttlePattern(seed: number): Promise<boolean[]> {
+    const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.3, seed } });
+    try {
+      const client = sdkClient(emulator);
+      const pattern: boolean[] = [];
+      for (let call = 0; call < 40; call++) {
+        const outcome = await client.listTrainingDatasets().promise().then(() => undefined, (error: { code: string }) => error.code);
+        expect([undefined, 'ThrottlingException']).toContain(outcome);
+        pattern.push(outcome === 'ThrottlingException');
+      }
+      expect(emulator.stats().totalThrottled).toBe(pattern.filter(Boolean).length);
+      return pattern;
+    } finally {
+      await emulator.stop();
+    }
+  }
+
+  test('fails: with throttleRate 0.3 about 30% of calls are throttled, in the same places for the same seed', async () => {
+    const first = await throttlePattern(7);
+    const second = await throttlePattern(7);
+    const otherSeed = await throttlePattern(8);
+
+    const throttled = first.filter(Boolean).length;
+    expect(throttled).toBeGreaterThanOrEqual(6);
+    expect(throttled).toBeLessThanOrEqual(18);
+    expect(second).toEqual(first);
+    expect(otherSeed).not.toEqual(first);
+  });
+
+  test('an SDK that retries creates exactly one resource per name through throttling and server errors', async () => {
+    const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.4, serverErrorRate: 0.2, seed: 3 } });
+    try {
+      const client = sdkClient(emulator, { maxRetries: 30, retryDelayOptions: { base: 1 } });
+      const names = Array.from({ length: 8 }, (_, index) => `dataset-${index}`);
+
+      await Promise.all(names.map((name) => client.createTrainingDataset(trainingDatasetRequest(name)).promise()));
+
+      const stats = emulator.stats();
+      expect(stats.totalThrottled).toBeGreaterThan(0);
+      expect(stats.totalServerErrors).toBeGreaterThan(0);
+      expect(stats.calls.CreateTrainingDataset).toBe(8 + stats.totalThrottled + stats.totalServerErrors);
+      expect(emulator.inventory().trainingDatasets.map((dataset) => dataset.name).sort()).toEqual(names);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test('TagResource and UntagResource are never throttled, even at throttleRate 1', async () => {
+    const emulator = await CleanRoomsMlEmulator.start();
+    try {
+      const client = sdkClient(emulator);
+      const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('data')).promise();
+      emulator.setFaults({ throttleRate: 1 });
+
+      await client.tagResource({ resourceArn: trainingDatasetArn, tags: { a: '1' } }).promise();
+      await client.untagResource({ resourceArn: trainingDatasetArn, tagKeys: ['a'] }).promise();
+      const listed = await caught(client.listTagsForResource({ resourceArn: trainingDatasetArn }).promise());
+
+      expect(listed).toMatchObject({ code: 'ThrottlingException', statusCode: 429 });
+      expect(emulator.stats().throttled).toEqual({ ListTagsForResource: 1 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test('fails: with serverErrorRate 1 every call is a 500 InternalServerException and nothing is created', async () => {
+    const emulator = await CleanRoomsMlEmulator.start({ faults: { serverErrorRate: 1 } });
+    try {
+      const refused = await caught(sdkClient(emulator).createTrainingDataset(trainingDatasetRequest('data')).promise());
+
+      expect(refused).toMatchObject({ code: 'InternalServerException', statusCode: 500 });
+      expect(emulator.inventory().trainingDatasets).toEqual([]);
+      expect(emulator.stats().serverErrors).toEqual({ CreateTrainingDataset: 1 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test('latencyMs delays every call, and /_emulator control calls are neither delayed nor faulted', async () => {
+    const emulator = await CleanRoomsMlEmulator.start({ faults: { latencyMs: 150, throttleRate: 1 } });
+    try {
+      const started = Date.now();
+      await caught(sdkClient(emulator).listTrainingDatasets().promise());
+      const serviceMillis = Date.now() - started;
+      const controlStarted = Date.now();
+      const inventory = await fetch(`${emulator.endpoint}/_emulator/inventory`);
+      const controlMillis = Date.now() - controlStarted;
+
+      expect(serviceMillis).toBeGreaterThanOrEqual(145);
+      expect(inventory.status).toBe(200);
+      expect(controlMillis).toBeLessThan(145);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test('fails: fault rates outside 0-1 are refused', async () => {
+    await expect(CleanRoomsMlEmulator.start({ faults: { throttleRate: 1.5 } })).rejects.toThrow('faults.throttleRate must be between 0 and 1, got 1.5');
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * Shared fixtures for the emulator suites: the official aws-sdk v2 client
+ * pointed at an emulator, valid requests for every create, a manual clock,
+ * polling, and a raw signed HTTP request for what the SDK cannot send.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import CleanRoomsML from 'aws-sdk/clients/cleanroomsml';
+import { CleanRoomsMlEmulator, EmulatorTimingOptions } from '../../../src/local/emulator';
+
+// The SDK prints an end-of-support note on first use; it is noise in test output.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+
+export const ACCOUNT_ID = '123456789012';
+export const REGION = 'us-east-1';
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/cleanrooms-ml-access`;
+export const COLLABORATION_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
+/** Each phase lasts 1 ms: statuses settle at once for tests that only care about the end state. */
+export const INSTANT: EmulatorTimingOptions = {
+  audienceModel: { createPendingMs: 1, createInProgressMs: 1, deletePendingMs: 1, deleteInProgressMs: 1 },
+  audienceGenerationJob: { createPendingMs: 1, createInProgressMs: 1, deletePendingMs: 1, deleteInProgressMs: 1 },
+  audienceExportJob: { createPendingMs: 1, createInProgressMs: 1 },
+};
+
+/** Each phase lasts 1 s of emulator time, stepped through with a ManualClock. */
+export const ONE_SECOND_PHASES: EmulatorTimingOptions = {
+  audienceModel: { createPendingMs: 1000, createInProgressMs: 1000, deletePendingMs: 1000, deleteInProgressMs: 1000 },
+  audienceGenerationJob: { createPendingMs: 1000, createInProgressMs: 1000, deletePendingMs: 1000, deleteInProgressMs: 1000 },
+  audienceExportJob: { createPendingMs: 1000, createInProgressMs: 1000 },
+};
+
+/** A clock the test moves by hand, so every status can be observed without sleeping. */
+export class ManualClock {
+  public millis = Date.parse('2025-03-01T12:00:00Z');
+
+  public readonly now = (): number => this.millis;
+
+  public advance(milliseconds: number): void {
+    this.millis += milliseconds;
+  }
+}
+
+export function sdkClient(emulator: CleanRoomsMlEmulator, config: CleanRoomsML.ClientConfiguration = {}): CleanRoomsML {
+  return new CleanRoomsML({
+    endpoint: emulator.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxRetries: 0,
+    ...config,
+  });
+}
+
+export function trainingDatasetRequest(
+  name: string,
+  overrides: Partial<CleanRoomsML.CreateTrainingDatasetRequest> = {},
+): CleanRoomsML.CreateTrainingDatasetRequest {
+  return {
+    name,
+    roleArn: ROLE_ARN,
+    trainingData: [{
+      type: 'INTERACTIONS',
+      inputConfig: {
+        dataSource: { glueDataSource: { catalogId: ACCOUNT_ID, databaseName: 'retail', tableName: 'purchases' } },
+        schema: [
+          { columnName: 'user_id', columnTypes: ['USER_ID'] },
+          { columnName: 'item_id', columnTypes: ['ITEM_ID'] },
+          { columnName: 'event_time', columnTypes: ['TIMESTAMP'] },
+          { columnName: 'channel', columnTypes: ['CATEGORICAL_FEATURE'] },
+        ],
+      },
+    }],
+    ...overrides,
+  };
+}
+
+export function configuredAudienceModelRequest(
+  name: string,
+  audienceModelArn: string,
+  overrides: Partial<CleanRoomsML.CreateConfiguredAudienceModelRequest> = {},
+): CleanRoomsML.CreateConfiguredAudienceModelRequest {
+  return {
+    name,
+    audienceModelArn,
+    outputConfig: { destination: { s3Destination: { s3Uri: 's3://audiences/lookalike/' } }, roleArn: ROLE_ARN },
+    sharedAudienceMetrics: ['ALL'],
+    audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000, 100_000] },
+    ...overrides,
+  };
+}
+
+export function generationJobRequest(
+  name: string,
+  configuredAudienceModelArn: string,
+  overrides: Partial<CleanRoomsML.StartAudienceGenerationJobRequest> = {},
+): CleanRoomsML.StartAudienceGenerationJobRequest {
+  return {
+    name,
+    configuredAudienceModelArn,
+    seedAudience: { dataSource: { s3Uri: 's3://seeds/customers.csv' }, roleArn: ROLE_ARN },
+    ...overrides,
+  };
+}
+
+export interface Pipeline {
+  readonly trainingDatasetArn: string;
+  readonly audienceModelArn: string;
+  readonly configuredAudienceModelArn: string;
+}
+
+/**
+ * Training dataset → ACTIVE audience model → configured audience model. Waits
+ * for the model with `settle` (advance a manual clock, or poll).
+ */
+export async function createPipeline(client: CleanRoomsML, prefix: string, settle: () => Promise<void>): Promise<Pipeline> {
+  const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest(`${prefix}-data`)).promise();
+  const { audienceModelArn } = await client.createAudienceModel({ name: `${prefix}-model`, trainingDatasetArn }).promise();
+  await settle();
+  const { configuredAudienceModelArn } = await client
+    .createConfiguredAudienceModel(configuredAudienceModelRequest(`${prefix}-configured`, audienceModelArn))
+    .promise();
+  return { trainingDatasetArn, audienceModelArn, configuredAudienceModelArn };
+}
+
+/** Polls until `done` holds for what `read` returns, or fails after `timeoutMs`. */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface CaughtError {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly message: string;
+}
+
+/** The SDK error a call fails with; fails the test if the call succeeds. */
+export async function caught(promise: Promise<unknown>): Promise<CaughtError> {
+  try {
+    await promise;
+  } catch (error) {
+    const { code, statusCode, message } = error as CaughtError;
+    return { code, statusCode, message };
+  }
+  throw new Error('Expected the call to fail, but it succeeded');
+}
+
+/** The response body as sent, including members the SDK's (older) model drops, e.g. audience model metrics. */
+export async function rawBody<T>(request: { promise(): Promise<T & { $response: { httpResponse: { body: unknown } } }> }): Promise<any> {
+  const response = await request.promise();
+  return JSON.parse(String(response.$response.httpResponse.body));
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+}
+
+/**
+ * A request the SDK would not send (malformed JSON, wrong types, tampered
+ * bodies), signed like the SDK signs unless `sign` is false. `signBody`
+ * lets the signature cover another body than the one sent.
+ */
+export async function rawRequest(
+  endpoint: string,
+  method: string,
+  pathAndQuery: string,
+  options: { body?: string; sign?: boolean; signBody?: string; secretAccessKey?: string } = {},
+): Promise<RawResponse> {
+  const url = new URL(pathAndQuery, endpoint);
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((value, key) => {
+    query[key] = value;
+  });
+  let headers: Record<string, string> = { 'host': url.host, 'content-type': 'application/json' };
+  if (options.sign !== false) {
+    const signer = new SignatureV4({
+      service: 'cleanrooms-ml',
+      region: REGION,
+      credentials: { accessKeyId: 'test', secretAccessKey: options.secretAccessKey ?? 'test' },
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    const signed = await signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query,
+      headers,
+      body: options.signBody ?? options.body,
+    });
+    headers = signed.headers;
+  }
+  // fetch sets Host itself (to the same value) and refuses to be given one.
+  const sendable = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'host'));
+  const response = await fetch(url, { method, headers: sendable, body: options.body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
