@@ -6,16 +6,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CleanRoomsMlClient, isNotFound, type CleanRoomsMlClientOptions } from '../../../src/handlers/api';
-import type * as api from '../../../src/handlers/api/types';
 import type { CleanRoomsMlEmulator } from '../../../src/local/emulator';
 
-export const ACCOUNT_ID = '123456789012';
-export const REGION = 'us-east-1';
-export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/cleanrooms-ml-access`;
-export const OTHER_ACCOUNT_ROLE_ARN = 'arn:aws:iam::210987654321:role/cleanrooms-ml-access';
-export const COLLABORATION_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
-export const OTHER_COLLABORATION_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-export const OUTPUT_S3_URI = 's3://audiences/lookalike/';
+import { ACCOUNT_ID, REGION } from '../../fixtures/requests';
+
+export * from '../../fixtures/requests';
 
 /** A well-formed ARN of this account and region that names nothing. */
 export function unknownArn(type: 'training-dataset' | 'audience-model' | 'configured-audience-model' | 'audience-generation-job'): string {
@@ -45,54 +40,6 @@ export class ClientPool {
   public destroyAll(): void {
     this.clients.splice(0).forEach((client) => client.destroy());
   }
-}
-
-export function trainingDatasetInput(name: string, overrides: Partial<api.CreateTrainingDatasetRequest> = {}): api.CreateTrainingDatasetRequest {
-  return {
-    name,
-    roleArn: ROLE_ARN,
-    trainingData: [{
-      type: 'INTERACTIONS',
-      inputConfig: {
-        dataSource: { glueDataSource: { catalogId: ACCOUNT_ID, databaseName: 'retail', tableName: 'purchases' } },
-        schema: [
-          { columnName: 'user_id', columnTypes: ['USER_ID'] },
-          { columnName: 'item_id', columnTypes: ['ITEM_ID'] },
-          { columnName: 'event_time', columnTypes: ['TIMESTAMP'] },
-          { columnName: 'channel', columnTypes: ['CATEGORICAL_FEATURE'] },
-        ],
-      },
-    }],
-    ...overrides,
-  };
-}
-
-export function configuredAudienceModelInput(
-  name: string,
-  audienceModelArn: string,
-  overrides: Partial<api.CreateConfiguredAudienceModelRequest> = {},
-): api.CreateConfiguredAudienceModelRequest {
-  return {
-    name,
-    audienceModelArn,
-    outputConfig: { destination: { s3Destination: { s3Uri: OUTPUT_S3_URI } }, roleArn: ROLE_ARN },
-    sharedAudienceMetrics: ['ALL'],
-    audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000, 100_000] },
-    ...overrides,
-  };
-}
-
-export function generationJobInput(
-  name: string,
-  configuredAudienceModelArn: string,
-  overrides: Partial<api.StartAudienceGenerationJobRequest> = {},
-): api.StartAudienceGenerationJobRequest {
-  return {
-    name,
-    configuredAudienceModelArn,
-    seedAudience: { dataSource: { s3Uri: 's3://seeds/customers.csv' }, roleArn: ROLE_ARN },
-    ...overrides,
-  };
 }
 
 /** Polls `read` until `done` holds, or fails naming the last value after `timeoutMs`. */

@@ -11,10 +11,9 @@ import { CleanRoomsMlEmulator, EmulatorTimingOptions } from '../../../src/local/
 // The SDK prints an end-of-support note on first use; it is noise in test output.
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 
-export const ACCOUNT_ID = '123456789012';
-export const REGION = 'us-east-1';
-export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/cleanrooms-ml-access`;
-export const COLLABORATION_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+import { configuredAudienceModelInput, generationJobInput, REGION, trainingDatasetInput } from '../../fixtures/requests';
+
+export { ACCOUNT_ID, COLLABORATION_ID, REGION, ROLE_ARN } from '../../fixtures/requests';
 
 /** Each phase lasts 1 ms: statuses settle at once for tests that only care about the end state. */
 export const INSTANT: EmulatorTimingOptions = {
@@ -55,23 +54,7 @@ export function trainingDatasetRequest(
   name: string,
   overrides: Partial<CleanRoomsML.CreateTrainingDatasetRequest> = {},
 ): CleanRoomsML.CreateTrainingDatasetRequest {
-  return {
-    name,
-    roleArn: ROLE_ARN,
-    trainingData: [{
-      type: 'INTERACTIONS',
-      inputConfig: {
-        dataSource: { glueDataSource: { catalogId: ACCOUNT_ID, databaseName: 'retail', tableName: 'purchases' } },
-        schema: [
-          { columnName: 'user_id', columnTypes: ['USER_ID'] },
-          { columnName: 'item_id', columnTypes: ['ITEM_ID'] },
-          { columnName: 'event_time', columnTypes: ['TIMESTAMP'] },
-          { columnName: 'channel', columnTypes: ['CATEGORICAL_FEATURE'] },
-        ],
-      },
-    }],
-    ...overrides,
-  };
+  return { ...trainingDatasetInput(name), ...overrides };
 }
 
 export function configuredAudienceModelRequest(
@@ -79,14 +62,7 @@ export function configuredAudienceModelRequest(
   audienceModelArn: string,
   overrides: Partial<CleanRoomsML.CreateConfiguredAudienceModelRequest> = {},
 ): CleanRoomsML.CreateConfiguredAudienceModelRequest {
-  return {
-    name,
-    audienceModelArn,
-    outputConfig: { destination: { s3Destination: { s3Uri: 's3://audiences/lookalike/' } }, roleArn: ROLE_ARN },
-    sharedAudienceMetrics: ['ALL'],
-    audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000, 100_000] },
-    ...overrides,
-  };
+  return { ...configuredAudienceModelInput(name, audienceModelArn), ...overrides };
 }
 
 export function generationJobRequest(
@@ -94,12 +70,7 @@ export function generationJobRequest(
   configuredAudienceModelArn: string,
   overrides: Partial<CleanRoomsML.StartAudienceGenerationJobRequest> = {},
 ): CleanRoomsML.StartAudienceGenerationJobRequest {
-  return {
-    name,
-    configuredAudienceModelArn,
-    seedAudience: { dataSource: { s3Uri: 's3://seeds/customers.csv' }, roleArn: ROLE_ARN },
-    ...overrides,
-  };
+  return { ...generationJobInput(name, configuredAudienceModelArn), ...overrides };
 }
 
 export interface Pipeline {
