@@ -18,7 +18,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // 2.180.0 has both aws_cleanroomsml.CfnTrainingDataset and Runtime.NODEJS_22_X.
   cdkVersion: '2.180.0',
-  constructsVersion: '10.4.2',
+  constructsVersion: '10.5.1',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
   minNodeVersion: '20.0.0',
@@ -37,10 +37,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The local emulator and CLI ship inside the package and use these at run time;
   // jsii libraries must bundle non-jsii dependencies.
-  bundledDeps: ['@smithy/signature-v4', '@aws-crypto/sha256-js'],
+  // The local deploy runner resolves intrinsics and diffs templates with
+  // maintained libraries rather than hand-written ones.
+  bundledDeps: [
+    '@smithy/signature-v4',
+    '@aws-crypto/sha256-js',
+    'cfn-resolver-lib',
+    '@aws-cdk/cloudformation-diff',
+  ],
   devDeps: [
     'aws-sdk@^2.1693.0', // its apis/cleanroomsml-2023-09-06.min.json is the official service model
     'esbuild',
+    'cdk-nag@^2.37.0', // 3.x needs aws-cdk-lib >= 2.257; the library supports older ones
   ],
 
   bin: { 'cleanrooms-ml-local': 'lib/local/cli.js' },
@@ -69,9 +77,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // smithy packages so esbuild can tree-shake them (about a fifth of the size).
 for (const task of project.tasks.all) {
   if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
-  const command = task.steps[0]?.exec;
-  if (!command?.startsWith('esbuild ')) continue;
-  task.reset(`${command} --minify --main-fields=module,main`);
+  const esbuild = task.steps[0]?.execArgs;
+  if (esbuild?.[0] !== 'esbuild') continue;
+  task.updateStep(0, { execArgs: [...esbuild, '--minify', '--main-fields=module,main'] });
 }
 
 // Packaging. Only the JavaScript package can be built on a machine without

@@ -225,3 +225,29 @@ export const ACCOUNT_ID_RULES: StringRules = {
   pattern: /^[0-9]{12}$/,
   patternRule: 'be 12 digits',
 };
+
+/** Tag keys the service reserves (any case). */
+const AWS_TAG_PREFIX = /^aws:/i;
+
+/**
+ * Checks the tags of a Clean Rooms ML resource: at most `maxTags` entries,
+ * keys of 1–128 characters outside the reserved `aws:` and `reservedPrefix`
+ * prefixes, values of at most 256 characters.
+ */
+export function validateTags(
+  scope: IConstruct,
+  field: string,
+  tags: Readonly<Record<string, string>>,
+  maxTags: number,
+  reservedPrefix: string,
+): void {
+  const keys = Object.keys(tags);
+  validateCount(scope, field, keys, { max: maxTags });
+  for (const key of keys) {
+    validateString(scope, `${field} key`, key, { minLength: 1, maxLength: 128 });
+    if (AWS_TAG_PREFIX.test(key) || key.startsWith(reservedPrefix)) {
+      throw validationError(scope, `${field} key`, `not start with aws: or ${reservedPrefix} (reserved)`, describeValue(key));
+    }
+    validateString(scope, `${field}[${JSON.stringify(key)}]`, tags[key], { maxLength: 256 });
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * The base of every resource-type handler (the shape of aws-eks' cluster
+ * resource handler): it turns a custom resource request into onCreate /
+ * onUpdate / onDelete (onEvent) and isCreateComplete / isUpdateComplete /
+ * isDeleteComplete (isComplete), and holds what every resource type needs
+ * around the service's lifecycle: parsed properties, generated names,
+ * creation tokens and adoption of a replayed create, tag diffs, clean-up of a
+ * half-made resource, deadlines, and "not yet" on transient errors.
+ *
+ * A subclass reads as the service's lifecycle of its resource and nothing
+ * else.
+ */
+import {
+  AttributeData,
+  CommonResourceProperties,
+  CREATION_TOKEN_TAG,
+  MAX_CUSTOM_RESOURCE_SECONDS,
+  RESERVED_TAG_PREFIX,
+  TIMEOUT_MARGIN_SECONDS,
+} from './contract';
+import { describeCause, ResourceFailure } from './errors';
+import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse, OperationState, RequestType } from './events';
+import type { Logger } from './logger';
+import { creationToken, generateName } from './naming';
+import { integer, optional, parseProperties, PropertySchema } from './properties';
+import type { CleanRoomsMlClient } from '../api/client';
+import { isConflict, isTransient } from '../api/errors';
+
+/** What a handler works with; the entry points build it from the environment, tests give their own. */
+export interface HandlerRuntime {
+  readonly client: CleanRoomsMlClient;
+  readonly log: Logger;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+}
+
+/** What onCreate / onUpdate started. */
+export interface Started {
+  /** The resource's physical id (its ARN). On Update, a new id is a replacement. */
+  readonly physicalResourceId: string;
+  /** What isComplete needs to follow the operation (ids the service returned). */
+  readonly operation?: OperationState;
+}
+
+/** The answer of an isXComplete: done with the attributes, or not yet and why. */
+export type Progress<D> =
+  | { readonly done: true; readonly data: D }
+  | { readonly done: false; readonly status: string };
+
+/** What the dispatcher calls on a handler. */
+export interface CustomResourceHandler {
+  onEvent(): Promise<OnEventResponse>;
+  isComplete(): Promise<IsCompleteResponse>;
+}
+
+/** A constructor of a resource-type handler, as the dispatcher's map holds it. */
+export type ResourceHandlerClass = new (runtime: HandlerRuntime, event: CustomResourceEvent) => CustomResourceHandler;
+
+/** Operation state keys the base class sets (subclasses use other names). */
+const STARTED_AT = 'StartedAt';
+const DEADLINE = 'Deadline';
+
+const COMMON_SCHEMA: PropertySchema<CommonResourceProperties> = {
+  TimeoutSeconds: optional(integer),
+  AttributesRevision: optional(integer),
+};
+
+/** Clean Rooms ML resource ARN of one type, e.g. `audience-model` (pattern of the service model). */
+function arnPattern(resourceType: string): RegExp {
+  return new RegExp(`^arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:${resourceType}/[-a-zA-Z0-9_/.]+$`);
+}
+
+export abstract class ResourceHandler<P extends object, D extends AttributeData> implements CustomResourceHandler {
+  /** What the resource is called in messages, e.g. `audience model`. */
+  protected abstract readonly noun: string;
+
+  protected readonly client: CleanRoomsMlClient;
+  protected readonly log: Logger;
+  protected readonly requestType: RequestType;
+  /** The state onEvent handed over (isComplete only; empty in onEvent). */
+  protected readonly operation: OperationState;
+
+  private parsedProperties?: P;
+  private parsedOldProperties?: P;
+
+  constructor(
+    protected readonly runtime: HandlerRuntime,
+    protected readonly event: CustomResourceEvent,
+    private readonly schema: PropertySchema<P>,
+  ) {
+    this.client = runtime.client;
+    this.log = runtime.log;
+    this.requestType = event.RequestType;
+    this.operation = (event as IsCompleteEvent).Operation ?? {};
+  }
+
+  /** Starts the request's operation: onEvent's answer. */
+  public async onEvent(): Promise<OnEventResponse> {
+    const now = this.runtime.now();
+    const deadline = now + (this.timeoutSeconds - TIMEOUT_MARGIN_SECONDS) * 1000;
+    const timing = { [STARTED_AT]: String(now), [DEADLINE]: String(deadline) };
+    switch (this.requestType) {
+      case 'Create': {
+        const started = await this.onCreate();
+        return { PhysicalResourceId: started.physicalResourceId, Operation: { ...started.operation, ...timing } };
+      }
+      case 'Update': {
+        const started = await this.onUpdate();
+        return { PhysicalResourceId: started.physicalResourceId, Operation: { ...started.operation, ...timing } };
+      }
+      case 'Delete': {
+        const operation = await this.onDelete();
+        // A Delete never changes the physical id (the framework rejects it).
+        return { PhysicalResourceId: this.event.PhysicalResourceId ?? '', Operation: { ...operation, ...timing } };
+      }
+      default:
+        throw new ResourceFailure(`unknown request type ${JSON.stringify(this.requestType)}`);
+    }
+  }
+
+  /**
+   * Checks the operation onEvent started: isComplete's answer. A transient
+   * error (throttling, 5xx, no reply) is "not yet", never a failure: a throw
+   * here fails the deployment at once. Past the deadline, "not yet" becomes a
+   * failure naming the last status.
+   */
+  public async isComplete(): Promise<IsCompleteResponse> {
+    let progress: Progress<AttributeData | void>;
+    try {
+      progress = await this.checkProgress();
+    } catch (err) {
+      if (!isTransient(err)) {
+        throw err;
+      }
+      this.log.warn('Transient error while checking progress; will check again', { cause: describeCause(err) });
+      progress = { done: false, status: `the last check failed: ${describeCause(err)}` };
+    }
+    if (progress.done) {
+      return progress.data ? { IsComplete: true, Data: progress.data } : { IsComplete: true };
+    }
+    this.log.info('Not complete yet', { status: progress.status });
+    const deadline = Number(this.operation[DEADLINE]);
+    const now = this.runtime.now();
+    if (Number.isFinite(deadline) && now >= deadline) {
+      const waited = formatDuration(now - Number(this.operation[STARTED_AT] ?? now));
+      throw new ResourceFailure(
+        `timed out after ${waited} waiting for the ${this.noun} to be ${PAST_TENSE[this.requestType]} (${progress.status}); ` +
+        `the construct's timeout is ${formatDuration(this.timeoutSeconds * 1000)}`,
+      );
+    }
+    return { IsComplete: false };
+  }
+
+  protected abstract onCreate(): Promise<Started>;
+  protected abstract onUpdate(): Promise<Started>;
+  /** Starts deleting `this.event.PhysicalResourceId`; returns state for isDeleteComplete, if any. */
+  protected abstract onDelete(): Promise<OperationState | void>;
+  protected abstract isCreateComplete(): Promise<Progress<D>>;
+  protected abstract isUpdateComplete(): Promise<Progress<D>>;
+  protected abstract isDeleteComplete(): Promise<Progress<void>>;
+
+  /** The request's properties, parsed (lazily: a Delete that never reads them cannot fail on them). */
+  protected get properties(): P {
+    this.parsedProperties ??= parseProperties(this.event.ResourceProperties, this.schema);
+    return this.parsedProperties;
+  }
+
+  /** The properties before the update (Update only). */
+  protected get oldProperties(): P {
+    if (!this.event.OldResourceProperties) {
+      throw new ResourceFailure(`${withArticle(this.requestType)} request has no old properties`);
+    }
+    this.parsedOldProperties ??= parseProperties(this.event.OldResourceProperties, this.schema);
+    return this.parsedOldProperties;
+  }
+
+  protected get physicalResourceId(): string | undefined {
+    return this.event.PhysicalResourceId;
+  }
+
+  /**
+   * The physical id when it is an ARN of `resourceType`; `undefined` for
+   * anything else (the framework's CREATE_FAILED marker, a request id).
+   */
+  protected physicalArnOf(resourceType: string): string | undefined {
+    const id = this.event.PhysicalResourceId;
+    return id !== undefined && arnPattern(resourceType).test(id) ? id : undefined;
+  }
+
+  /** A name for a resource the user did not name, the same for a replayed request (see naming.ts). */
+  protected generatedName(maxLength?: number): string {
+    return generateName(this.event, maxLength);
+  }
+
+  /** Tags for a create: the user's (minus reserved keys) and this request's creation token. */
+  protected creationTags(userTags: Readonly<Record<string, string>> = {}): Record<string, string> {
+    return { ...withoutReservedKeys(userTags), [CREATION_TOKEN_TAG]: creationToken(this.event) };
+  }
+
+  /**
+   * Runs a create. When the name is taken (ConflictException), finds the
+   * resource holding it and adopts it only if this very request made it
+   * (its creation token matches): a replayed request then ends up with the
+   * resource its first attempt made, and a resource made by anyone else is
+   * neither adopted nor touched.
+   *
+   * @returns the ARN of the created (or adopted) resource
+   */
+  protected async createOrAdopt(
+    name: string,
+    create: () => Promise<string>,
+    findArnByName: (name: string) => Promise<string | undefined>,
+  ): Promise<string> {
+    try {
+      const arn = await create();
+      this.log.info(`Created the ${this.noun}`, { name, arn });
+      return arn;
+    } catch (err) {
+      if (!isConflict(err)) {
+        throw err;
+      }
+      const existing = await findArnByName(name);
+      if (existing === undefined) {
+        throw err;
+      }
+      const { tags } = await this.client.listTagsForResource({ resourceArn: existing });
+      if (tags?.[CREATION_TOKEN_TAG] !== creationToken(this.event)) {
+        throw new ResourceFailure(
+          `the name "${name}" is already used by ${withArticle(this.noun)} this stack did not create (${existing}); choose another name`,
+        );
+      }
+      this.log.info(`Adopted the ${this.noun} an earlier attempt of this request created`, { name, arn: existing });
+      return existing;
+    }
+  }
+
+  /**
+   * Runs a step that follows a create (tagging, a policy); if it fails, runs
+   * `undo` (deleting what was created) before rethrowing, so nothing is left
+   * behind: after a failed Create the framework answers the Delete itself,
+   * without calling the handler.
+   */
+  protected async undoOnFailure<T>(step: () => Promise<T>, undo: () => Promise<void>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      this.log.warn(`A step after creating the ${this.noun} failed; cleaning up`, { cause: describeCause(err) });
+      try {
+        await undo();
+      } catch (undoErr) {
+        this.log.error(`Could not clean up the ${this.noun}`, { cause: describeCause(undoErr) });
+      }
+      throw err;
+    }
+  }
+
+  /** The properties that differ between the old and the new properties (Update only). */
+  protected changedProperties(): Array<keyof P & string> {
+    const keys = new Set([...Object.keys(this.oldProperties), ...Object.keys(this.properties)]);
+    const before = this.oldProperties as Record<string, unknown>;
+    const after = this.properties as Record<string, unknown>;
+    return [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key])) as Array<keyof P & string>;
+  }
+
+  /**
+   * Refuses a replacement when the resource keeps a user-given name, as
+   * CloudFormation does for named resources: the replacement would need that
+   * name while the old resource still holds it.
+   */
+  protected refuseReplacementOfNamedResource(nameProperty: keyof P & string, constructProp: string, changed: readonly string[]): void {
+    const name = this.properties[nameProperty];
+    if (name !== undefined && name === this.oldProperties[nameProperty]) {
+      throw new ResourceFailure(
+        `cannot replace the ${this.noun} "${String(name)}" to change ${changed.join(', ')}: the replacement would need the name the ` +
+        `current ${this.noun} still holds; change ${constructProp} as well, or remove it to have a name generated`,
+      );
+    }
+  }
+
+  /**
+   * Applies a change of tags in place: UntagResource for removed keys,
+   * TagResource for added or changed ones. The library's own tags (the
+   * creation token) are never removed.
+   */
+  protected async updateTags(
+    resourceArn: string,
+    oldTags: Readonly<Record<string, string>> = {},
+    newTags: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
+    const before = withoutReservedKeys(oldTags);
+    const after = withoutReservedKeys(newTags);
+    const removed = Object.keys(before).filter((key) => !(key in after));
+    const changed = Object.fromEntries(Object.entries(after).filter(([key, value]) => before[key] !== value));
+    if (removed.length > 0) {
+      await this.client.untagResource({ resourceArn, tagKeys: removed });
+    }
+    if (Object.keys(changed).length > 0) {
+      await this.client.tagResource({ resourceArn, tags: changed });
+    }
+    this.log.info('Updated tags', { arn: resourceArn, removed, changed: Object.keys(changed) });
+  }
+
+  protected done<T extends D | void>(data: T): Progress<T> {
+    return { done: true, data };
+  }
+
+  protected waiting(status: string): Progress<never> {
+    return { done: false, status };
+  }
+
+  /** The construct's timeout in seconds (the longest CloudFormation allows when absent or unreadable). */
+  private get timeoutSeconds(): number {
+    try {
+      const { TimeoutSeconds } = parseProperties(this.event.ResourceProperties, COMMON_SCHEMA);
+      return TimeoutSeconds !== undefined && TimeoutSeconds > TIMEOUT_MARGIN_SECONDS && TimeoutSeconds <= MAX_CUSTOM_RESOURCE_SECONDS
+        ? TimeoutSeconds
+        : MAX_CUSTOM_RESOURCE_SECONDS;
+    } catch {
+      return MAX_CUSTOM_RESOURCE_SECONDS;
+    }
+  }
+
+  private checkProgress(): Promise<Progress<D | void>> {
+    switch (this.requestType) {
+      case 'Create':
+        return this.isCreateComplete();
+      case 'Update':
+        return this.isUpdateComplete();
+      case 'Delete':
+        return this.isDeleteComplete();
+      default:
+        throw new ResourceFailure(`unknown request type ${JSON.stringify(this.requestType)}`);
+    }
+  }
+}
+
+const PAST_TENSE: Record<RequestType, string> = { Create: 'created', Update: 'updated', Delete: 'deleted' };
+
+/** `statusDetails` of a failed resource as one phrase: `message (statusCode)`. */
+export function describeStatusDetails(details: { readonly statusCode?: string; readonly message?: string } | undefined): string {
+  const message = details?.message?.trim() || 'the service gave no details';
+  return details?.statusCode ? `${message} (${details.statusCode})` : message;
+}
+
+/** `an audience model`, `a training dataset`. */
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+function withoutReservedKeys(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith(RESERVED_TAG_PREFIX)));
+}
+
+/** JSON with object keys sorted, so that two maps with the same entries compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, entry: unknown) =>
+    (entry !== null && typeof entry === 'object' && !Array.isArray(entry)
+      ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : entry)) ?? 'undefined';
+}
+
+/** `45 seconds`, `12 minutes`, `1 hour`. */
+export function formatDuration(millis: number): string {
+  const seconds = Math.max(0, Math.round(millis / 1000));
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  return `${minutes} minutes`;
+}

@@ -1,0 +1,50 @@
+/**
+ * The runtime the Lambda entry points give every handler: a Clean Rooms ML
+ * client configured from the environment (kept across invocations of a warm
+ * function, for its kept-alive connections), a logger bound to the request,
+ * and the clock.
+ */
+import type { CustomResourceEvent } from './events';
+import { Logger, secretsOf } from './logger';
+import type { HandlerRuntime } from './resource-handler';
+import { CleanRoomsMlClient } from '../api/client';
+
+let cached: { readonly key: string; readonly client: CleanRoomsMlClient } | undefined;
+
+/**
+ * A client for the function's region and endpoint (`AWS_ENDPOINT_URL_CLEANROOMSML`
+ * points it at the local emulator). `AWS_MAX_ATTEMPTS`, as in the AWS SDKs,
+ * bounds the attempts per call.
+ */
+export function clientFromEnvironment(env: NodeJS.ProcessEnv = process.env): CleanRoomsMlClient {
+  const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);
+  const options = {
+    maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : undefined,
+  };
+  // The client reads region and endpoint from the environment; a change of either (tests) needs a new client.
+  const key = JSON.stringify([env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL_CLEANROOMSML, env.AWS_ENDPOINT_URL, options.maxAttempts]);
+  if (cached?.key !== key) {
+    cached?.client.destroy();
+    cached = { key, client: new CleanRoomsMlClient(options) };
+  }
+  return cached.client;
+}
+
+/** The logger for one request: its identifiers on every line, its secrets scrubbed. */
+export function loggerFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete'): Logger {
+  return new Logger(
+    {
+      handler,
+      requestType: event.RequestType,
+      resourceType: event.ResourceType,
+      logicalResourceId: event.LogicalResourceId,
+      physicalResourceId: event.PhysicalResourceId,
+      requestId: event.RequestId,
+    },
+    secretsOf(event.ResponseURL),
+  );
+}
+
+export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete'): HandlerRuntime {
+  return { client: clientFromEnvironment(), log: loggerFor(event, handler), now: Date.now };
+}

@@ -1,0 +1,8 @@
+// The isComplete function of the library's custom resource provider.
+import { RESOURCE_HANDLERS } from './resource-handlers';
+import { dispatchIsComplete } from '../framework/dispatch';
+import type { IsCompleteEvent, IsCompleteResponse } from '../framework/events';
+
+export function handler(event: IsCompleteEvent): Promise<IsCompleteResponse> {
+  return dispatchIsComplete(event, RESOURCE_HANDLERS);
+}

@@ -1,0 +1,279 @@
+import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AudienceModel, TrainingDataset } from '../../../src';
+import {
+  CleanRoomsMlProvider,
+  QUERY_INTERVAL,
+  SERVICE_TIMEOUT,
+  TOTAL_TIMEOUT,
+  validateProviderTiming,
+} from '../../../src/constructs/private/provider';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const datasetArn = (id: string) => `arn:aws:cleanrooms-ml:${REGION}:${ACCOUNT}:training-dataset/${id}`;
+
+function newStack(id = 'TestStack', app = new App()): Stack {
+  return new Stack(app, id, { env: { account: ACCOUNT, region: REGION } });
+}
+
+/** `count` audience models, spread over two training datasets. */
+function models(stack: Stack, count: number): void {
+  const datasets = ['dataset-a', 'dataset-b'].map((id) => TrainingDataset.fromTrainingDatasetArn(stack, id, datasetArn(id)));
+  for (let i = 0; i < count; i++) {
+    new AudienceModel(stack, `Model${i}`, { trainingDataset: datasets[i % 2] });
+  }
+}
+
+function handlerPolicies(template: Template): Record<string, any> {
+  return template.findResources('AWS::IAM::Policy', {
+    Properties: { PolicyName: Match.stringLikeRegexp('CleanRoomsMlProviderHandlerPolicy') },
+  });
+}
+
+function handlerStatements(template: Template): any[] {
+  return Object.values(handlerPolicies(template)).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+}
+
+function onlyOne(template: Template, type: string): any {
+  const resources = Object.values(template.findResources(type));
+  expect(resources).toHaveLength(1);
+  return resources[0];
+}
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+describe('CleanRoomsMlProvider', () => {
+  test('one provider serves every custom resource of a stack: the Lambda count does not grow with the resources', () => {
+    const one = newStack('One');
+    models(one, 1);
+    const five = newStack('Five');
+    models(five, 5);
+
+    const functions = (stack: Stack) => Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    // onEvent, isComplete and the framework's onEvent, isComplete and onTimeout.
+    expect(Object.keys(functions(one))).toHaveLength(5);
+    expect(Object.keys(functions(five))).toHaveLength(5);
+    Template.fromStack(five).resourceCountIs('Custom::CleanRoomsMLAudienceModel', 5);
+    Template.fromStack(five).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  test('every custom resource uses the same service token', () => {
+    const stack = newStack();
+    models(stack, 3);
+
+    const tokens = Object.values(Template.fromStack(stack).findResources('Custom::CleanRoomsMLAudienceModel'))
+      .map((resource: any) => JSON.stringify(resource.Properties.ServiceToken));
+    expect(new Set(tokens).size).toBe(1);
+  });
+
+  test('each stack gets its own provider', () => {
+    const app = new App();
+    const first = newStack('First', app);
+    const second = newStack('Second', app);
+    models(first, 1);
+    models(second, 1);
+
+    expect(CleanRoomsMlProvider.of(first)).not.toBe(CleanRoomsMlProvider.of(second));
+    expect(CleanRoomsMlProvider.of(first.node.findChild('Model0'))).toBe(CleanRoomsMlProvider.of(first));
+  });
+
+  test('the handlers run on Node.js 22 with their own log groups', () => {
+    const stack = newStack();
+    models(stack, 1);
+
+    const template = Template.fromStack(stack);
+    const handlers = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    expect(Object.keys(handlers)).toHaveLength(2);
+    for (const handler of Object.values(handlers)) {
+      expect(handler.Properties.Runtime).toBe('nodejs22.x');
+      expect(handler.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/LogGroup/) });
+    }
+  });
+
+  describe('handler role', () => {
+    test('has one policy, whatever the number of resources, and no managed policy', () => {
+      const stack = newStack();
+      models(stack, 5);
+
+      const template = Template.fromStack(stack);
+      expect(Object.keys(handlerPolicies(template))).toHaveLength(1);
+      const roleId = Object.keys(template.findResources('AWS::IAM::Role', {
+        Properties: { Description: Match.stringLikeRegexp('cdk-cleanrooms-ml') },
+      }))[0];
+      const attached = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes(roleId));
+      expect(attached).toHaveLength(1);
+      expect(template.findResources('AWS::IAM::Role')[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    test('merges repeated grants: one statement per set of actions, each resource once', () => {
+      const stack = newStack();
+      models(stack, 5);
+
+      const statements = handlerStatements(Template.fromStack(stack));
+      const actionSets = statements.map((statement) => JSON.stringify(statement.Action));
+      expect(new Set(actionSets).size).toBe(actionSets.length);
+      expect(statements).toContainEqual({
+        Effect: 'Allow',
+        Action: 'cleanrooms-ml:CreateAudienceModel',
+        Resource: [datasetArn('dataset-a'), datasetArn('dataset-b')],
+      });
+    });
+
+    test('never gets cleanrooms-ml:* or Action *, and Resource * only for actions without resource-level permissions', () => {
+      const stack = newStack();
+      models(stack, 2);
+
+      const statements = handlerStatements(Template.fromStack(stack));
+      const actions = statements.flatMap((statement) => asList(statement.Action));
+      expect(actions).not.toContain('*');
+      expect(actions.filter((action) => String(action).endsWith(':*'))).toEqual([]);
+      for (const statement of statements) {
+        if (asList(statement.Resource).includes('*')) {
+          expect(asList(statement.Action).every((action) => /^cleanrooms-ml:List[A-Za-z]+$/.test(String(action)))).toBe(true);
+          expect(asList(statement.Action)).not.toContain('cleanrooms-ml:ListTagsForResource');
+        }
+      }
+    });
+
+    test('scopes Clean Rooms ML actions to the stack\'s account and region', () => {
+      const stack = newStack();
+      models(stack, 1);
+
+      const resources = handlerStatements(Template.fromStack(stack))
+        .filter((statement) => asList(statement.Action).some((action) => String(action).startsWith('cleanrooms-ml:')))
+        .flatMap((statement) => asList(statement.Resource))
+        .map((resource) => JSON.stringify(resource));
+      for (const resource of resources) {
+        expect(resource === '"*"' || resource.includes(`:cleanrooms-ml:${REGION}:${ACCOUNT}:`)).toBe(true);
+      }
+    });
+
+    test('passes roles only to Clean Rooms ML', () => {
+      const stack = newStack();
+      const role = new iam.Role(stack, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('cleanrooms-ml.amazonaws.com') });
+      CleanRoomsMlProvider.of(stack).grantPassRole(role);
+      CleanRoomsMlProvider.of(stack).grantPassRole(role);
+
+      const passRole = handlerStatements(Template.fromStack(stack)).filter((statement) => statement.Action === 'iam:PassRole');
+      expect(passRole).toEqual([{
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ServiceRole/), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'cleanrooms-ml.amazonaws.com' } },
+      }]);
+    });
+
+    test('carries reviewed cdk-nag IAM5 suppressions for its wildcard resources', () => {
+      const stack = newStack();
+      models(stack, 1);
+
+      const [policy] = Object.values(handlerPolicies(Template.fromStack(stack)));
+      expect(policy.Metadata.cdk_nag.rules_to_suppress).toEqual([
+        expect.objectContaining({ id: 'AwsSolutions-IAM5', reason: expect.any(String), applies_to: expect.arrayContaining(['Resource::*']) }),
+      ]);
+    });
+  });
+
+  test('the framework\'s resources carry reviewed, resource-scoped cdk-nag suppressions', () => {
+    const stack = newStack();
+    models(stack, 1);
+
+    const template = Template.fromStack(stack);
+    const suppressed = (resource: any) => (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((rule: any) => rule.id);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: Match.stringLikeRegexp('^framework\\.') } }))) {
+      expect(suppressed(fn)).toEqual(['AwsSolutions-L1', 'CdkNagValidationFailure']);
+    }
+    expect(suppressed(onlyOne(template, 'AWS::StepFunctions::StateMachine'))).toEqual(['AwsSolutions-SF1', 'AwsSolutions-SF2']);
+    const frameworkRoles = Object.values(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } }));
+    expect(frameworkRoles).toHaveLength(3);
+    frameworkRoles.forEach((role) => expect(suppressed(role)).toEqual(['AwsSolutions-IAM4']));
+  });
+
+  describe('logs', () => {
+    test('every log group is an explicit resource with a retention', () => {
+      const stack = newStack();
+      models(stack, 1);
+
+      const groups = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'));
+      expect(groups).toHaveLength(4);
+      for (const group of groups) {
+        expect(group.Properties.RetentionInDays).toBe(90);
+      }
+    });
+
+    test('the framework functions log warnings and errors only, in their own log group', () => {
+      const stack = newStack();
+      models(stack, 1);
+
+      const framework = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: Match.stringLikeRegexp('^framework\\.') } });
+      expect(Object.keys(framework)).toHaveLength(3);
+      for (const fn of Object.values(framework)) {
+        expect(fn.Properties.LoggingConfig).toEqual({
+          LogFormat: 'JSON',
+          ApplicationLogLevel: 'WARN',
+          SystemLogLevel: 'WARN',
+          LogGroup: { Ref: expect.stringMatching(/FrameworkLogGroup/) },
+        });
+      }
+    });
+
+    test('the waiter logs errors without execution data', () => {
+      const stack = newStack();
+      models(stack, 1);
+
+      Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        LoggingConfiguration: {
+          IncludeExecutionData: false,
+          Level: 'ERROR',
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WaiterLogGroup'), 'Arn'] } } }],
+        },
+      });
+    });
+  });
+
+  describe('timing', () => {
+    test('waits a whole number of query intervals, under an hour, and below ServiceTimeout', () => {
+      const attempts = TOTAL_TIMEOUT.toSeconds() / QUERY_INTERVAL.toSeconds();
+      expect(Number.isInteger(attempts)).toBe(true);
+      expect(TOTAL_TIMEOUT.toSeconds()).toBeLessThanOrEqual(3600);
+      expect(SERVICE_TIMEOUT.toSeconds()).toBeGreaterThan(TOTAL_TIMEOUT.toSeconds());
+      expect(SERVICE_TIMEOUT.toSeconds()).toBeLessThanOrEqual(3600);
+    });
+
+    const valid = { queryInterval: Duration.seconds(30), totalTimeout: Duration.minutes(30), serviceTimeout: Duration.minutes(40) };
+    const refusal = (timing: Partial<typeof valid>): string => {
+      try {
+        validateProviderTiming(newStack(), { ...valid, ...timing });
+      } catch (error) {
+        expect(Errors.isValidationError(error)).toBe(true);
+        return (error as Error).message;
+      }
+      throw new Error('expected the timing to be refused');
+    };
+
+    test('fails when totalTimeout is not a whole number of query intervals', () => {
+      expect(refusal({ totalTimeout: Duration.seconds(1000) })).toBe(
+        'TestStack: totalTimeout must be a whole number of query intervals (30 seconds), got 1000 seconds',
+      );
+    });
+
+    test('fails when totalTimeout is over an hour', () => {
+      expect(refusal({ totalTimeout: Duration.minutes(61) })).toBe('TestStack: totalTimeout must be at most 3600 seconds (1 hour), got 3660 seconds');
+    });
+
+    test('fails when ServiceTimeout is out of CloudFormation\'s range', () => {
+      expect(refusal({ serviceTimeout: Duration.seconds(3601) })).toBe(
+        'TestStack: serviceTimeout must be a whole number of seconds between 1 and 3600, got 3601 seconds',
+      );
+    });
+
+    test('fails when ServiceTimeout is not above totalTimeout', () => {
+      expect(refusal({ serviceTimeout: Duration.minutes(30) })).toBe(
+        'TestStack: serviceTimeout must be longer than the provider\'s totalTimeout (1800 seconds), got 1800 seconds',
+      );
+    });
+  });
+});

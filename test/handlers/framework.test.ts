@@ -1,0 +1,263 @@
+import { CustomResourceEvents, HandlerTestbed, rejectionOf, REGION, ACCOUNT_ID } from './harness';
+import {
+  boolean,
+  CREATION_TOKEN_TAG,
+  creationToken,
+  CustomResourceEvent,
+  dispatchOnEvent,
+  errorForCloudFormation,
+  failureReason,
+  generateName,
+  HandlerRuntime,
+  integer,
+  Logger,
+  MAX_REASON_BYTES,
+  optional,
+  parseProperties,
+  Progress,
+  ResourceFailure,
+  ResourceHandler,
+  secretsOf,
+  stackNameOf,
+  Started,
+  string,
+  stringMap,
+  timestamp,
+  truncateUtf8,
+} from '../../src/handlers/framework';
+import { clientFromEnvironment } from '../../src/handlers/framework/runtime';
+
+const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/LookalikeStack/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f`;
+const request = (overrides: Partial<CustomResourceEvent> = {}) => ({
+  StackId: STACK_ID,
+  LogicalResourceId: 'AudienceModel3F2A1B',
+  RequestId: '0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0',
+  ...overrides,
+});
+
+describe('properties', () => {
+  interface Sample {
+    readonly Name: string;
+    readonly Size?: number;
+    readonly Enabled?: boolean;
+    readonly Since?: string;
+    readonly Tags?: Record<string, string>;
+  }
+  const schema = {
+    Name: string,
+    Size: optional(integer),
+    Enabled: optional(boolean),
+    Since: optional(timestamp),
+    Tags: optional(stringMap),
+  };
+
+  test('reads back the types the construct wrote from the strings CloudFormation delivers', () => {
+    const parsed = parseProperties<Sample>(
+      { Name: 'model', Size: '25', Enabled: 'false', Since: '2024-01-01T00:00:00.000Z', Tags: { team: 'ads' }, ServiceToken: 'arn', Unknown: 'x' },
+      schema,
+    );
+
+    expect(parsed).toEqual({ Name: 'model', Size: 25, Enabled: false, Since: '2024-01-01T00:00:00.000Z', Tags: { team: 'ads' } });
+  });
+
+  test('leaves absent optional properties out', () => {
+    expect(parseProperties<Sample>({ Name: 'model' }, schema)).toEqual({ Name: 'model' });
+  });
+
+  test.each([
+    [{}, 'property Name must be a non-empty string, got undefined'],
+    [{ Name: 'm', Size: '2.5' }, 'property Size must be a whole number, got "2.5"'],
+    [{ Name: 'm', Enabled: 'yes' }, 'property Enabled must be true or false, got "yes"'],
+    [{ Name: 'm', Since: '01/02/2024' }, 'property Since must be an ISO-8601 date-time, got "01/02/2024"'],
+    [{ Name: 'm', Tags: ['a'] }, 'property Tags must be a map of strings, got object'],
+    [{ Name: 'm', Tags: { a: { b: 'c' } } }, 'property Tags.a must be a string, got object'],
+  ])('fails, naming the property, for %j', (raw, message) => {
+    expect(() => parseProperties<Sample>(raw, schema)).toThrow(message);
+  });
+});
+
+describe('naming', () => {
+  test('a generated name is the stack name, the logical id and a hash of the request', () => {
+    expect(generateName(request())).toMatch(/^LookalikeStack-AudienceModel3F2A1B-[0-9a-f]{10}$/);
+  });
+
+  test('the same request always gets the same name; another request another one', () => {
+    expect(generateName(request())).toBe(generateName(request()));
+    expect(generateName(request({ RequestId: 'another' }))).not.toBe(generateName(request()));
+  });
+
+  test('a generated name fits in 63 characters whatever the stack and logical id', () => {
+    const long = request({
+      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${'S'.repeat(128)}/uuid`,
+      LogicalResourceId: `Logical${'L'.repeat(200)}`,
+    });
+    const name = generateName(long);
+
+    expect(name).toHaveLength(63);
+    expect(name).toMatch(/^S+-LogicalL+-[0-9a-f]{10}$/);
+  });
+
+  test('the stack name is read from the stack id', () => {
+    expect(stackNameOf(STACK_ID)).toBe('LookalikeStack');
+    expect(stackNameOf('not-an-arn')).toBe('not-an-arn');
+  });
+
+  test('a creation token is unique to the stack, the logical id and the request', () => {
+    const token = creationToken(request());
+
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(creationToken(request())).toBe(token);
+    expect(creationToken(request({ RequestId: 'retry' }))).not.toBe(token);
+    expect(creationToken(request({ LogicalResourceId: 'Other' }))).not.toBe(token);
+    expect(creationToken(request({ StackId: STACK_ID.replace('LookalikeStack', 'OtherStack') }))).not.toBe(token);
+  });
+});
+
+describe('failure reasons', () => {
+  const event = { LogicalResourceId: 'Model', ResourceType: 'Custom::CleanRoomsMLAudienceModel' };
+
+  test('are one sentence naming the resource and the cause', () => {
+    expect(failureReason(event, new ResourceFailure('the name "x" is taken;\n  choose another'))).toBe(
+      'Model (Custom::CleanRoomsMLAudienceModel): the name "x" is taken; choose another.',
+    );
+  });
+
+  test('stay within MAX_REASON_BYTES without splitting a character', () => {
+    const reason = failureReason(event, new ResourceFailure('€'.repeat(2000)));
+
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(reason.endsWith('€…')).toBe(true);
+  });
+
+  test('truncateUtf8 leaves short text alone', () => {
+    expect(truncateUtf8('short', 10)).toBe('short');
+  });
+
+  test('reach the framework with a one-line stack', () => {
+    const error = errorForCloudFormation('Model (Custom::X): broken.');
+
+    expect(error.message).toBe('Model (Custom::X): broken.');
+    expect(error.stack!.split('\n')).toHaveLength(1);
+  });
+
+  test('are scrubbed of secrets', () => {
+    const scrub = (text: string) => new Logger({}, ['super-secret-value']).scrub(text);
+
+    expect(failureReason(event, new Error('leaked super-secret-value'), scrub)).toBe(
+      'Model (Custom::CleanRoomsMLAudienceModel): leaked [redacted].',
+    );
+  });
+});
+
+describe('Logger', () => {
+  test('writes JSON lines with its fields, and never a known secret', () => {
+    const lines: string[] = [];
+    const url = 'https://bucket.s3.amazonaws.com/key?X-Amz-Signature=abcdef0123456789';
+    const log = new Logger({ requestType: 'Create' }, secretsOf(url, { AWS_SESSION_TOKEN: 'session-token-value' }), (line) => lines.push(line));
+
+    log.child({ logicalResourceId: 'Model' }).info('started', { url, token: 'session-token-value', error: new Error('boom') });
+
+    expect(JSON.parse(lines[0])).toEqual({
+      level: 'INFO',
+      message: 'started',
+      requestType: 'Create',
+      logicalResourceId: 'Model',
+      url: '[redacted]',
+      token: '[redacted]',
+      error: { name: 'Error', message: 'boom' },
+    });
+  });
+});
+
+describe('ResourceHandler', () => {
+  /**
+   * A resource type whose create has a second step (tagging) that can fail:
+   * the shape of a configured audience model with its resource policy.
+   */
+  class TaggedModelHandler extends ResourceHandler<{ TrainingDatasetArn: string; LateTags?: Record<string, string> }, { Arn: string }> {
+    protected readonly noun = 'audience model';
+
+    constructor(runtime: HandlerRuntime, event: CustomResourceEvent) {
+      super(runtime, event, { TrainingDatasetArn: string, LateTags: optional(stringMap) });
+    }
+
+    protected async onCreate(): Promise<Started> {
+      const name = this.generatedName();
+      const arn = await this.createOrAdopt(
+        name,
+        async () => {
+          const { TrainingDatasetArn: trainingDatasetArn } = this.properties;
+          return (await this.client.createAudienceModel({ name, trainingDatasetArn, tags: this.creationTags() })).audienceModelArn;
+        },
+        async () => undefined,
+      );
+      await this.undoOnFailure(
+        () => this.client.tagResource({ resourceArn: arn, tags: this.properties.LateTags ?? {} }),
+        async () => { await this.client.deleteAudienceModel({ audienceModelArn: arn }); },
+      );
+      return { physicalResourceId: arn };
+    }
+
+    protected onUpdate(): Promise<Started> {
+      throw new ResourceFailure('not used');
+    }
+
+    protected async onDelete(): Promise<void> {}
+
+    protected async isCreateComplete(): Promise<Progress<{ Arn: string }>> {
+      return this.done({ Arn: this.physicalResourceId! });
+    }
+
+    protected async isUpdateComplete(): Promise<Progress<{ Arn: string }>> {
+      return this.done({ Arn: this.physicalResourceId! });
+    }
+
+    protected async isDeleteComplete(): Promise<Progress<void>> {
+      return this.done(undefined);
+    }
+  }
+
+  const handlers = { 'Custom::TaggedModel': TaggedModelHandler };
+  const events = new CustomResourceEvents('Custom::TaggedModel');
+  let testbed: HandlerTestbed;
+  let trainingDatasetArn: string;
+  const runtime = (): HandlerRuntime => ({ client: clientFromEnvironment(), log: new Logger({}, [], () => undefined), now: Date.now });
+
+  beforeAll(async () => {
+    testbed = await HandlerTestbed.start();
+    trainingDatasetArn = await testbed.trainingDataset();
+  });
+  afterAll(() => testbed.stop());
+
+  test('a create whose next step fails deletes what it created before failing', async () => {
+    const error = await rejectionOf(dispatchOnEvent(
+      events.create({ TrainingDatasetArn: trainingDatasetArn, LateTags: { 'aws:reserved': 'x' } }),
+      handlers,
+      runtime(),
+    ));
+
+    expect(error.message).toMatch(/^Model \(Custom::TaggedModel\): TagResource failed with ValidationException: /);
+    const models = testbed.emulator.inventory().audienceModels;
+    expect(models).toHaveLength(1);
+    expect(models[0].status).toMatch(/^DELETE_/);
+    expect(models[0].tags[CREATION_TOKEN_TAG]).toBeDefined();
+  });
+
+  test('a create whose steps succeed keeps what it created', async () => {
+    testbed.emulator.reset();
+    trainingDatasetArn = await testbed.trainingDataset();
+
+    const response = await dispatchOnEvent(events.create({ TrainingDatasetArn: trainingDatasetArn, LateTags: { team: 'ads' } }), handlers, runtime());
+
+    expect(testbed.emulator.inventory().audienceModels).toEqual([
+      expect.objectContaining({ audienceModelArn: response.PhysicalResourceId, tags: expect.objectContaining({ team: 'ads' }) }),
+    ]);
+    expect(response.Operation).toEqual({ StartedAt: expect.stringMatching(/^\d+$/), Deadline: expect.stringMatching(/^\d+$/) });
+  });
+
+  test('a resource type name that is an Object property is not a handler', async () => {
+    const error = await rejectionOf(dispatchOnEvent(new CustomResourceEvents('constructor').create({}), handlers, runtime()));
+
+    expect(error.message).toBe('Model (constructor): this provider does not handle the resource type "constructor" (it handles Custom::TaggedModel).');
+  });
+});
