@@ -2,6 +2,7 @@ import { Arn, ArnFormat, IResource, Names, RemovalPolicy, Resource, Stack, Token
 import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { cleanRoomsMlResourceId } from './private/arns';
 import { createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -244,7 +245,7 @@ export class TrainingDataset extends TrainingDatasetBase {
    */
   public static fromTrainingDatasetAttributes(scope: Construct, id: string, attrs: TrainingDatasetAttributes): ITrainingDataset {
     const arn = attrs.trainingDatasetArn;
-    const datasetId = parseTrainingDatasetArn(arn);
+    const datasetId = cleanRoomsMlResourceId(arn, RESOURCE_TYPE);
 
     class Import extends TrainingDatasetBase {
       public readonly trainingDatasetArn = arn;
@@ -394,22 +395,4 @@ function validateRole(scope: Construct, role: iam.IRole): void {
   if (!Token.isUnresolved(stackAccount) && roleAccount !== stackAccount) {
     throw validationError(scope, 'role', `be in the stack's account (${stackAccount})`, describeValue(roleArn));
   }
-}
-
-/**
- * The dataset id of a training dataset ARN, or `undefined` when the ARN is
- * not one. A token ARN (known only at deploy time) is not checked.
- */
-function parseTrainingDatasetArn(arn: string): string | undefined {
-  if (Token.isUnresolved(arn)) {
-    return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-  }
-  let components;
-  try {
-    components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-  } catch {
-    return undefined;
-  }
-  const isDataset = components.service === 'cleanrooms-ml' && components.resource === RESOURCE_TYPE;
-  return isDataset && components.resourceName ? components.resourceName : undefined;
 }
