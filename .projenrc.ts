@@ -82,6 +82,12 @@ for (const task of project.tasks.all) {
   task.updateStep(0, { execArgs: [...esbuild, '--minify', '--main-fields=module,main'] });
 }
 
+// Constructs stage the handler bundles as Lambda assets, so tests need them
+// built first — also on a fresh clone, where `npm test` runs before any build.
+const bundle = project.tasks.tryFind('bundle');
+if (!bundle) throw new Error('projen no longer defines the bundle task');
+project.testTask.prependSpawn(bundle);
+
 // Packaging. Only the JavaScript package can be built on a machine without
 // PyPI, Maven Central, a .NET SDK or a Go toolchain, so the other targets
 // generate their bindings (code only); Python's generated code is also
