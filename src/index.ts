@@ -5,3 +5,5 @@ export const CLEAN_ROOMS_ML_SERVICE_PRINCIPAL = 'cleanrooms-ml.amazonaws.com';
 export * from './constructs/training-data-source';
 export * from './constructs/training-dataset';
 export * from './constructs/audience-model';
+export * from './constructs/audience-size-config';
+export * from './constructs/configured-audience-model';

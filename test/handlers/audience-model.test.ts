@@ -476,7 +476,7 @@ describe('dispatch', () => {
     const error = await rejectionOf(onEvent(new CustomResourceEvents('Custom::Unknown', 'Thing').create({})));
 
     expect(error.message).toBe(
-      'Thing (Custom::Unknown): this provider does not handle the resource type "Custom::Unknown" (it handles Custom::CleanRoomsMLAudienceModel).',
+      `Thing (Custom::Unknown): this provider does not handle the resource type "Custom::Unknown" (it handles ${Object.keys(RESOURCE_HANDLERS).join(', ')}).`,
     );
   });
 
