@@ -131,4 +131,14 @@ project.addTask('demo', {
   exec: 'ts-node --project examples/tsconfig.json examples/emulator-walkthrough/main.ts',
 });
 
+// The example stack, synthesized where the local deploy runner and users
+// look for it.
+const exampleOut = 'examples/lookalike-pipeline/cdk.out';
+project.addTask('synth:example', {
+  description: 'Synthesize examples/lookalike-pipeline into examples/lookalike-pipeline/cdk.out',
+  env: { CDK_OUTDIR: exampleOut },
+  exec: 'ts-node --project examples/tsconfig.json examples/lookalike-pipeline/app.ts',
+});
+project.gitignore.exclude(`/${exampleOut}/`);
+
 project.synth();

@@ -6,10 +6,16 @@
  * and a line here.
  */
 import { CliCommand, CommandIo, UsageError } from './commands/command';
+import { deployCommand } from './commands/deploy-command';
+import { destroyCommand } from './commands/destroy-command';
 import { emulatorCommand } from './commands/emulator-command';
+import { statusCommand } from './commands/status-command';
 
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   emulator: emulatorCommand,
+  deploy: deployCommand,
+  destroy: destroyCommand,
+  status: statusCommand,
 };
 
 function usage(): string {

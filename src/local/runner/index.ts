@@ -1,0 +1,37 @@
+/**
+ * The local deploy runner: carries out a synthesized CDK stack on the Clean
+ * Rooms ML emulator the way CloudFormation and the aws-cdk custom-resources
+ * Provider framework would, running the real Lambda code of the stack.
+ *
+ * ```ts
+ * const result = await deployStack({ assembly: 'cdk.out', stateFile: '.cleanrooms-ml-local/state.json', onEvent: console.log });
+ * // result.status: CREATE_COMPLETE | UPDATE_COMPLETE | ROLLBACK_COMPLETE | UPDATE_ROLLBACK_COMPLETE | ...
+ * await destroyStack({ stateFile: '.cleanrooms-ml-local/state.json' });
+ * ```
+ *
+ * - Templates: read from the cloud assembly (aws-cdk-lib cx-api), validated
+ *   (references, conditions, cycles), resources worked through in dependency
+ *   order (DependsOn, Ref, Fn::GetAtt, Fn::Sub); intrinsics and pseudo
+ *   parameters resolved (intrinsics.ts) with the emulator's account and region.
+ * - Custom resources of an aws-cdk-lib `Provider`: the user onEvent /
+ *   isComplete functions are loaded from the assembly's asset directories and
+ *   run in-process with CloudFormation requests, with the framework's
+ *   semantics (provider-framework.ts) and the waiter's schedule scaled by
+ *   `timeScale`; the functions see their own environment plus AWS_REGION,
+ *   the emulator's key and AWS_ENDPOINT_URL_CLEANROOMSML.
+ * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator.
+ * - Other resources: recorded with synthetic physical ids and attributes.
+ * - Updates, replacements, cleanup, rollbacks and deletes: see deployment.ts.
+ * - State: a JSON file (state.ts) with the emulator's state, the functions'
+ *   code and their logs next to it, so operations work across invocations.
+ */
+export { deployStack, destroyStack, deletionOrder } from './deployment';
+export type { DeployOptions, DestroyOptions, ResourceSummary, RunnerOptions, StackOperationResult } from './deployment';
+export { firstLine, formatDuration, formatEvent, STACK_RESOURCE_TYPE } from './events';
+export type { DeploymentEvent, FunctionLogEntry, ProgressEvent, ResourceStatus, StackEvent, StackStatus } from './events';
+export { formatStatus, stackStatus } from './status';
+export type { StackStatusReport, StatusOptions } from './status';
+export { DeploymentState } from './state';
+export type { EmulatorCredentials } from './emulator-target';
+export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
+export { TemplateValidationError } from './template';

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { CfnOutput } from 'aws-cdk-lib';
+import { fixtureProvider, removeTemporaryDirectories, synth, temporaryDirectory, thing } from './helpers';
+import { main } from '../../../src/local/cli';
+
+afterAll(removeTemporaryDirectories);
+
+/** Runs the CLI in-process and collects what it writes. */
+async function cli(...args: string[]): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void): Writable => new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      append(chunk.toString());
+      callback();
+    },
+  });
+  const code = await main(args, {
+    stdout: sink((text) => (stdout += text)),
+    stderr: sink((text) => (stderr += text)),
+  });
+  return { code, stdout, stderr };
+}
+
+test('deploy, status and destroy a cdk.out directory from the command line', async () => {
+  const directory = temporaryDirectory();
+  const stateFile = join(directory, 'state.json');
+  const assembly = synth((stack) => {
+    const provider = fixtureProvider(stack, { journal: join(directory, 'journal.jsonl') });
+    const model = thing(stack, provider, 'Model', { PollsUntilComplete: 2 });
+    new CfnOutput(stack, 'ModelId', { value: model.ref });
+  });
+
+  const deployed = await cli('deploy', assembly, '--state-file', stateFile);
+  const status = await cli('status', '--state-file', stateFile);
+  const statusJson = await cli('status', '--state-file', stateFile, '--json');
+  const destroyed = await cli('destroy', '--state-file', stateFile);
+  const after = await cli('status', '--state-file', stateFile);
+
+  expect(deployed).toMatchObject({ code: 0, stderr: '' });
+  expect(deployed.stdout).toMatch(/^\d\d:\d\d:\d\d \| \d+\.\ds \| CREATE_IN_PROGRESS \| AWS::CloudFormation::Stack \| RunnerTestStack \| User Initiated$/m);
+  expect(deployed.stdout).toMatch(/^\d\d:\d\d:\d\d \| \d+\.\ds \| CREATE_COMPLETE \| Custom::Thing \| Model$/m);
+  expect(deployed.stdout).toMatch(/^RunnerTestStack: CREATE_COMPLETE in \d+\.\ds$/m);
+  expect(deployed.stdout).toMatch(/^RunnerTestStack\.ModelId = Model-g1-[0-9a-f]+$/m);
+  expect(deployed.stdout).toMatch(/^arn:aws:cloudformation:us-east-1:123456789012:stack\/RunnerTestStack\/[0-9a-f-]+$/m);
+
+  expect(status.code).toBe(0);
+  expect(status.stdout).toMatch(/^RunnerTestStack {2}CREATE_COMPLETE$/m);
+  expect(status.stdout).toMatch(/^ {4}Model +Custom::Thing +CREATE_COMPLETE +Model-g1-/m);
+  const [report] = statusJson.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  expect(report).toMatchObject({ stackName: 'RunnerTestStack', status: 'CREATE_COMPLETE', outputs: { ModelId: expect.stringMatching(/^Model-g1-/) } });
+
+  expect(destroyed.code).toBe(0);
+  expect(destroyed.stdout).toMatch(/^\d\d:\d\d:\d\d \| \d+\.\ds \| DELETE_COMPLETE \| Custom::Thing \| Model$/m);
+  expect(destroyed.stdout).toMatch(/^RunnerTestStack: DELETE_COMPLETE in \d+\.\ds$/m);
+  expect(after.stdout).toBe('No stack deployed.\n');
+});
+
+test('fails a deploy with exit status 1, and --json writes one object per event, then the result', async () => {
+  const directory = temporaryDirectory();
+  const assembly = synth((stack) => {
+    const provider = fixtureProvider(stack, { journal: join(directory, 'journal.jsonl') });
+    thing(stack, provider, 'Broken', { FailOn: 'onEvent:Create' });
+  });
+
+  const { code, stdout } = await cli('deploy', assembly, '--state-file', join(directory, 'state.json'), '--json');
+
+  expect(code).toBe(1);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+  expect(lines.slice(0, -1).every((line) => line.kind === 'event' || line.kind === 'progress')).toBe(true);
+  expect(lines).toContainEqual(expect.objectContaining({
+    kind: 'event',
+    logicalResourceId: 'Broken',
+    resourceType: 'Custom::Thing',
+    resourceStatus: 'CREATE_FAILED',
+    resourceStatusReason: expect.stringMatching(/^Broken was asked to fail on Create/),
+  }));
+  expect(lines[lines.length - 1]).toMatchObject({
+    kind: 'result',
+    status: 'ROLLBACK_COMPLETE',
+    success: false,
+    failure: { logicalResourceId: 'Broken', resourceType: 'Custom::Thing' },
+  });
+});
+
+test('fails with the usage text when no assembly is named', async () => {
+  const { code, stderr } = await cli('deploy');
+
+  expect(code).toBe(2);
+  expect(stderr).toContain('name a cdk.out directory or a template file');
+  expect(stderr).toContain('Usage: cleanrooms-ml-local deploy');
+});
+
+test('fails with a readable message when the assembly does not exist', async () => {
+  const { code, stderr } = await cli('deploy', join(temporaryDirectory(), 'nowhere'), '--state-file', join(temporaryDirectory(), 'state.json'));
+
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/^cleanrooms-ml-local deploy: .*nowhere does not exist: pass a cdk\.out directory or a template file\n$/);
+});
+
+test('lists deploy, destroy and status in the help', async () => {
+  const { code, stdout } = await cli('--help');
+
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^ {2}deploy +deploy a synthesized stack/m);
+  expect(stdout).toMatch(/^ {2}destroy +delete a stack the runner deployed/m);
+  expect(stdout).toMatch(/^ {2}status +show the stacks the runner deployed/m);
+});
