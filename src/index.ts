@@ -7,3 +7,7 @@ export * from './constructs/training-dataset';
 export * from './constructs/audience-model';
 export * from './constructs/audience-size-config';
 export * from './constructs/configured-audience-model';
+export * from './constructs/audience-size';
+export * from './constructs/seed-audience';
+export * from './constructs/audience-generation-job';
+export * from './constructs/audience-export-job';

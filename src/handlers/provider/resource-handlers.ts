@@ -2,6 +2,10 @@
  * Every custom resource type of the library and the class that handles it:
  * the whole dispatcher. A new resource type is one more entry.
  */
+import { AudienceExportJobHandler } from '../audience-export-job/handler';
+import { AUDIENCE_EXPORT_JOB_RESOURCE_TYPE } from '../audience-export-job/types';
+import { AudienceGenerationJobHandler } from '../audience-generation-job/handler';
+import { AUDIENCE_GENERATION_JOB_RESOURCE_TYPE } from '../audience-generation-job/types';
 import { AudienceModelHandler } from '../audience-model/handler';
 import { AUDIENCE_MODEL_RESOURCE_TYPE } from '../audience-model/types';
 import { ConfiguredAudienceModelHandler } from '../configured-audience-model/handler';
@@ -11,4 +15,6 @@ import type { ResourceHandlerMap } from '../framework/dispatch';
 export const RESOURCE_HANDLERS: ResourceHandlerMap = {
   [AUDIENCE_MODEL_RESOURCE_TYPE]: AudienceModelHandler,
   [CONFIGURED_AUDIENCE_MODEL_RESOURCE_TYPE]: ConfiguredAudienceModelHandler,
+  [AUDIENCE_GENERATION_JOB_RESOURCE_TYPE]: AudienceGenerationJobHandler,
+  [AUDIENCE_EXPORT_JOB_RESOURCE_TYPE]: AudienceExportJobHandler,
 };

@@ -1,0 +1,184 @@
+import { Duration, Resource, Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import type { IAudienceGenerationJob } from './audience-generation-job';
+import { AudienceSize } from './audience-size';
+import { AudienceSizeType } from './audience-size-config';
+import { ConfiguredAudienceModel } from './configured-audience-model';
+import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
+import { cleanRoomsMlArnPattern } from './private/service-role';
+import { DESCRIPTION_RULES, NAME_RULES, validateString, validationError } from './private/validation';
+import {
+  AUDIENCE_EXPORT_JOB_ATTRIBUTES_REVISION,
+  AUDIENCE_EXPORT_JOB_RESOURCE_TYPE,
+  AudienceExportJobAttribute,
+  AudienceExportJobProperties,
+} from '../handlers/audience-export-job/types';
+import { AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE } from '../handlers/audience-generation-job/types';
+
+/** Largest audience size (constraints.md). */
+const MAX_AUDIENCE_SIZE = 20_000_000;
+/** Largest percentage size. */
+const MAX_AUDIENCE_PERCENTAGE = 100;
+
+/**
+ * What an export of a generated audience asks for (see
+ * `IAudienceGenerationJob.export`).
+ */
+export interface AudienceExportOptions {
+  /**
+   * The size of the audience to export: one of the audience sizes of the
+   * configured audience model the audience was generated with (checked at
+   * synthesis when that model is known), e.g. `AudienceSize.absolute(100_000)`.
+   */
+  readonly audienceSize: AudienceSize;
+
+  /**
+   * The name of the export: 1–63 printable characters, not only white space,
+   * unique among the exports of the generation job.
+   *
+   * Exports are never deleted (the service has no call for it), so a name
+   * stays taken for as long as the generation job exists: a named export
+   * cannot be replaced by another of the same job, and a replayed deployment
+   * request that finds its name taken fails rather than guess whose export
+   * holds it.
+   *
+   * @default - a name generated at deployment from the stack name, the
+   * construct's logical id and the deployment request
+   */
+  readonly audienceExportJobName?: string;
+
+  /**
+   * A description of the export, at most 255 characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * How long the deployment waits for the export to finish (`ACTIVE`) before
+   * failing. At most 1 hour.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * Properties of an `AudienceExportJob`.
+ */
+export interface AudienceExportJobProps extends AudienceExportOptions {
+  /**
+   * The audience generation job whose audience is exported. It must be
+   * `ACTIVE` (a job of the same stack is: its deployment waits for it).
+   */
+  readonly audienceGenerationJob: IAudienceGenerationJob;
+}
+
+/**
+ * A Clean Rooms ML audience export job: writes a generated audience, at one
+ * of its sizes, to the configured audience model's output location. The
+ * deployment waits until the export is `ACTIVE` and exposes where it was
+ * written (`attrOutputLocation`).
+ *
+ * Exports cannot be changed or deleted: changing any property starts a new
+ * export, and removing one from the stack leaves it in the service's history
+ * (and its audience in S3) until its generation job is deleted.
+ *
+ * @resource Custom::CleanRoomsMLAudienceExportJob
+ */
+export class AudienceExportJob extends Resource {
+  /** The name of the export, given or generated. */
+  public readonly audienceExportJobName: string;
+  /** The audience generation job whose audience is exported. */
+  public readonly audienceGenerationJob: IAudienceGenerationJob;
+  /** The size of the exported audience. */
+  public readonly audienceSize: AudienceSize;
+
+  /**
+   * The status of the export once deployed (`ACTIVE`).
+   *
+   * @attribute
+   */
+  public readonly attrStatus: string;
+
+  /**
+   * Where the service wrote the audience (`s3://…`; empty when it reports none).
+   *
+   * @attribute
+   */
+  public readonly attrOutputLocation: string;
+
+  constructor(scope: Construct, id: string, props: AudienceExportJobProps) {
+    super(scope, id, { physicalName: props.audienceExportJobName });
+
+    validateString(this, 'audienceExportJobName', props.audienceExportJobName, NAME_RULES);
+    validateString(this, 'description', props.description, DESCRIPTION_RULES);
+    validateAudienceSize(this, props.audienceSize, props.audienceGenerationJob);
+    const timeout = timeoutSeconds(this, props.timeout ?? Duration.hours(1));
+
+    const provider = CleanRoomsMlProvider.of(this);
+    // A generation job of this app is a custom resource depending on the
+    // handler policy: naming its ARN there would be a cycle.
+    const jobArn = props.audienceGenerationJob.audienceGenerationJobArn;
+    const jobs = Token.isUnresolved(jobArn) ? cleanRoomsMlArnPattern(this, AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE) : jobArn;
+    provider.grant({ actions: ['cleanrooms-ml:StartAudienceExportJob'], resources: [jobs] });
+    // No resource-level permissions (exports have no ARN): finds the export by job and name.
+    provider.grant({ actions: ['cleanrooms-ml:ListAudienceExportJobs'], resources: ['*'] });
+
+    const resource = provider.customResource<AudienceExportJobProperties>(this, 'Resource', {
+      resourceType: AUDIENCE_EXPORT_JOB_RESOURCE_TYPE,
+      common: { TimeoutSeconds: timeout, AttributesRevision: AUDIENCE_EXPORT_JOB_ATTRIBUTES_REVISION },
+      properties: {
+        Name: props.audienceExportJobName,
+        AudienceGenerationJobArn: jobArn,
+        AudienceSizeType: props.audienceSize.sizeType,
+        AudienceSizeValue: props.audienceSize.value,
+        Description: props.description,
+      },
+    });
+
+    this.audienceGenerationJob = props.audienceGenerationJob;
+    this.audienceSize = props.audienceSize;
+    this.audienceExportJobName = this.getResourceNameAttribute(resource.getAttString(AudienceExportJobAttribute.NAME));
+    this.attrStatus = resource.getAttString(AudienceExportJobAttribute.STATUS);
+    this.attrOutputLocation = resource.getAttString(AudienceExportJobAttribute.OUTPUT_LOCATION);
+  }
+}
+
+/**
+ * A whole number in range for its type and, when the generation job's
+ * configured audience model is known, one of its bins of the same type.
+ */
+function validateAudienceSize(scope: IConstruct, size: AudienceSize, job: IAudienceGenerationJob): void {
+  if (Token.isUnresolved(size.value)) {
+    return;
+  }
+  const max = size.sizeType === AudienceSizeType.PERCENTAGE ? MAX_AUDIENCE_PERCENTAGE : MAX_AUDIENCE_SIZE;
+  if (!Number.isInteger(size.value) || size.value < 1 || size.value > max) {
+    throw validationError(scope, 'audienceSize', `be a whole number between 1 and ${max.toLocaleString('en-US')} for ${size.sizeType} sizes`, `${size}`);
+  }
+  const model = job.configuredAudienceModel;
+  const config = model?.audienceSizeConfig;
+  if (config === undefined) {
+    if (model instanceof ConfiguredAudienceModel) {
+      throw validationError(
+        scope,
+        'audienceSize',
+        'be one of the configured audience model\'s audience sizes, but it has none (give it an audienceSizeConfig)',
+        `${size}`,
+      );
+    }
+    return;
+  }
+  if (Token.isUnresolved(config.bins) || config.bins.some((bin) => Token.isUnresolved(bin))) {
+    return;
+  }
+  if (config.sizeType !== size.sizeType || !config.bins.includes(size.value)) {
+    throw validationError(
+      scope,
+      'audienceSize',
+      `be one of the configured audience model's audience sizes (${config.sizeType} ${config.bins.join(', ')})`,
+      `${size}`,
+    );
+  }
+}

@@ -1,0 +1,305 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { describeValue, S3_URI_RULES, validateString, validationError } from './private/validation';
+
+/**
+ * Options of a seed audience read from S3.
+ */
+export interface S3SeedAudienceOptions {
+  /**
+   * The KMS key the seed object is encrypted with. The seed role may decrypt
+   * with it (`kms:Decrypt`, `kms:DescribeKey`).
+   *
+   * @default - the bucket's `encryptionKey` if it has one; otherwise no KMS
+   * permissions are granted
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * A seed audience produced by a Clean Rooms protected SQL query.
+ *
+ * Clean Rooms ML marks the query's parameters as sensitive, and the
+ * CloudFormation custom resource framework logs every property it receives,
+ * so parameter values never go into the template: they are kept in a Secrets
+ * Manager secret, which the deployment reads when it starts the job (the
+ * stack's custom resource handler is allowed `secretsmanager:GetSecretValue`
+ * on that secret only, and `kms:Decrypt` on its key through Secrets Manager).
+ *
+ * Give exactly one of `queryString`, `queryStringSecret` and
+ * `analysisTemplateArn`.
+ */
+export interface SqlSeedAudienceOptions {
+  /**
+   * The ARN of your membership in the collaboration, which runs the query:
+   * `arn:<partition>:cleanrooms:<region>:<account>:membership/<id>`. The seed
+   * role may start, read and update protected queries of this membership.
+   */
+  readonly membershipArn: string;
+
+  /**
+   * The SQL query that selects the seed users. It is written in the template
+   * (and so appears in the custom resource framework's logs): use
+   * `queryStringSecret` when the query itself is confidential (for instance
+   * when it holds literal user ids).
+   *
+   * @default - the query comes from `queryStringSecret` or `analysisTemplateArn`
+   */
+  readonly queryString?: string;
+
+  /**
+   * A Secrets Manager secret whose value (SecretString) is the SQL query, for
+   * a query that must stay out of the template and the logs.
+   *
+   * @default - the query comes from `queryString` or `analysisTemplateArn`
+   */
+  readonly queryStringSecret?: secretsmanager.ISecret;
+
+  /**
+   * The ARN of the analysis template whose query selects the seed users:
+   * `arn:<partition>:cleanrooms:<region>:<account>:membership/<id>/analysistemplate/<id>`.
+   *
+   * @default - the query comes from `queryString` or `queryStringSecret`
+   */
+  readonly analysisTemplateArn?: string;
+
+  /**
+   * A Secrets Manager secret whose value is a JSON object of the query's
+   * parameters: `{"min_purchase_date": "2024-01-01", "segment": "gold"}`
+   * (names of 1–100 letters, digits and `_`; values of at most 1,000
+   * characters). Changing the secret's value does not start a new job:
+   * change the job (or the secret) to generate again.
+   *
+   * @default - no parameters
+   */
+  readonly parameters?: secretsmanager.ISecret;
+}
+
+/**
+ * What the seed audience is bound with.
+ */
+export interface SeedAudienceBindOptions {
+  /**
+   * The collaboration the audience generation job runs in (required for a
+   * SQL seed, whose query runs in the collaboration).
+   *
+   * @default - none
+   */
+  readonly collaborationId?: string;
+}
+
+/**
+ * A SQL seed as the audience generation job passes it on.
+ */
+export interface SqlSeedAudienceConfig {
+  /** The membership that runs the query. */
+  readonly membershipArn: string;
+  /**
+   * The query, written in the template.
+   *
+   * @default - none
+   */
+  readonly queryString?: string;
+  /**
+   * A secret holding the query.
+   *
+   * @default - none
+   */
+  readonly queryStringSecret?: secretsmanager.ISecret;
+  /**
+   * The analysis template whose query runs.
+   *
+   * @default - none
+   */
+  readonly analysisTemplateArn?: string;
+  /**
+   * A secret holding the query's parameters as a JSON object.
+   *
+   * @default - none
+   */
+  readonly parametersSecret?: secretsmanager.ISecret;
+}
+
+/**
+ * What a seed audience contributes to an audience generation job: exactly
+ * one of an S3 location and a SQL query.
+ */
+export interface SeedAudienceConfig {
+  /**
+   * `s3://<bucket>/<key>` of the seed data.
+   *
+   * @default - not an S3 seed
+   */
+  readonly s3Uri?: string;
+  /**
+   * The SQL query that produces the seed.
+   *
+   * @default - not a SQL seed
+   */
+  readonly sql?: SqlSeedAudienceConfig;
+}
+
+/**
+ * The seed audience of an audience generation job: the users Clean Rooms ML
+ * finds lookalikes of — 25 to 500,000 unique user ids, at least the
+ * configured audience model's minimum matching seed size.
+ */
+export abstract class SeedAudience {
+  /**
+   * Seed users in an S3 object (or, with a key ending in `/`, the objects
+   * under a prefix). The seed role may list the bucket and read the object.
+   *
+   * @param bucket the bucket that holds the seed
+   * @param key the object key (e.g. `seeds/buyers.csv`), or a prefix ending in `/`
+   * @param options the encryption key, if any
+   */
+  public static fromS3(bucket: s3.IBucket, key: string, options: S3SeedAudienceOptions = {}): SeedAudience {
+    return new S3SeedAudience(bucket, key, options);
+  }
+
+  /**
+   * Seed users selected by a Clean Rooms protected SQL query, with its
+   * parameters kept in Secrets Manager. The audience generation job must
+   * name its `collaborationId`.
+   *
+   * @param options the query, its parameters and the membership that runs it
+   */
+  public static fromSql(options: SqlSeedAudienceOptions): SeedAudience {
+    return new SqlSeedAudience(options);
+  }
+
+  /**
+   * Validates the seed and renders it for an audience generation job defined
+   * in `scope`. Called by `AudienceGenerationJob`.
+   *
+   * @param scope the audience generation job
+   * @param options what the job knows that the seed needs
+   */
+  public abstract bind(scope: Construct, options?: SeedAudienceBindOptions): SeedAudienceConfig;
+
+  /**
+   * Grants `grantee` what Clean Rooms ML needs to read the seed: the S3
+   * object and its key, or the protected query's permissions on the
+   * membership and the collaboration.
+   *
+   * @param scope a construct in the stack of the audience generation job
+   * @param grantee the seed role
+   * @param options what the job knows that the seed needs
+   */
+  public abstract grantRead(scope: Construct, grantee: iam.IGrantable, options?: SeedAudienceBindOptions): iam.Grant;
+}
+
+/** The longest S3 object key. */
+const MAX_S3_KEY_LENGTH = 1024;
+
+class S3SeedAudience extends SeedAudience {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly options: S3SeedAudienceOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): SeedAudienceConfig {
+    validateString(scope, 'seedAudience key', this.key, { minLength: 1, maxLength: MAX_S3_KEY_LENGTH });
+    if (!Token.isUnresolved(this.key) && this.key.startsWith('/')) {
+      throw validationError(scope, 'seedAudience key', 'not start with "/" (it is an object key, e.g. "seeds/buyers.csv")', describeValue(this.key));
+    }
+    const s3Uri = `s3://${this.bucket.bucketName}/${this.key}`;
+    validateString(scope, 'seedAudience S3 URI', s3Uri, S3_URI_RULES);
+    return { s3Uri };
+  }
+
+  public grantRead(_scope: Construct, grantee: iam.IGrantable): iam.Grant {
+    const objects = !Token.isUnresolved(this.key) && this.key.endsWith('/') ? `${this.key}*` : this.key;
+    let grant = iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(objects)] }));
+    const key = this.options.encryptionKey ?? this.bucket.encryptionKey;
+    if (key) {
+      grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt', 'kms:DescribeKey'], resourceArns: [key.keyArn] }));
+    }
+    return grant;
+  }
+}
+
+/** A membership of Clean Rooms (ids are UUIDs; the pattern allows the service's identifier characters). */
+const MEMBERSHIP_ARN = /^arn:aws[-a-z]*:cleanrooms:[-a-z0-9]+:[0-9]{12}:membership\/[\w-]+$/;
+
+/** The service model's analysis template ARN pattern (cleanroomsml ProtectedQuerySQLParameters), at most 200 characters. */
+const ANALYSIS_TEMPLATE_ARN = /^arn:aws[-a-z]*:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership\/[\d\w-]+\/analysistemplate\/[\d\w-]+$/;
+
+/** The service's longest seed query. */
+const MAX_QUERY_LENGTH = 500_000;
+
+class SqlSeedAudience extends SeedAudience {
+  constructor(private readonly options: SqlSeedAudienceOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, options: SeedAudienceBindOptions = {}): SeedAudienceConfig {
+    const { membershipArn, queryString, queryStringSecret, analysisTemplateArn, parameters } = this.options;
+    validateString(scope, 'seedAudience membershipArn', membershipArn, {
+      pattern: MEMBERSHIP_ARN,
+      patternRule: 'be a Clean Rooms membership ARN (arn:<partition>:cleanrooms:<region>:<account>:membership/<id>)',
+    });
+    const sources = [
+      ['queryString', queryString],
+      ['queryStringSecret', queryStringSecret],
+      ['analysisTemplateArn', analysisTemplateArn],
+    ].filter(([, value]) => value !== undefined).map(([name]) => name as string);
+    if (sources.length !== 1) {
+      throw validationError(
+        scope,
+        'seedAudience',
+        'give exactly one of queryString, queryStringSecret and analysisTemplateArn',
+        sources.length === 0 ? 'none' : sources.join(', '),
+      );
+    }
+    validateString(scope, 'seedAudience queryString', queryString, { minLength: 1, maxLength: MAX_QUERY_LENGTH });
+    validateString(scope, 'seedAudience analysisTemplateArn', analysisTemplateArn, {
+      maxLength: 200,
+      pattern: ANALYSIS_TEMPLATE_ARN,
+      patternRule: 'be a Clean Rooms analysis template ARN (arn:<partition>:cleanrooms:<region>:<account>:membership/<id>/analysistemplate/<id>)',
+    });
+    if (options.collaborationId === undefined) {
+      throw validationError(scope, 'collaborationId', 'be given with a SQL seed audience (its protected query runs in the collaboration)', 'undefined');
+    }
+    return {
+      sql: { membershipArn, queryString, queryStringSecret, analysisTemplateArn, parametersSecret: parameters },
+    };
+  }
+
+  public grantRead(scope: Construct, grantee: iam.IGrantable, options: SeedAudienceBindOptions = {}): iam.Grant {
+    const { membershipArn, analysisTemplateArn } = this.options;
+    // Collaborations, and the tables and templates of the other members, live
+    // in other accounts of the job's Region: their account is not known here.
+    const cleanRoomsArn = (resource: string) => cleanRoomsArnInRegion(scope, resource);
+    const collaboration = cleanRoomsArn(`collaboration/${options.collaborationId ?? '*'}`);
+    const tableAssociations = cleanRoomsArn('membership/*/configuredtableassociation/*');
+    const templates = analysisTemplateArn ?? cleanRoomsArn('membership/*/analysistemplate/*');
+    let grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['cleanrooms:GetCollaborationAnalysisTemplate'],
+      resourceArns: [collaboration, templates],
+    });
+    grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['cleanrooms:GetSchema'], resourceArns: [collaboration, tableAssociations] }));
+    grant = grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['cleanrooms:StartProtectedQuery'],
+      resourceArns: [membershipArn, tableAssociations, ...(analysisTemplateArn ? [analysisTemplateArn] : [])],
+    }));
+    grant = grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['cleanrooms:GetProtectedQuery', 'cleanrooms:UpdateProtectedQuery'],
+      resourceArns: [membershipArn],
+    }));
+    return grant;
+  }
+}
+
+/** `arn:<partition>:cleanrooms:<stack region>:*:<resource>`. */
+function cleanRoomsArnInRegion(scope: IConstruct, resource: string): string {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:cleanrooms:${stack.region}:*:${resource}`;
+}
