@@ -1,6 +1,7 @@
 import {
   captureLogs,
   CustomResourceEvents,
+  FAST_TIMINGS,
   HandlerTestbed,
   isComplete,
   isCompleteEvent,
@@ -12,7 +13,11 @@ import {
 } from './harness';
 import { activeGenerationJob, configuredAudienceModel } from './job-fixtures';
 import type { AudienceExportJobProperties } from '../../src/handlers/audience-export-job/types';
+import { dispatchIsComplete } from '../../src/handlers/framework/dispatch';
 import type { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../../src/handlers/framework/events';
+import { Logger } from '../../src/handlers/framework/logger';
+import { clientFromEnvironment } from '../../src/handlers/framework/runtime';
+import { RESOURCE_HANDLERS } from '../../src/handlers/provider/resource-handlers';
 import type { AudienceExportJobDescription } from '../../src/local/emulator';
 
 const TYPE = 'Custom::CleanRoomsMLAudienceExportJob';
@@ -204,6 +209,31 @@ describe('isComplete, with the emulator\'s clock moved by hand', () => {
       { status: 'CREATE_IN_PROGRESS', result: { IsComplete: false } },
       { status: 'ACTIVE', result: { IsComplete: true } },
     ]);
+  });
+});
+
+describe('isComplete past the deadline', () => {
+  test('fails with the export\'s last status when it never leaves CREATE_PENDING, and leaves the export as it is', async () => {
+    const slow = await HandlerTestbed.start({ ...FAST_TIMINGS, audienceExportJob: { createPendingMs: 3_600_000, createInProgressMs: 3_600_000 } });
+    try {
+      const job = await activeGenerationJob(slow, await configuredAudienceModel(slow));
+      const event = events.create(properties({ AudienceGenerationJobArn: job, Name: 'stuck', TimeoutSeconds: 1200 }));
+      const response = await onEvent(event);
+      // 20 minutes after onEvent: past the deadline of a 1,200 s timeout (less the 120 s margin).
+      const later = { client: clientFromEnvironment(), log: new Logger({}, [], () => undefined), now: () => Date.now() + 20 * 60_000 };
+
+      const error = await rejectionOf(dispatchIsComplete(isCompleteEvent(event, response), RESOURCE_HANDLERS, later));
+
+      expect(error.message).toBe(
+        `${SUBJECT}timed out after 20 minutes waiting for the audience export job to be created (status CREATE_PENDING); ` +
+        'the construct\'s timeout is 20 minutes.',
+      );
+      // Exports cannot be deleted: it stays, still pending.
+      expect(slow.emulator.inventory().audienceExportJobs).toEqual([expect.objectContaining({ name: 'stuck', status: 'CREATE_PENDING' })]);
+    } finally {
+      // Restores the environment the outer testbed set.
+      await slow.stop();
+    }
   });
 });
 

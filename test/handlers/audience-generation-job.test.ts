@@ -2,6 +2,7 @@ import {
   ACCOUNT_ID,
   captureLogs,
   CustomResourceEvents,
+  FAST_TIMINGS,
   HandlerTestbed,
   isComplete,
   isCompleteEvent,
@@ -17,7 +18,11 @@ import {
 import { configuredAudienceModel, FakeSecretsManager } from './job-fixtures';
 import type { AudienceGenerationJobProperties } from '../../src/handlers/audience-generation-job/types';
 import { CREATION_TOKEN_TAG } from '../../src/handlers/framework';
+import { dispatchIsComplete } from '../../src/handlers/framework/dispatch';
 import type { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../../src/handlers/framework/events';
+import { Logger } from '../../src/handlers/framework/logger';
+import { clientFromEnvironment } from '../../src/handlers/framework/runtime';
+import { RESOURCE_HANDLERS } from '../../src/handlers/provider/resource-handlers';
 import type { AudienceGenerationJobDescription } from '../../src/local/emulator';
 
 const TYPE = 'Custom::CleanRoomsMLAudienceGenerationJob';
@@ -398,6 +403,67 @@ describe('isComplete, with the emulator\'s clock moved by hand', () => {
       { status: 'DELETE_IN_PROGRESS', result: { IsComplete: false } },
       { status: undefined, result: { IsComplete: true } },
     ]);
+  });
+});
+
+describe('isComplete past the deadline', () => {
+  /** Longer than any test runs: a phase of this length is never left. */
+  const AN_HOUR = 3_600_000;
+
+  /** The handler's runtime 20 minutes after onEvent: past the deadline of a 1,200 s timeout (less the 120 s margin). */
+  function twentyMinutesLater() {
+    return { client: clientFromEnvironment(), log: new Logger({}, [], () => undefined), now: () => Date.now() + 20 * 60_000 };
+  }
+
+  test('fails with the job\'s last status when it never leaves CREATE_IN_PROGRESS, and leaves the job to the rollback Delete', async () => {
+    const slow = await HandlerTestbed.start({ ...FAST_TIMINGS, audienceGenerationJob: { createPendingMs: 0, createInProgressMs: AN_HOUR } });
+    try {
+      const props = properties({ ConfiguredAudienceModelArn: await configuredAudienceModel(slow), TimeoutSeconds: 1200 });
+      const event = events.create(props);
+      const response = await onEvent(event);
+
+      const error = await rejectionOf(dispatchIsComplete(isCompleteEvent(event, response), RESOURCE_HANDLERS, twentyMinutesLater()));
+
+      expect(error.message).toBe(
+        `${SUBJECT}timed out after 20 minutes waiting for the audience generation job to be created (status CREATE_IN_PROGRESS); ` +
+        'the construct\'s timeout is 20 minutes.',
+      );
+      // The framework does not clean up on a timeout (only a CREATE_FAILED job is deleted by isComplete): the job is still generating…
+      const job = () => slow.emulator.inventory().audienceGenerationJobs
+        .find((entry) => entry.audienceGenerationJobArn === response.PhysicalResourceId);
+      expect(job()?.status).toBe('CREATE_IN_PROGRESS');
+      // …until the rollback Delete asks for its deletion.
+      await onEvent(events.delete(response.PhysicalResourceId, props));
+      expect(job()?.status).toMatch(/^DELETE_/);
+    } finally {
+      // Restores the environment the outer testbed set.
+      await slow.stop();
+    }
+  });
+
+  test('fails a Delete with the job\'s last status when it never leaves DELETE_IN_PROGRESS', async () => {
+    const slow = await HandlerTestbed.start({
+      ...FAST_TIMINGS,
+      audienceGenerationJob: { createPendingMs: 0, createInProgressMs: 0, deletePendingMs: 0, deleteInProgressMs: AN_HOUR },
+    });
+    try {
+      const props = properties({ ConfiguredAudienceModelArn: await configuredAudienceModel(slow), TimeoutSeconds: 1200 });
+      const { response: started } = await runToCompletion(events.create(props));
+      const event = events.delete(started.PhysicalResourceId, props);
+      const response = await onEvent(event);
+
+      const error = await rejectionOf(dispatchIsComplete(isCompleteEvent(event, response), RESOURCE_HANDLERS, twentyMinutesLater()));
+
+      expect(error.message).toBe(
+        `${SUBJECT}timed out after 20 minutes waiting for the audience generation job to be deleted (status DELETE_IN_PROGRESS); ` +
+        'the construct\'s timeout is 20 minutes.',
+      );
+      expect(slow.emulator.inventory().audienceGenerationJobs).toEqual([
+        expect.objectContaining({ audienceGenerationJobArn: started.PhysicalResourceId, status: 'DELETE_IN_PROGRESS' }),
+      ]);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliCommand, CommandIo, UsageError } from './command';
 import { deployStack, DeploymentState } from '../runner';
-import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, parameterOptions, positiveNumber, writeResult } from '../runner/cli-support';
+import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, parameterOptions, positiveNumber, urlOption, writeResult } from '../runner/cli-support';
 
 const USAGE = `Usage: cleanrooms-ml-local deploy <cdk.out directory | template.json> [options]
 
@@ -16,6 +16,10 @@ Options:
   --state-file F            deployment state (default ${DEFAULT_STATE_FILE})
   --time-scale N            real time per framework second: 0.01 waits 50 ms for a 5 s query interval (default 0.01)
   --parameter NAME=VALUE    a template parameter value (repeatable)
+  --secrets-manager-endpoint URL
+                            the Secrets Manager endpoint the functions use (AWS_ENDPOINT_URL_SECRETS_MANAGER), for an
+                            audience generation job whose SQL seed is read from a secret; the runner emulates no
+                            Secrets Manager (default: none set)
   --function-logs           print what the Lambda functions log to stderr (default: <state file>.lambda.log)
   --json                    one JSON object per line: every event, then the result
   -h, --help                show this help
@@ -40,6 +44,7 @@ async function runDeploy(args: string[], io: CommandIo): Promise<number> {
       'state-file': { type: 'string' },
       'time-scale': { type: 'string' },
       'parameter': { type: 'string', multiple: true },
+      'secrets-manager-endpoint': { type: 'string' },
       'function-logs': { type: 'boolean' },
       'json': { type: 'boolean' },
       'help': { type: 'boolean', short: 'h' },
@@ -56,9 +61,11 @@ async function runDeploy(args: string[], io: CommandIo): Promise<number> {
   const json = values.json ?? false;
   let timeScale: number | undefined;
   let parameters: Record<string, string> | undefined;
+  let secretsManagerEndpoint: string | undefined;
   try {
     timeScale = positiveNumber('--time-scale', values['time-scale']);
     parameters = parameterOptions(values.parameter);
+    secretsManagerEndpoint = urlOption('--secrets-manager-endpoint', values['secrets-manager-endpoint']);
   } catch (error) {
     if (error instanceof OptionError) throw new UsageError(error.message);
     throw error;
@@ -70,6 +77,7 @@ async function runDeploy(args: string[], io: CommandIo): Promise<number> {
     stateFile,
     timeScale,
     parameters,
+    secretsManagerEndpoint,
     onEvent: eventWriter(io.stdout, json),
     onFunctionLog: values['function-logs'] ? functionLogWriter(io.stderr) : undefined,
   });

@@ -22,6 +22,21 @@ export function positiveNumber(flag: string, text: string | undefined): number |
   return value;
 }
 
+/** An http(s) URL option, or undefined when not given. */
+export function urlOption(flag: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new OptionError(`${flag} must be an http or https URL, got "${text}"`);
+  }
+  return text;
+}
+
 /** `--parameter Key=Value` options as a map. */
 export function parameterOptions(texts: readonly string[] | undefined): Record<string, string> | undefined {
   if (!texts || texts.length === 0) return undefined;

@@ -78,6 +78,13 @@ export interface RunnerOptions {
   readonly emulator?: CleanRoomsMlEmulatorOptions;
   /** The key functions and the runner sign with. @default test / test */
   readonly credentials?: EmulatorCredentials;
+  /**
+   * A Secrets Manager endpoint the functions use (`AWS_ENDPOINT_URL_SECRETS_MANAGER`),
+   * e.g. for an AudienceGenerationJob whose SQL seed reads its parameters from a
+   * secret. The runner emulates no Secrets Manager: this is one the caller runs.
+   * @default none: the functions see no Secrets Manager endpoint (the host's AWS_* variables are hidden from them)
+   */
+  readonly secretsManagerEndpoint?: string;
 }
 
 export interface DeployOptions extends RunnerOptions {
@@ -307,6 +314,7 @@ class StackOperation {
         AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_CLEANROOMSML: target.endpoint,
+        ...(options.secretsManagerEndpoint ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: options.secretsManagerEndpoint } : {}),
       },
       onLog: options.onFunctionLog ?? ((entry) => {
         mkdirSync(dirname(logFile), { recursive: true });

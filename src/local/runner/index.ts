@@ -18,7 +18,8 @@
  *   run in-process with CloudFormation requests, with the framework's
  *   semantics (provider-framework.ts) and the waiter's schedule scaled by
  *   `timeScale`; the functions see their own environment plus AWS_REGION,
- *   the emulator's key and AWS_ENDPOINT_URL_CLEANROOMSML.
+ *   the emulator's key and AWS_ENDPOINT_URL_CLEANROOMSML (and
+ *   AWS_ENDPOINT_URL_SECRETS_MANAGER when `secretsManagerEndpoint` is given).
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator.
  * - Other resources: recorded with synthetic physical ids and attributes.
  * - Updates, replacements, cleanup, rollbacks and deletes: see deployment.ts.

@@ -84,6 +84,30 @@ test('fails a deploy with exit status 1, and --json writes one object per event,
   });
 });
 
+test('deploy --secrets-manager-endpoint hands the URL to the functions as AWS_ENDPOINT_URL_SECRETS_MANAGER', async () => {
+  const directory = temporaryDirectory();
+  const assembly = synth((stack) => {
+    const provider = fixtureProvider(stack, { journal: join(directory, 'journal.jsonl') });
+    const job = thing(stack, provider, 'Job', { EchoEnv: 'AWS_ENDPOINT_URL_SECRETS_MANAGER' });
+    new CfnOutput(stack, 'SecretsManagerEndpoint', { value: job.getAttString('Env') });
+  });
+
+  const deployed = await cli('deploy', assembly, '--state-file', join(directory, 'state.json'), '--secrets-manager-endpoint', 'http://127.0.0.1:4584');
+  const help = await cli('deploy', '--help');
+
+  expect(deployed).toMatchObject({ code: 0, stderr: '' });
+  expect(deployed.stdout).toMatch(/^RunnerTestStack\.SecretsManagerEndpoint = http:\/\/127\.0\.0\.1:4584$/m);
+  expect(help.stdout).toMatch(/^ {2}--secrets-manager-endpoint URL\n +the Secrets Manager endpoint the functions use \(AWS_ENDPOINT_URL_SECRETS_MANAGER\)/m);
+});
+
+test('fails with the usage text when --secrets-manager-endpoint is not an http(s) URL', async () => {
+  const { code, stderr } = await cli('deploy', temporaryDirectory(), '--secrets-manager-endpoint', 'localhost:4584');
+
+  expect(code).toBe(2);
+  expect(stderr).toContain('--secrets-manager-endpoint must be an http or https URL, got "localhost:4584"');
+  expect(stderr).toContain('Usage: cleanrooms-ml-local deploy');
+});
+
 test('fails with the usage text when no assembly is named', async () => {
   const { code, stderr } = await cli('deploy');
 

@@ -73,6 +73,29 @@ test('creates resources in dependency order, passing Fn::GetAtt values between c
   expect(readFileSync(join(stateFile, '..', 'state.lambda.log'), 'utf8')).toContain('"requestType":"Create","logicalResourceId":"B"');
 });
 
+test('passes secretsManagerEndpoint to the functions as AWS_ENDPOINT_URL_SECRETS_MANAGER; without it they see none, not the host\'s', async () => {
+  const deploy = (secretsManagerEndpoint?: string) => {
+    const { journal, stateFile } = workspace();
+    const assembly = synth((stack) => {
+      const a = thing(stack, fixtureProvider(stack, { journal }), 'A', { EchoEnv: 'AWS_ENDPOINT_URL_SECRETS_MANAGER' });
+      new CfnOutput(stack, 'SecretsManagerEndpoint', { value: a.getAttString('Env') });
+    });
+    return deployStack({ assembly, stateFile, secretsManagerEndpoint });
+  };
+  const hostValue = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = 'http://127.0.0.1:1/host';
+  try {
+    const given = await deploy('http://127.0.0.1:4584');
+    const notGiven = await deploy();
+
+    expect(given).toMatchObject({ status: 'CREATE_COMPLETE', outputs: { SecretsManagerEndpoint: 'http://127.0.0.1:4584' } });
+    expect(notGiven).toMatchObject({ status: 'CREATE_COMPLETE', outputs: { SecretsManagerEndpoint: '' } });
+  } finally {
+    if (hostValue === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+    else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = hostValue;
+  }
+});
+
 test('polls isComplete every query interval until it completes and merges its Data over onEvent\'s', async () => {
   const { journal, stateFile } = workspace();
   const assembly = synth((stack) => {
