@@ -349,7 +349,7 @@ function suppressFrameworkFindings(provider: cr.Provider): void {
   ]);
   suppressNagFindings(waiter?.node.tryFindChild('Role')?.node.tryFindChild('DefaultPolicy'), [{
     id: 'AwsSolutions-IAM5',
-    reason: 'CloudWatch Logs delivery actions have no resource-level permissions; the waiter may invoke any version of the framework functions.',
+    reason: 'aws-cdk-lib\'s StateMachine grants the Step Functions guide\'s logging statement on *: its log delivery actions have no resource-level permissions and come with logs:CreateLogStream and logs:PutLogEvents; the waiter may invoke any version of the framework functions.',
     applies_to: ['Resource::*', { regex: '/^Resource::<CleanRoomsMlProviderframework(isComplete|onTimeout)[0-9A-F]+\\.Arn>:\\*$/g' }],
   }]);
 }

@@ -1,0 +1,207 @@
+/**
+ * A whole Clean Rooms ML lookalike pipeline, as a user writes it: training
+ * data in a Glue table → training dataset → audience model → configured
+ * audience model shared with a partner account → audience generation job
+ * from a seed in S3 → an export of one audience size.
+ */
+import { Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  AudienceExportJob,
+  AudienceGenerationJob,
+  AudienceModel,
+  AudienceSize,
+  AudienceSizeConfig,
+  ColumnType,
+  ConfiguredAudienceModel,
+  SeedAudience,
+  TrainingDataSource,
+  TrainingDataset,
+} from '../../src';
+
+/**
+ * Where the example deploys: a fixed account and Region (the embedded
+ * emulator's defaults), so its template is the same on every machine.
+ */
+export const EXAMPLE_ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** The audience sizes every configured model of the example offers. */
+export const AUDIENCE_SIZES = [10_000, 50_000, 100_000];
+
+/** The size the example exports. */
+export const EXPORTED_SIZE = 50_000;
+
+/** Options of one pipeline of the example stack. */
+export interface LookalikePipelineOptions {
+  /** The Glue table of user–item interactions (database `retail`). */
+  readonly tableName: string;
+  /** Where the table's data lives in the data bucket, e.g. `interactions/`. */
+  readonly dataPrefix: string;
+  /** The seed audience's object in the data bucket, e.g. `seeds/buyers.csv`. */
+  readonly seedKey: string;
+  /** Where generated audiences go in the audience bucket, e.g. `lookalike/`. */
+  readonly outputPrefix: string;
+  /** The account allowed to start generation jobs with the configured model. */
+  readonly partnerAccountId: string;
+}
+
+/** What a pipeline reads from and writes to. */
+export interface LookalikePipelineProps extends LookalikePipelineOptions {
+  /** The data lake bucket holding the training data and the seeds. */
+  readonly dataBucket: s3.IBucket;
+  /** The bucket Clean Rooms ML writes generated audiences to. */
+  readonly audienceBucket: s3.IBucket;
+}
+
+/** One lookalike pipeline: dataset, model, configured model, generation job and export. */
+export class LookalikePipeline extends Construct {
+  public readonly trainingDataset: TrainingDataset;
+  public readonly audienceModel: AudienceModel;
+  public readonly configuredAudienceModel: ConfiguredAudienceModel;
+  public readonly generationJob: AudienceGenerationJob;
+  public readonly audienceExport: AudienceExportJob;
+
+  constructor(scope: Construct, id: string, props: LookalikePipelineProps) {
+    super(scope, id);
+
+    // A role trusted by Clean Rooms ML (aws:SourceAccount, aws:SourceArn)
+    // that can read exactly this table and its objects is created.
+    this.trainingDataset = new TrainingDataset(this, 'Interactions', {
+      description: `Purchases and page views of the ${props.tableName} table`,
+      dataSource: TrainingDataSource.fromGlueTable({
+        databaseName: 'retail',
+        tableName: props.tableName,
+        bucket: props.dataBucket,
+        prefix: props.dataPrefix,
+      }),
+      columns: [
+        { columnName: 'user_id', columnType: ColumnType.USER_ID },
+        { columnName: 'item_id', columnType: ColumnType.ITEM_ID },
+        { columnName: 'event_time', columnType: ColumnType.TIMESTAMP },
+        { columnName: 'category', columnType: ColumnType.CATEGORICAL_FEATURE },
+        { columnName: 'price', columnType: ColumnType.NUMERICAL_FEATURE },
+      ],
+    });
+
+    // Trains during the deployment, which waits until the model is ACTIVE.
+    this.audienceModel = new AudienceModel(this, 'Model', {
+      trainingDataset: this.trainingDataset,
+      description: 'Lookalikes of our buyers, trained on 2026 interactions',
+      trainingDataStartTime: new Date('2026-01-01T00:00:00Z'),
+      trainingDataEndTime: new Date('2026-10-31T00:00:00Z'),
+      timeout: Duration.hours(1),
+    });
+
+    this.configuredAudienceModel = new ConfiguredAudienceModel(this, 'Shared', {
+      audienceModel: this.audienceModel,
+      description: 'Lookalike audiences of our buyers, shared with our media partner',
+      outputBucket: props.audienceBucket,
+      outputPrefix: props.outputPrefix,
+      audienceSizeConfig: AudienceSizeConfig.absolute(AUDIENCE_SIZES),
+      minMatchingSeedSize: 500,
+    });
+    // The partner account may start audience generation jobs on this model.
+    this.configuredAudienceModel.allowAccountToStartGenerationJobs(props.partnerAccountId);
+
+    this.generationJob = new AudienceGenerationJob(this, 'Buyers', {
+      configuredAudienceModel: this.configuredAudienceModel,
+      seedAudience: SeedAudience.fromS3(props.dataBucket, props.seedKey),
+      description: 'Lookalikes of this quarter\'s buyers',
+    });
+
+    this.audienceExport = this.generationJob.export('Export', {
+      audienceSize: AudienceSize.absolute(EXPORTED_SIZE),
+      description: `The ${EXPORTED_SIZE.toLocaleString('en-US')} users most like our buyers`,
+    });
+  }
+}
+
+/** Properties of the example stack. */
+export interface LookalikePipelineStackProps extends StackProps {
+  /**
+   * The data lake bucket with the training data and the seeds (imported:
+   * the data and its Glue table exist outside this stack).
+   *
+   * @default 'retail-interactions-data'
+   */
+  readonly dataBucketName?: string;
+
+  /**
+   * The media partner's account, allowed to start generation jobs.
+   *
+   * @default '111122223333'
+   */
+  readonly partnerAccountId?: string;
+}
+
+/**
+ * The example stack: one pipeline on the `interactions` table, writing to an
+ * audience bucket created here. `addPipeline` adds more pipelines sharing the
+ * buckets (and the stack's one custom resource provider).
+ */
+export class LookalikePipelineStack extends Stack {
+  /** The imported data lake bucket. */
+  public readonly dataBucket: s3.IBucket;
+  /** Where generated audiences are written. */
+  public readonly audienceBucket: s3.Bucket;
+  /** Server access logs of the audience bucket. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** The stack's pipeline. */
+  public readonly pipeline: LookalikePipeline;
+
+  private readonly partnerAccountId: string;
+
+  constructor(scope: Construct, id: string, props: LookalikePipelineStackProps = {}) {
+    super(scope, id, {
+      description: 'cdk-cleanrooms-ml example: a Clean Rooms ML lookalike-audience pipeline',
+      ...props,
+    });
+    this.partnerAccountId = props.partnerAccountId ?? '111122223333';
+
+    this.dataBucket = s3.Bucket.fromBucketName(this, 'Data', props.dataBucketName ?? 'retail-interactions-data');
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    this.audienceBucket = new s3.Bucket(this, 'Audiences', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'audiences/',
+    });
+
+    this.pipeline = this.addPipeline('Retail', {
+      tableName: 'interactions',
+      dataPrefix: 'interactions/',
+      seedKey: 'seeds/buyers.csv',
+      outputPrefix: 'lookalike/',
+      partnerAccountId: this.partnerAccountId,
+    });
+
+    // Reach every resource of the stack, Clean Rooms ML ones included (in place).
+    Tags.of(this).add('project', 'lookalike-audiences');
+    Tags.of(this).add('team', 'growth');
+  }
+
+  /**
+   * Adds a pipeline reading from the data bucket and writing to the audience
+   * bucket under its own prefix.
+   *
+   * @param id the pipeline's construct id
+   * @param options the table, prefixes and seed of the pipeline
+   */
+  public addPipeline(id: string, options: Omit<LookalikePipelineOptions, 'partnerAccountId'> & { partnerAccountId?: string }): LookalikePipeline {
+    return new LookalikePipeline(this, id, {
+      partnerAccountId: this.partnerAccountId,
+      ...options,
+      dataBucket: this.dataBucket,
+      audienceBucket: this.audienceBucket,
+    });
+  }
+}
