@@ -12,6 +12,7 @@ Options:
   --account-id ID          12-digit account the emulator serves (default 123456789012)
   --region R               region the emulator serves (default us-east-1)
   --state-file F           keep state in this JSON file across restarts (default: memory only)
+  --output-dir DIR         write each ACTIVE export's audience to DIR/<bucket>/<key>/audience.jsonl
   --access-key-id K        access key clients sign with (default test)
   --secret-access-key S    secret key clients sign with (default test)
   --no-verify-signature    accept any well-formed SigV4 Authorization header
@@ -39,6 +40,7 @@ async function runEmulator(args: string[], io: CommandIo): Promise<number> {
       'account-id': { type: 'string' },
       'region': { type: 'string' },
       'state-file': { type: 'string' },
+      'output-dir': { type: 'string' },
       'access-key-id': { type: 'string' },
       'secret-access-key': { type: 'string' },
       'no-verify-signature': { type: 'boolean' },
@@ -60,6 +62,7 @@ async function runEmulator(args: string[], io: CommandIo): Promise<number> {
     accountId: values['account-id'],
     region: values.region,
     stateFile: values['state-file'],
+    outputDirectory: values['output-dir'],
     credentials: {
       accessKeyId: values['access-key-id'] ?? 'test',
       secretAccessKey: values['secret-access-key'] ?? 'test',

@@ -39,6 +39,12 @@ export interface CleanRoomsMlEmulatorOptions {
   readonly quotas?: Partial<EmulatorQuotas>;
   /** Keeps the state in this JSON file (written after every change, read on start). @default in memory only */
   readonly stateFile?: string;
+  /**
+   * Writes each export job's audience, once it is ACTIVE, to
+   * `<outputDirectory>/<bucket>/<key>/audience.jsonl` (its outputLocation
+   * `s3://bucket/key/` mapped to a folder). See index.ts. @default no files
+   */
+  readonly outputDirectory?: string;
   /** The emulator's notion of now, epoch milliseconds; statuses follow it. @default Date.now */
   readonly clock?: () => number;
 }
@@ -82,7 +88,7 @@ export class CleanRoomsMlEmulator {
     const scope: AccountScope = { accountId: this.accountId, region: this.region, partition: this.partition };
     this.clock = options.clock ?? Date.now;
     this.faults = new FaultInjector(options.faults);
-    this.store = new Store({ scope, timings: mergeTimings(options.timings), stateFile: options.stateFile });
+    this.store = new Store({ scope, timings: mergeTimings(options.timings), stateFile: options.stateFile, outputDirectory: options.outputDirectory });
 
     const core: EmulatorCore = {
       store: this.store,

@@ -36,6 +36,15 @@
  *   quotaName and quotaValue.
  * - Faults (throttling, server errors, latency) are seeded and injected
  *   before any work is done.
+ * - With `outputDirectory` (CLI `--output-dir`), the first call that finds an
+ *   export job ACTIVE (any operation, or the inventory) writes its audience to
+ *   `<outputDirectory>/<bucket>/<key>/audience.jsonl`, its outputLocation
+ *   `s3://bucket/key/` mapped to a folder: JSON Lines
+ *   `{"user_id":"u_…","relevance_score":…}`, best first, as many lines as an
+ *   ABSOLUTE size asks for, or for a PERCENTAGE that share of a notional
+ *   100,000-user pool (NOTIONAL_USER_POOL). Ids follow from the generation
+ *   job's and the export's names, so a rerun reproduces the file. Each file
+ *   is written once; the state file remembers it across restarts.
  *
  * Asking for a failure, two ways:
  * - a tag on the create request: `emulator:fail` = `CREATE` makes the audience
@@ -59,6 +68,7 @@
 export { CleanRoomsMlEmulator } from './emulator';
 export type { CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from './emulator';
 export type { FaultOptions } from './faults';
+export { NOTIONAL_USER_POOL } from './audience-output';
 export { DEFAULT_QUOTAS } from './operation';
 export type { EmulatorQuotas } from './operation';
 export type { EmulatorCredentials } from './signature';

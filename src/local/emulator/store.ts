@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AccountScope } from './arns';
+import { writeAudienceFile } from './audience-output';
 import {
   audienceModelMetrics,
   AudienceModelMetric,
@@ -214,6 +215,8 @@ export interface AudienceExportJobRecord {
   readonly audienceSize: AudienceSize;
   readonly outputLocation: string;
   readonly lifecycle: Lifecycle;
+  /** When the audience file was written (outputDirectory only); persisted, so a restart never writes it again. */
+  outputWrittenAt?: number;
 }
 
 export interface EmulatorState {
@@ -342,6 +345,8 @@ export interface StoreOptions {
   readonly timings: EmulatorTimings;
   /** Where state is kept between runs; none keeps it in memory only. */
   readonly stateFile?: string;
+  /** Where ACTIVE export jobs write their audience (see audience-output.ts); none writes nothing. */
+  readonly outputDirectory?: string;
 }
 
 interface PersistedState extends EmulatorState {
@@ -355,11 +360,13 @@ export class Store {
   public readonly scope: AccountScope;
   public readonly timings: EmulatorTimings;
   private readonly stateFile?: string;
+  private readonly outputDirectory?: string;
 
   constructor(options: StoreOptions) {
     this.scope = options.scope;
     this.timings = options.timings;
     this.stateFile = options.stateFile;
+    this.outputDirectory = options.outputDirectory;
     this.load();
   }
 
@@ -383,8 +390,9 @@ export class Store {
 
   /**
    * Forgets resources whose delete has completed (and the export jobs of a
-   * deleted generation job). Returns whether anything went, so the caller can
-   * persist.
+   * deleted generation job), and writes the audience file of each export job
+   * seen ACTIVE for the first time (with an outputDirectory). Returns whether
+   * anything changed, so the caller can persist.
    */
   public sweep(now: number): boolean {
     let changed = false;
@@ -406,7 +414,26 @@ export class Store {
         changed = true;
       }
     }
-    return changed;
+    return this.writeAudienceFiles(now) || changed;
+  }
+
+  /** Writes the audience file of every ACTIVE export job that has none yet; returns whether any was written. */
+  private writeAudienceFiles(now: number): boolean {
+    if (this.outputDirectory === undefined) {
+      return false;
+    }
+    let written = false;
+    for (const exportJob of this.audienceExportJobs()) {
+      if (exportJob.outputWrittenAt !== undefined || this.exportJobState(exportJob, now).status !== 'ACTIVE') {
+        continue;
+      }
+      const generationJob = this.state.audienceGenerationJobs[exportJob.audienceGenerationJobArn];
+      const seed = `${generationJob?.name ?? exportJob.audienceGenerationJobArn}\n${exportJob.name}`;
+      writeAudienceFile(this.outputDirectory, exportJob.outputLocation, seed, exportJob.audienceSize);
+      exportJob.outputWrittenAt = now;
+      written = true;
+    }
+    return written;
   }
 
   /** Takes the oldest matching failure request off the queue. */
