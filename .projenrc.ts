@@ -124,12 +124,16 @@ for (const dir of ['examples', 'bench']) {
   project.npmignore?.exclude(`/${dir}/`);
 }
 
-// The README's main job: a walkthrough of the whole Clean Rooms ML lifecycle
-// on the embedded emulator.
-project.addTask('demo', {
-  description: 'Run the lookalike pipeline walkthrough on the embedded Clean Rooms ML emulator',
-  exec: 'ts-node --project examples/tsconfig.json examples/emulator-walkthrough/main.ts',
+// The README's main job: the example stack synthesized, deployed on the
+// embedded emulator through its own (freshly bundled) handlers, updated and
+// destroyed.
+const demo = project.addTask('demo', {
+  description: 'Deploy, update and destroy the lookalike pipeline example on the embedded Clean Rooms ML emulator',
 });
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/demo.ts');
+// Local deployment state, function logs and exported audiences (the runner's and the demo's).
+project.gitignore.exclude('/.cleanrooms-ml-local/');
 
 // The example stack, synthesized where the local deploy runner and users
 // look for it.

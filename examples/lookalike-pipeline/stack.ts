@@ -44,6 +44,11 @@ export interface LookalikePipelineOptions {
   readonly outputPrefix: string;
   /** The account allowed to start generation jobs with the configured model. */
   readonly partnerAccountId: string;
+  /**
+   * The audience sizes the configured model offers.
+   * @default AUDIENCE_SIZES
+   */
+  readonly audienceSizes?: number[];
 }
 
 /** What a pipeline reads from and writes to. */
@@ -98,7 +103,7 @@ export class LookalikePipeline extends Construct {
       description: 'Lookalike audiences of our buyers, shared with our media partner',
       outputBucket: props.audienceBucket,
       outputPrefix: props.outputPrefix,
-      audienceSizeConfig: AudienceSizeConfig.absolute(AUDIENCE_SIZES),
+      audienceSizeConfig: AudienceSizeConfig.absolute(props.audienceSizes ?? AUDIENCE_SIZES),
       minMatchingSeedSize: 500,
     });
     // The partner account may start audience generation jobs on this model.
@@ -133,6 +138,13 @@ export interface LookalikePipelineStackProps extends StackProps {
    * @default '111122223333'
    */
   readonly partnerAccountId?: string;
+
+  /**
+   * The audience sizes the pipeline's configured model offers.
+   *
+   * @default AUDIENCE_SIZES
+   */
+  readonly audienceSizes?: number[];
 }
 
 /**
@@ -182,6 +194,7 @@ export class LookalikePipelineStack extends Stack {
       seedKey: 'seeds/buyers.csv',
       outputPrefix: 'lookalike/',
       partnerAccountId: this.partnerAccountId,
+      audienceSizes: props.audienceSizes,
     });
 
     // Reach every resource of the stack, Clean Rooms ML ones included (in place).
