@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliCommand, CommandIo, UsageError } from './command';
-import { deployStack, DeploymentState } from '../runner';
-import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, parameterOptions, positiveNumber, urlOption, writeResult } from '../runner/cli-support';
+import { asUsageError, runStackOperation, STACK_OPERATION_OPTIONS } from './stack-operation';
+import { deployStack } from '../runner';
+import { DEFAULT_STATE_FILE, parameterOptions, urlOption } from '../runner/cli-support';
 
 const USAGE = `Usage: cleanrooms-ml-local deploy <cdk.out directory | template.json> [options]
 
@@ -39,15 +40,9 @@ async function runDeploy(args: string[], io: CommandIo): Promise<number> {
     strict: true,
     allowPositionals: true,
     options: {
-      'stack': { type: 'string' },
-      'endpoint': { type: 'string' },
-      'state-file': { type: 'string' },
-      'time-scale': { type: 'string' },
+      ...STACK_OPERATION_OPTIONS,
       'parameter': { type: 'string', multiple: true },
       'secrets-manager-endpoint': { type: 'string' },
-      'function-logs': { type: 'boolean' },
-      'json': { type: 'boolean' },
-      'help': { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -57,30 +52,7 @@ async function runDeploy(args: string[], io: CommandIo): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'name a cdk.out directory or a template file' : `one assembly at a time, got ${positionals.join(' ')}`);
   }
-  const stateFile = values['state-file'] ?? DEFAULT_STATE_FILE;
-  const json = values.json ?? false;
-  let timeScale: number | undefined;
-  let parameters: Record<string, string> | undefined;
-  let secretsManagerEndpoint: string | undefined;
-  try {
-    timeScale = positiveNumber('--time-scale', values['time-scale']);
-    parameters = parameterOptions(values.parameter);
-    secretsManagerEndpoint = urlOption('--secrets-manager-endpoint', values['secrets-manager-endpoint']);
-  } catch (error) {
-    if (error instanceof OptionError) throw new UsageError(error.message);
-    throw error;
-  }
-  const result = await deployStack({
-    assembly: positionals[0],
-    stackName: values.stack,
-    endpoint: values.endpoint,
-    stateFile,
-    timeScale,
-    parameters,
-    secretsManagerEndpoint,
-    onEvent: eventWriter(io.stdout, json),
-    onFunctionLog: values['function-logs'] ? functionLogWriter(io.stderr) : undefined,
-  });
-  writeResult(io.stdout, result, json, values['function-logs'] ? undefined : DeploymentState.load(stateFile).functionLogFile);
-  return result.success ? 0 : 1;
+  const parameters = asUsageError(() => parameterOptions(values.parameter));
+  const secretsManagerEndpoint = asUsageError(() => urlOption('--secrets-manager-endpoint', values['secrets-manager-endpoint']));
+  return runStackOperation(values, io, (options) => deployStack({ ...options, assembly: positionals[0], parameters, secretsManagerEndpoint }));
 }

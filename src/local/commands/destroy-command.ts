@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliCommand, CommandIo, UsageError } from './command';
-import { destroyStack, DeploymentState } from '../runner';
-import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, positiveNumber, writeResult } from '../runner/cli-support';
+import { runStackOperation, STACK_OPERATION_OPTIONS } from './stack-operation';
+import { destroyStack } from '../runner';
+import { DEFAULT_STATE_FILE } from '../runner/cli-support';
 
 const USAGE = `Usage: cleanrooms-ml-local destroy [<cdk.out directory | template.json>] [options]
 
@@ -28,20 +29,7 @@ export const destroyCommand: CliCommand = {
 };
 
 async function runDestroy(args: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      'stack': { type: 'string' },
-      'endpoint': { type: 'string' },
-      'state-file': { type: 'string' },
-      'time-scale': { type: 'string' },
-      'function-logs': { type: 'boolean' },
-      'json': { type: 'boolean' },
-      'help': { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: STACK_OPERATION_OPTIONS });
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;
@@ -49,24 +37,5 @@ async function runDestroy(args: string[], io: CommandIo): Promise<number> {
   if (positionals.length > 1) {
     throw new UsageError(`one assembly at a time, got ${positionals.join(' ')}`);
   }
-  const stateFile = values['state-file'] ?? DEFAULT_STATE_FILE;
-  const json = values.json ?? false;
-  let timeScale: number | undefined;
-  try {
-    timeScale = positiveNumber('--time-scale', values['time-scale']);
-  } catch (error) {
-    if (error instanceof OptionError) throw new UsageError(error.message);
-    throw error;
-  }
-  const result = await destroyStack({
-    assembly: positionals[0],
-    stackName: values.stack,
-    endpoint: values.endpoint,
-    stateFile,
-    timeScale,
-    onEvent: eventWriter(io.stdout, json),
-    onFunctionLog: values['function-logs'] ? functionLogWriter(io.stderr) : undefined,
-  });
-  writeResult(io.stdout, result, json, values['function-logs'] ? undefined : DeploymentState.load(stateFile).functionLogFile);
-  return result.success ? 0 : 1;
+  return runStackOperation(values, io, (options) => destroyStack({ ...options, assembly: positionals[0] }));
 }

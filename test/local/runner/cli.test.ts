@@ -108,6 +108,18 @@ test('fails with the usage text when --secrets-manager-endpoint is not an http(s
   expect(stderr).toContain('Usage: cleanrooms-ml-local deploy');
 });
 
+test.each([
+  ['deploy', ['--time-scale', '0'], '--time-scale must be a positive number, got "0"'],
+  ['destroy', ['--time-scale', 'fast'], '--time-scale must be a positive number, got "fast"'],
+  ['deploy', ['--parameter', 'NoEquals'], '--parameter must look like Name=Value, got "NoEquals"'],
+])('%s %j fails with the usage text and names the option', async (command, options, message) => {
+  const { code, stderr } = await cli(command, temporaryDirectory(), ...options);
+
+  expect(code).toBe(2);
+  expect(stderr).toContain(message);
+  expect(stderr).toContain(`Usage: cleanrooms-ml-local ${command}`);
+});
+
 test('fails with the usage text when no assembly is named', async () => {
   const { code, stderr } = await cli('deploy');
 

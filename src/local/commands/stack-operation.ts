@@ -1,0 +1,63 @@
+/**
+ * What `deploy` and `destroy` share: their common options, and running the
+ * operation with events written as they happen and the result after.
+ */
+import { CommandIo, UsageError } from './command';
+import { DeploymentState, RunnerOptions, StackOperationResult } from '../runner';
+import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, positiveNumber, writeResult } from '../runner/cli-support';
+
+/** The `parseArgs` options both commands take. */
+export const STACK_OPERATION_OPTIONS = {
+  'stack': { type: 'string' },
+  'endpoint': { type: 'string' },
+  'state-file': { type: 'string' },
+  'time-scale': { type: 'string' },
+  'function-logs': { type: 'boolean' },
+  'json': { type: 'boolean' },
+  'help': { type: 'boolean', short: 'h' },
+} as const;
+
+/** The values `parseArgs` gives for STACK_OPERATION_OPTIONS. */
+export interface StackOperationValues {
+  readonly 'stack'?: string;
+  readonly 'endpoint'?: string;
+  readonly 'state-file'?: string;
+  readonly 'time-scale'?: string;
+  readonly 'function-logs'?: boolean;
+  readonly 'json'?: boolean;
+}
+
+/** Turns an option's bad value into a usage error (exit code 2, with the usage text). */
+export function asUsageError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof OptionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Runs a deploy or destroy with the common options resolved, writing each
+ * event as it happens and the result at the end; resolves to the exit code
+ * (0 on success, 1 otherwise).
+ */
+export async function runStackOperation(
+  values: StackOperationValues,
+  io: CommandIo,
+  operate: (options: RunnerOptions & { readonly stackName?: string }) => Promise<StackOperationResult>,
+): Promise<number> {
+  const stateFile = values['state-file'] ?? DEFAULT_STATE_FILE;
+  const json = values.json ?? false;
+  const functionLogs = values['function-logs'] ?? false;
+  const result = await operate({
+    stackName: values.stack,
+    endpoint: values.endpoint,
+    stateFile,
+    timeScale: asUsageError(() => positiveNumber('--time-scale', values['time-scale'])),
+    onEvent: eventWriter(io.stdout, json),
+    onFunctionLog: functionLogs ? functionLogWriter(io.stderr) : undefined,
+  });
+  writeResult(io.stdout, result, json, functionLogs ? undefined : DeploymentState.load(stateFile).functionLogFile);
+  return result.success ? 0 : 1;
+}
