@@ -33,7 +33,7 @@ import {
   StackStatus,
 } from './events';
 import { evaluateCondition, IntrinsicError, NO_VALUE, ResolveContext, resolveValue } from './intrinsics';
-import { LocalLambda } from './lambda';
+import { LocalLambda, RunnerFaults } from './lambda';
 import { ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure } from './resources';
 import { DeploymentState, ResourceRecord, StackRecord } from './state';
 import { genericAttribute, physicalNameOf, StackScope } from './synthetic';
@@ -85,6 +85,12 @@ export interface RunnerOptions {
    * @default none: the functions see no Secrets Manager endpoint (the host's AWS_* variables are hidden from them)
    */
   readonly secretsManagerEndpoint?: string;
+  /**
+   * Faults to inject, for tests of what a stack survives (e.g. a handler that
+   * dies right after creating its resource). See RunnerFaults.
+   * @default none
+   */
+  readonly faults?: RunnerFaults;
 }
 
 export interface DeployOptions extends RunnerOptions {
@@ -320,6 +326,7 @@ class StackOperation {
         mkdirSync(dirname(logFile), { recursive: true });
         appendFileSync(logFile, `${entry.timestamp}\t${entry.functionName}\t${entry.requestId}\t${entry.level}\t${entry.message}\n`);
       }),
+      faults: options.faults,
     });
   }
 

@@ -10,9 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { format } from 'node:util';
 import type { FunctionLogEntry } from './events';
+import { OPERATIONS } from '../../handlers/api/operations';
 
 /** A deployed function, as the runner recorded it. */
 export interface LambdaFunctionSpec {
@@ -37,6 +41,30 @@ export interface InvokeResult {
   readonly payload: string;
   /** `Unhandled` when the function threw, timed out or could not be loaded. */
   readonly functionError?: string;
+  /**
+   * The execution environment died during the invocation (`crashAfterCreate`):
+   * what the function did before is done, and nothing came back.
+   */
+  readonly crashed?: boolean;
+}
+
+/**
+ * Faults the runner injects, for tests of what a stack survives. Each one
+ * models a failure AWS really has; none changes what the functions' code does.
+ */
+export interface RunnerFaults {
+  /**
+   * Custom resources (logical id → how many attempts) whose Create dies
+   * right after Clean Rooms ML answers the handler's first call that makes a
+   * resource (`Create…` or `Start…`; on a retry that call usually finds the
+   * name taken): the service keeps what it did, the handler never sees the
+   * answer and sends nothing more (the runner's proxy stops it), its later
+   * log lines are lost, and no result comes back. The Provider framework then gets the same request again the
+   * way CloudFormation and Lambda deliver it again (see provider-framework.ts):
+   * 1 or 2 attempts dying end with the resource created once; 3 exhaust
+   * Lambda's retries and CloudFormation never gets a response.
+   */
+  readonly crashAfterCreate?: Readonly<Record<string, number>>;
 }
 
 export interface LocalLambdaOptions {
@@ -44,6 +72,8 @@ export interface LocalLambdaOptions {
   readonly baseEnvironment: Readonly<Record<string, string>>;
   /** Receives what functions log (console.*). */
   readonly onLog: (entry: FunctionLogEntry) => void;
+  /** @default none */
+  readonly faults?: RunnerFaults;
 }
 
 type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
@@ -67,6 +97,8 @@ type ConsoleMethod = keyof typeof CONSOLE_LEVELS;
 export class LocalLambda {
   private readonly handlers = new Map<string, Handler>();
   private readonly purged = new Set<string>();
+  /** crashAfterCreate: attempts that died so far, per CloudFormation RequestId. */
+  private readonly crashes = new Map<string, number>();
 
   constructor(private readonly options: LocalLambdaOptions) {}
 
@@ -80,8 +112,11 @@ export class LocalLambda {
     }
     const timeoutMs = (spec.timeoutSeconds ?? 3) * 1000;
     const startedAt = Date.now();
-    const restoreEnvironment = this.enterEnvironment(spec);
-    const restoreConsole = this.captureConsole(spec.functionName, requestId);
+    const crash = this.crashesThisAttempt(event)
+      ? await CrashAfterCreateProxy.start(this.options.baseEnvironment.AWS_ENDPOINT_URL_CLEANROOMSML)
+      : undefined;
+    const restoreEnvironment = this.enterEnvironment(spec, crash ? { AWS_ENDPOINT_URL_CLEANROOMSML: crash.endpoint } : {});
+    const restoreConsole = this.captureConsole(spec.functionName, requestId, () => crash?.crashed === true);
     try {
       let handler: Handler;
       try {
@@ -106,6 +141,10 @@ export class LocalLambda {
       });
       try {
         const outcome = await Promise.race([runHandler(handler, event, context), timedOut]);
+        if (crash?.crashed) {
+          // What Lambda reports for an environment that died (out of memory, killed); only the runner reads it.
+          return { ...failure('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`), crashed: true };
+        }
         if (outcome === 'timeout') {
           return failure('Sandbox.Timedout', `${new Date().toISOString()} ${requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
         }
@@ -126,7 +165,21 @@ export class LocalLambda {
     } finally {
       restoreConsole();
       restoreEnvironment();
+      await crash?.close();
     }
+  }
+
+  /** crashAfterCreate: is this the onEvent of a Create (no physical id yet) whose attempt is to die? Counts it if so. */
+  private crashesThisAttempt(event: unknown): boolean {
+    const request = (event ?? {}) as { RequestType?: unknown; PhysicalResourceId?: unknown; LogicalResourceId?: unknown; RequestId?: unknown };
+    const planned = this.options.faults?.crashAfterCreate?.[String(request.LogicalResourceId)] ?? 0;
+    if (request.RequestType !== 'Create' || request.PhysicalResourceId !== undefined || typeof request.RequestId !== 'string' || planned <= 0) {
+      return false;
+    }
+    const died = this.crashes.get(request.RequestId) ?? 0;
+    if (died >= planned) return false;
+    this.crashes.set(request.RequestId, died + 1);
+    return true;
   }
 
   private load(spec: LambdaFunctionSpec): Handler {
@@ -176,7 +229,7 @@ export class LocalLambda {
   }
 
   /** Sets the function's environment; the host's AWS_* variables are hidden while it runs. Returns the undo. */
-  private enterEnvironment(spec: LambdaFunctionSpec): () => void {
+  private enterEnvironment(spec: LambdaFunctionSpec, overrides: Readonly<Record<string, string>>): () => void {
     const saved = { ...process.env };
     for (const name of Object.keys(process.env)) {
       if (name.startsWith('AWS_')) delete process.env[name];
@@ -189,7 +242,7 @@ export class LocalLambda {
       AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
       LAMBDA_TASK_ROOT: spec.codeDirectory ?? '',
       _HANDLER: spec.handler,
-    }, this.options.baseEnvironment);
+    }, this.options.baseEnvironment, overrides);
     return () => {
       for (const name of Object.keys(process.env)) {
         if (!(name in saved)) delete process.env[name];
@@ -198,11 +251,13 @@ export class LocalLambda {
     };
   }
 
-  private captureConsole(functionName: string, requestId: string): () => void {
+  /** `lost`: true once the environment is gone, when nothing it writes reaches the logs any more. */
+  private captureConsole(functionName: string, requestId: string, lost: () => boolean): () => void {
     const originals = new Map<ConsoleMethod, (...args: unknown[]) => void>();
     for (const method of Object.keys(CONSOLE_LEVELS) as ConsoleMethod[]) {
       originals.set(method, console[method]);
       console[method] = (...args: unknown[]): void => {
+        if (lost()) return;
         this.options.onLog({
           timestamp: new Date().toISOString(),
           functionName,
@@ -244,4 +299,85 @@ function runHandler(handler: Handler, event: unknown, context: LambdaContext): P
 function failure(errorType: string, errorMessage: string, error?: unknown): InvokeResult {
   const trace = error instanceof Error && error.stack ? error.stack.split('\n') : undefined;
   return { payload: JSON.stringify({ errorType, errorMessage, trace }), functionError: 'Unhandled' };
+}
+
+/** Paths of the operations that make a resource (`POST /audience-model`, ...). */
+const CREATING_PATHS: ReadonlySet<string> = new Set(Object.entries(OPERATIONS)
+  .filter(([name, binding]) => /^(Create|Start)/.test(name) && binding.method === 'POST')
+  .map(([, binding]) => binding.path));
+
+/** The answer to a function whose environment is gone: it never reads it, and it must not retry. */
+const ENVIRONMENT_GONE = JSON.stringify({ message: 'The Lambda execution environment running this function has ended' });
+
+/**
+ * crashAfterCreate: a proxy between one invocation and Clean Rooms ML. It
+ * passes calls through until the service has answered one that makes a
+ * resource; from then on the environment counts as dead: that answer is
+ * withheld and nothing else reaches the service. (The handler still runs in this process; every
+ * call it makes is answered at once with a non-retryable error, so it ends
+ * quickly, and its outcome and logs are dropped.)
+ */
+class CrashAfterCreateProxy {
+  public static async start(target: string | undefined): Promise<CrashAfterCreateProxy> {
+    if (!target) throw new Error('crashAfterCreate needs the Clean Rooms ML endpoint the functions call');
+    const proxy = new CrashAfterCreateProxy(new URL(target));
+    await new Promise<void>((resolveListen, reject) => {
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, '127.0.0.1', () => resolveListen());
+    });
+    return proxy;
+  }
+
+  public crashed = false;
+  private readonly server: http.Server;
+
+  private constructor(private readonly target: URL) {
+    this.server = http.createServer((request, response) => this.handle(request, response));
+  }
+
+  public get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public async close(): Promise<void> {
+    const closed = new Promise<void>((resolveClose) => this.server.close(() => resolveClose()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (this.crashed) {
+        refuse(response);
+        return;
+      }
+      const path = request.url ?? '/';
+      const creates = request.method === 'POST' && CREATING_PATHS.has(path.split('?')[0]);
+      const transport = this.target.protocol === 'https:' ? https : http;
+      // Headers pass unchanged: the signature covers the Host header the function signed.
+      const upstream = transport.request(new URL(path, this.target), { method: request.method, headers: request.headers, agent: false }, (reply) => {
+        const replyChunks: Buffer[] = [];
+        reply.on('data', (chunk: Buffer) => replyChunks.push(chunk));
+        reply.on('end', () => {
+          if (this.crashed || creates) {
+            this.crashed = true;
+            refuse(response);
+            return;
+          }
+          response.writeHead(reply.statusCode ?? 502, reply.headers);
+          response.end(Buffer.concat(replyChunks));
+        });
+        reply.on('error', () => response.destroy());
+      });
+      upstream.on('error', () => response.destroy());
+      upstream.end(Buffer.concat(chunks));
+    });
+  }
+}
+
+function refuse(response: http.ServerResponse): void {
+  response.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'ExecutionEnvironmentTerminated' });
+  response.end(ENVIRONMENT_GONE);
 }

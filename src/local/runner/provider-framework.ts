@@ -19,7 +19,17 @@
  *   a throw fails at once, `IsComplete: true` answers SUCCESS with the result
  *   merged over the onEvent result and Data merged key by key; when the
  *   retries run out, onTimeout answers FAILED "Operation timed out" (with the
- *   physical id onEvent returned, so CloudFormation's rollback deletes it).
+ *   physical id onEvent returned, so CloudFormation's rollback deletes it);
+ * - an onEvent attempt whose environment died without an answer (the
+ *   runner's `crashAfterCreate` fault) is run again with the same request,
+ *   as AWS delivers it again: CloudFormation invokes the framework's onEvent
+ *   asynchronously, and Lambda runs a failed asynchronous invocation twice
+ *   more, one minute and then two minutes later (its default retry policy);
+ *   the framework's own Invoke of the handler is also sent again when the
+ *   Invoke call fails (outbound.js). After the last retry the event is
+ *   dropped: CloudFormation gets no response. (A handler crash that Lambda
+ *   does report to the framework, as a Runtime.ExitError FunctionError, is
+ *   an ordinary error: FAILED at once.)
  */
 import type { InvokeResult, LambdaFunctionSpec } from './lambda';
 
@@ -34,6 +44,9 @@ export const WAITER_STATE_MACHINE_ARN_ENV = 'WAITER_STATE_MACHINE_ARN';
 /** The Provider's defaults (provider-framework/util.js): 5 s interval, 30 min in all. */
 export const DEFAULT_QUERY_INTERVAL_SECONDS = 5;
 export const DEFAULT_TOTAL_TIMEOUT_SECONDS = 30 * 60;
+
+/** Lambda's waits before retrying a failed asynchronous invocation (default MaximumRetryAttempts 2). */
+export const ASYNC_INVOCATION_RETRY_DELAYS_SECONDS: readonly number[] = [60, 120];
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
 
@@ -117,7 +130,20 @@ export async function runProviderFramework(
   let resourceEvent: FrameworkEvent;
   try {
     cfnRequest.ResourceProperties = cfnRequest.ResourceProperties || {};
-    const onEventResult = await invoke(functions.onEvent, cfnRequest);
+    let onEventResult: any;
+    for (let retry = 0; ; retry++) {
+      try {
+        onEventResult = await invoke(functions.onEvent, cfnRequest);
+        break;
+      } catch (error) {
+        if (!(error instanceof LostInvocation)) throw error;
+        const delaySeconds = ASYNC_INVOCATION_RETRY_DELAYS_SECONDS[retry];
+        if (delaySeconds === undefined) return { noResponse: true };
+        await sleep(delaySeconds * 1000 * options.timeScale);
+        frameworkMs += delaySeconds * 1000;
+        if (pastDeadline()) return { noResponse: true };
+      }
+    }
     if (pastDeadline()) return { noResponse: true };
     resourceEvent = createResponseEvent(cfnRequest, onEventResult);
     if (!functions.isComplete) {
@@ -160,8 +186,14 @@ export async function runProviderFramework(
   return { response: submitResponse('FAILED', resourceEvent, { reason: 'Operation timed out' }) };
 }
 
+/** An invocation whose environment died: no answer came back (see the runner's `crashAfterCreate`). */
+class LostInvocation extends Error {}
+
 async function invokeUserFunction(options: FrameworkOptions, spec: LambdaFunctionSpec, event: FrameworkEvent): Promise<any> {
   const result = await options.invoke(spec, JSON.parse(JSON.stringify(event)));
+  if (result.crashed) {
+    throw new LostInvocation(`${spec.functionName} died without answering`);
+  }
   const payload = parseJsonPayload(result.payload);
   if (result.functionError) {
     const functionName = spec.functionArn.split(':').pop();
