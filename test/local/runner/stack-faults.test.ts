@@ -268,11 +268,12 @@ test('training and generation that fail: 4 runs roll back to ROLLBACK_COMPLETE, 
 });
 
 test('waits that outlive the timeout: 3 runs fail naming the resource and "timed out", the rollback leaves nothing', async () => {
-  const SLOW = { createPendingMs: 10, createInProgressMs: 600_000, deletePendingMs: 10, deleteInProgressMs: 10 };
+  // Ten minutes of training or generation; the rollback's delete is immediate, so it fits any deadline the handler has left.
+  const SLOW = { createPendingMs: 10, createInProgressMs: 600_000, deletePendingMs: 0, deleteInProgressMs: 0 };
   const RUNS: Array<{ readonly resource: keyof PipelineIds; readonly timings: CleanRoomsMlEmulatorOptions['timings']; readonly variant: ExampleVariant; readonly timeScale: number }> = [
     // The Provider's totalTimeout (59 min of 30 s polls, scaled): the framework's "Operation timed out".
     { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: {}, timeScale: 0.0001 },
-    // The handlers' own deadlines run on the real clock: a timeout just above their 120 s margin leaves them one second.
+    // The handlers' own deadline: a timeout just above their 120 s margin leaves them one second.
     { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: { timeoutSeconds: { model: 121 } }, timeScale: TIME_SCALE },
     { resource: 'job', timings: { ...FAST_TIMINGS, audienceGenerationJob: SLOW }, variant: { timeoutSeconds: { job: 121 } }, timeScale: TIME_SCALE },
   ];
