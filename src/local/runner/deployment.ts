@@ -7,9 +7,10 @@
  * - create: every active resource after what it depends on; on a failure,
  *   ROLLBACK: delete what this operation created (the failed resource too
  *   when it has a physical id), in reverse order → ROLLBACK_COMPLETE;
- * - update: resources whose resolved properties changed are updated (in
- *   place, or replaced: a new physical id; the old one is deleted in the
- *   cleanup phase after every resource is done); new resources created;
+ * - update: resources whose resolved properties changed are updated in
+ *   place, or replaced when their type's schema says so (changes.ts) or a
+ *   custom resource's handler returns a new physical id; the old one is
+ *   deleted in the cleanup phase after every resource is done; new resources created;
  *   removed ones deleted in the cleanup phase. On a failure, UPDATE_ROLLBACK:
  *   in-place updates (the failed one included) get an Update back to the old
  *   properties, replaced resources return to the old physical id, and the
@@ -22,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadStack, StackSource } from './assembly';
+import { resourceChange } from './changes';
 import { connectEmulator, EmulatorCredentials, EmulatorTarget } from './emulator-target';
 import {
   DeploymentEvent,
@@ -32,7 +34,7 @@ import {
   StackEvent,
   StackStatus,
 } from './events';
-import { evaluateCondition, IntrinsicError, NO_VALUE, ResolveContext, resolveValue } from './intrinsics';
+import { IntrinsicError, TemplateResolver } from './intrinsics';
 import { LocalLambda, RunnerFaults } from './lambda';
 import { ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure } from './resources';
 import { DeploymentState, ResourceRecord, StackRecord } from './state';
@@ -299,6 +301,7 @@ class StackOperation {
   private noChanges = false;
   /** Replaced physical resources that still exist until the cleanup deletes them. */
   private readonly retired: ResourceRecord[] = [];
+  private resolver?: { readonly template: Template; readonly parameters: Readonly<Record<string, string>>; readonly resolver: TemplateResolver };
 
   constructor(
     private readonly operation: 'deploy' | 'destroy',
@@ -479,7 +482,8 @@ class StackOperation {
       updateReplacePolicy: this.policy(template, resource.UpdateReplacePolicy),
       dependsOn: dependenciesOf(resource, active),
     };
-    if (jsonEqual(properties, before.properties)) {
+    const change = resourceChange(resource.Type, before.properties, properties);
+    if (change === 'none') {
       // Only policies, metadata or dependencies changed: nothing is sent to the resource.
       this.stack.resources[logicalId] = { ...before, ...fields };
       return true;
@@ -488,16 +492,8 @@ class StackOperation {
     this.emit(logicalId, resource.Type, 'UPDATE_IN_PROGRESS', before.physicalResourceId);
     const provisioner = provisionerFor(resource.Type);
     const request = { logicalId, type: resource.Type, properties, metadata: resource.Metadata };
-    let result: ProvisionResult | 'replace';
-    try {
-      result = await provisioner.update(this.context(), request, before);
-    } catch (error) {
-      // A refusal before anything was sent (e.g. a changed ServiceToken) leaves nothing to roll back.
-      if (!(error instanceof RefusedRequest)) journal.push({ logicalId, action: 'failed-update', before, attempted: properties });
-      this.fail(logicalId, resource.Type, 'UPDATE_FAILED', reasonOf(error), before.physicalResourceId);
-      return false;
-    }
-    if (result === 'replace') {
+    let result: ProvisionResult;
+    if (change === 'replace') {
       const name = physicalNameOf(resource.Type, properties);
       if (name !== undefined && name === physicalNameOf(resource.Type, before.properties)) {
         this.fail(logicalId, resource.Type, 'UPDATE_FAILED',
@@ -508,6 +504,15 @@ class StackOperation {
       try {
         result = await provisioner.create(this.context(), request);
       } catch (error) {
+        this.fail(logicalId, resource.Type, 'UPDATE_FAILED', reasonOf(error), before.physicalResourceId);
+        return false;
+      }
+    } else {
+      try {
+        result = await provisioner.update(this.context(), request, before);
+      } catch (error) {
+        // A refusal before anything was sent (e.g. a changed ServiceToken) leaves nothing to roll back.
+        if (!(error instanceof RefusedRequest)) journal.push({ logicalId, action: 'failed-update', before, attempted: properties });
         this.fail(logicalId, resource.Type, 'UPDATE_FAILED', reasonOf(error), before.physicalResourceId);
         return false;
       }
@@ -553,9 +558,6 @@ class StackOperation {
             // The Update goes to the resource as it is now, asking for the old properties back.
             const request = { logicalId, type: before.type, properties: before.properties };
             const result = await provisionerFor(before.type).update(this.context(), request, current);
-            if (result === 'replace') {
-              throw new ResourceFailure(`Rolling back ${logicalId} would need a replacement`);
-            }
             if (result.physicalResourceId !== current.physicalResourceId) {
               toDelete.push({ logicalId, record: current, created: false });
             }
@@ -665,35 +667,33 @@ class StackOperation {
   // -------------------------------------------------------------------------
 
   private activeResources(template: Template, parameters: Readonly<Record<string, string>> = this.stack.parameters): Set<string> {
-    const context = this.resolveContext(template, parameters);
+    const resolver = this.resolverFor(template, parameters);
     return new Set(Object.entries(template.Resources)
-      .filter(([, resource]) => resource.Condition === undefined || context.condition(resource.Condition))
+      .filter(([, resource]) => resource.Condition === undefined || resolver.condition(resource.Condition))
       .map(([logicalId]) => logicalId));
   }
 
   private resolveProperties(template: Template, logicalId: string): JsonObject {
-    const resolved = resolveValue(template.Resources[logicalId].Properties ?? {}, this.resolveContext(template));
-    return (resolved === NO_VALUE ? {} : resolved) as JsonObject;
+    return (this.resolverFor(template).resolve(template.Resources[logicalId].Properties ?? {}) ?? {}) as JsonObject;
   }
 
   private policy(template: Template, value: unknown): string | undefined {
-    if (value === undefined) return undefined;
-    const resolved = resolveValue(value, this.resolveContext(template));
+    const resolved = this.resolverFor(template).resolve(value);
     return typeof resolved === 'string' ? resolved : undefined;
   }
 
   /** Resolves the outputs and exports after every resource is done; a failure fails the stack. */
   private completeOutputs(template: Template): void {
-    const context = this.resolveContext(template);
+    const resolver = this.resolverFor(template);
     const outputs: Record<string, string> = {};
     const exports: Record<string, string> = {};
     try {
       for (const [name, output] of Object.entries(template.Outputs ?? {})) {
-        if (output.Condition !== undefined && !context.condition(output.Condition)) continue;
-        const value = resolveValue(output.Value, context);
+        if (output.Condition !== undefined && !resolver.condition(output.Condition)) continue;
+        const value = resolver.resolve(output.Value);
         outputs[name] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
         if (output.Export) {
-          const exportName = String(resolveValue(output.Export.Name, context));
+          const exportName = String(resolver.resolve(output.Export.Name));
           const owner = this.state.exports().get(exportName);
           if (owner && owner.stackName !== this.stack.stackName) {
             throw new IntrinsicError(`Export with name ${exportName} is already exported by stack ${owner.stackName}`);
@@ -709,44 +709,37 @@ class StackOperation {
     this.stack.exports = exports;
   }
 
-  private resolveContext(template: Template, parameters: Readonly<Record<string, string>> = this.stack.parameters): ResolveContext {
-    const scope = this.scope();
-    const conditionValues = new Map<string, boolean>();
-    const evaluating = new Set<string>();
-    const context: ResolveContext = {
-      region: scope.region,
-      mappings: template.Mappings ?? {},
-      ref: (name) => {
-        const pseudo = pseudoParameter(name, scope);
-        if (pseudo !== undefined) return pseudo;
-        if (name in parameters) {
-          const type = template.Parameters?.[name]?.Type ?? 'String';
-          return type.startsWith('List<') || type === 'CommaDelimitedList' ? parameters[name].split(',') : parameters[name];
-        }
-        const record = this.stack.resources[name];
-        if (!record) throw new IntrinsicError(`Template error: instance of Fn::GetAtt / Ref references undefined resource ${name}`);
-        return record.physicalResourceId;
-      },
-      getAtt: (logicalId, attribute) => this.attribute(logicalId, attribute, scope),
-      condition: (name) => {
-        const known = conditionValues.get(name);
-        if (known !== undefined) return known;
-        if (evaluating.has(name)) throw new IntrinsicError(`Template error: condition ${name} depends on itself`);
-        const expression = template.Conditions?.[name];
-        if (expression === undefined) throw new IntrinsicError(`Template error: unresolved condition dependency ${name}`);
-        evaluating.add(name);
-        const value = evaluateCondition(expression, context);
-        evaluating.delete(name);
-        conditionValues.set(name, value);
-        return value;
-      },
-      importValue: (name) => {
-        const found = this.state.exports().get(name);
-        if (!found) throw new IntrinsicError(`No export named ${name} found.`);
-        return found.value;
-      },
-    };
-    return context;
+  /**
+   * The resolver of `template` with `parameters`, kept while they stay the
+   * same (its conditions are evaluated once). Resources are looked up when a
+   * value is resolved, so it sees each resource as it is at that moment.
+   */
+  private resolverFor(template: Template, parameters: Readonly<Record<string, string>> = this.stack.parameters): TemplateResolver {
+    if (this.resolver?.template !== template || this.resolver.parameters !== parameters) {
+      const scope = this.scope();
+      const resolver = new TemplateResolver({
+        template,
+        parameters,
+        pseudoParameters: {
+          'AWS::AccountId': scope.accountId,
+          'AWS::Region': scope.region,
+          'AWS::Partition': scope.partition,
+          'AWS::StackName': scope.stackName,
+          'AWS::StackId': scope.stackId,
+          'AWS::URLSuffix': scope.urlSuffix,
+          'AWS::NotificationARNs': [],
+        },
+        resourceRef: (logicalId) => {
+          const record = this.stack.resources[logicalId];
+          if (!record) throw new IntrinsicError(`Template error: instance of Fn::GetAtt / Ref references undefined resource ${logicalId}`);
+          return record.physicalResourceId;
+        },
+        attribute: (logicalId, name) => this.attribute(logicalId, name, scope),
+        exports: () => new Map([...this.state.exports()].map(([name, { value }]) => [name, value])),
+      });
+      this.resolver = { template, parameters, resolver };
+    }
+    return this.resolver.resolver;
   }
 
   private attribute(logicalId: string, attribute: string, scope: StackScope): Json {
@@ -889,20 +882,6 @@ function recordFields(result: ProvisionResult): Pick<ResourceRecord, 'physicalRe
     ...(result.code ? { code: result.code } : {}),
     ...(result.noEcho ? { noEcho: true } : {}),
   };
-}
-
-function pseudoParameter(name: string, scope: StackScope): unknown {
-  switch (name) {
-    case 'AWS::AccountId': return scope.accountId;
-    case 'AWS::Region': return scope.region;
-    case 'AWS::Partition': return scope.partition;
-    case 'AWS::StackName': return scope.stackName;
-    case 'AWS::StackId': return scope.stackId;
-    case 'AWS::URLSuffix': return scope.urlSuffix;
-    case 'AWS::NotificationARNs': return [];
-    case 'AWS::NoValue': return NO_VALUE;
-    default: return undefined;
-  }
 }
 
 function reasonOf(error: unknown): string {

@@ -10,9 +10,18 @@
  * ```
  *
  * - Templates: read from the cloud assembly (aws-cdk-lib cx-api), validated
- *   (references, conditions, cycles), resources worked through in dependency
- *   order (DependsOn, Ref, Fn::GetAtt, Fn::Sub); intrinsics and pseudo
- *   parameters resolved (intrinsics.ts) with the emulator's account and region.
+ *   (references, conditions, cycles: template.ts), resources worked through in
+ *   dependency order (DependsOn, Ref, Fn::GetAtt, Fn::Sub).
+ * - Intrinsic functions, conditions and pseudo parameters (with the emulator's
+ *   account and region): evaluated by `cfn-resolver-lib`, one resource's
+ *   properties at a time, through a thin adapter (intrinsics.ts) that looks
+ *   values up lazily and covers what the library lacks (Fn::Sub with
+ *   resource attributes, AWS::NoValue, Fn::Base64, clear failures).
+ * - Updates: `@aws-cdk/cloudformation-diff` (the library behind `cdk diff`)
+ *   compares each resource's recorded and new resolved properties and says,
+ *   from the resource type's CloudFormation schema, whether the change is made
+ *   in place or replaces the resource (changes.ts); a custom resource is
+ *   replaced when its handler returns a new physical id.
  * - Custom resources of an aws-cdk-lib `Provider`: the user onEvent /
  *   isComplete functions are loaded from the assembly's asset directories and
  *   run in-process with CloudFormation requests, with the framework's

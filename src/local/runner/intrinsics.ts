@@ -1,17 +1,31 @@
 /**
- * A small resolver of CloudFormation intrinsic functions and pseudo
- * parameters, for the values the runner hands to resources.
+ * Resolves intrinsic functions and pseudo parameters with `cfn-resolver-lib`
+ * (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split, Fn::If, Fn::Equals,
+ * Fn::And, Fn::Or, Fn::Not, Condition, Fn::FindInMap, Fn::GetAZs,
+ * Fn::ImportValue, Fn::Sub), one template fragment at a time, so a stack of
+ * hundreds of resources is not re-evaluated for each of them.
  *
- * `cfn-resolver-lib` would be the maintained choice; it is not installed in
- * this project yet, so this covers what CDK-synthesized templates use: Ref,
- * Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If and the
- * condition functions, Fn::FindInMap, Fn::Base64, Fn::GetAZs,
- * Fn::ImportValue (exports of the runner's other stacks), Fn::Length and
- * Fn::ToJsonString. Fn::Cidr and transforms are refused with a clear error.
+ * What this adapter adds, because cfn-resolver-lib 1.1.8 does not do it:
+ * - values are looked up lazily (a Ref or Fn::GetAtt that has no value fails
+ *   the resource using it, as in CloudFormation, but only when the branch
+ *   using it is taken: the library evaluates both branches of Fn::If);
+ * - Fn::Sub gets its `${Name}`, `${Resource.Attribute}` and `${!Literal}`
+ *   names as explicit variables (the library only substitutes its Ref map);
+ * - `AWS::NoValue` removes the property or list item;
+ * - a plain object with a single key keeps its key (the library collapses
+ *   one whose value is a list into the list), and an IAM `Condition` with
+ *   several operators is resolved (the library leaves it as written);
+ * - Fn::Base64; anything left unresolved (e.g. Fn::Cidr) fails clearly.
  */
+import type { Json, Template } from './template';
 
-/** The value of `Ref: AWS::NoValue`: the property (or list item) disappears. */
-export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
+/** A value the template asks for that cannot be produced (the resource or output using it fails). */
+export class IntrinsicError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IntrinsicError';
+  }
+}
 
 export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
   'AWS::AccountId',
@@ -24,210 +38,277 @@ export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
   'AWS::URLSuffix',
 ]);
 
-/** A value the template asks for that cannot be produced (the resource or output using it fails). */
-export class IntrinsicError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IntrinsicError';
-  }
+/** Where the values of a template's references come from. */
+export interface ResolverSources {
+  readonly template: Template;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Every pseudo parameter but AWS::NoValue. */
+  readonly pseudoParameters: Readonly<Record<string, string | readonly string[]>>;
+  /** `Ref` of a resource: its physical id; throws an IntrinsicError when there is none. */
+  resourceRef(logicalId: string): string;
+  /** `Fn::GetAtt`; throws an IntrinsicError for an attribute the resource does not have. */
+  attribute(logicalId: string, name: string): Json;
+  /** `Fn::ImportValue`: the exports of the stacks deployed with the runner. */
+  exports(): ReadonlyMap<string, string>;
 }
 
-export interface ResolveContext {
-  readonly mappings: Readonly<Record<string, unknown>>;
-  readonly region: string;
-  /** `Ref` of a parameter, pseudo parameter or resource. */
-  ref(name: string): unknown;
-  /** `Fn::GetAtt` of a resource. */
-  getAtt(logicalId: string, attribute: string): unknown;
-  /** Whether a named condition holds. */
-  condition(name: string): boolean;
-  /** `Fn::ImportValue`. */
-  importValue(name: string): unknown;
+interface NodeEvaluatorParameters {
+  readonly 'RefResolvers': Record<string, unknown>;
+  readonly 'Fn::GetAttResolvers': Record<string, Record<string, unknown>>;
+  readonly 'Fn::ImportValueResolvers': Record<string, unknown>;
+}
+type NodeEvaluatorConstructor = new (template: object, parameters: NodeEvaluatorParameters) => { evaluateNodes(): Record<string, unknown> };
+// cfn-resolver-lib ships no type declarations; its one export is typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const NodeEvaluator: NodeEvaluatorConstructor = require('cfn-resolver-lib');
+
+const SUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
+  'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::If', 'Fn::Equals', 'Fn::And', 'Fn::Or',
+  'Fn::Not', 'Fn::FindInMap', 'Fn::GetAZs', 'Fn::ImportValue', 'Fn::Base64',
+]);
+
+/**
+ * Stand-ins handed to the library as plain strings: a value that failed
+ * (`<index>`), AWS::NoValue, and the keys that protect objects from the
+ * library's key handling. NUL characters never occur in templates.
+ */
+const TOKEN_PREFIX = '\u0000cfn-runner:';
+const TOKEN = /\u0000cfn-runner:(\d+|NoValue)\u0000/;
+const NO_VALUE_TOKEN = `${TOKEN_PREFIX}NoValue\u0000`;
+const GUARD_KEY = `${TOKEN_PREFIX}guard\u0000`;
+const CONDITION_KEY = `${TOKEN_PREFIX}Condition\u0000`;
+const DROPPED: unique symbol = Symbol('AWS::NoValue');
+/** The library answers an Fn::FindInMap whose keys are not in the mapping with its arguments (this very list). */
+const FIND_IN_MAP_ARGUMENTS = new WeakSet<readonly unknown[]>();
+
+/** `Condition` is a function only inside the Conditions section; elsewhere it is a property (an IAM statement's). */
+function isFunction(key: string, inConditions = false): boolean {
+  return key === 'Ref' || key.startsWith('Fn::') || (inConditions && key === 'Condition');
 }
 
-/** Resolves every intrinsic in `value`; keys and list items resolving to AWS::NoValue are dropped. */
-export function resolveValue(value: unknown, context: ResolveContext): unknown {
-  if (Array.isArray(value)) {
-    return value.map((item) => resolveValue(item, context)).filter((item) => item !== NO_VALUE);
-  }
-  if (value === null || typeof value !== 'object') {
+/** Resolves fragments of one template (with one set of parameter values). */
+export class TemplateResolver {
+  private conditionValues?: Readonly<Record<string, boolean>>;
+
+  constructor(private readonly sources: ResolverSources) {}
+
+  /** Whether a named condition holds (all of them are evaluated once). */
+  public condition(name: string): boolean {
+    const value = this.conditions()[name];
+    if (value === undefined) throw new IntrinsicError(`Template error: unresolved condition dependency ${name}`);
     return value;
   }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1) {
-    const [[key, argument]] = entries;
-    if (key === 'Ref' || key.startsWith('Fn::') || key === 'Condition') {
-      if (key === 'Condition' && typeof argument !== 'string') {
-        // A property that happens to be called Condition (e.g. an IAM statement's).
-        return { Condition: resolveValue(argument, context) };
+
+  /** Resolves every intrinsic in `fragment`; undefined when it is AWS::NoValue. */
+  public resolve(fragment: unknown): unknown {
+    if (fragment === null || typeof fragment !== 'object') return fragment;
+    const fragmentReferences: FragmentReferences = { refs: new Set(), imports: new Set(), usesMappings: false, usesConditions: false };
+    const prepared = prepare(fragment, fragmentReferences, false);
+    const failures: string[] = [];
+    const failed = (message: string): string => `${TOKEN_PREFIX}${failures.push(message) - 1}\u0000`;
+    const lazily = (value: () => unknown): unknown => {
+      try {
+        return value();
+      } catch (error) {
+        if (error instanceof IntrinsicError) return failed(error.message);
+        throw error;
       }
-      return resolveFunction(key, argument, context);
+    };
+
+    const refs = this.referenceValues();
+    for (const name of fragmentReferences.refs) {
+      if (!(name in refs)) refs[name] = lazily(() => this.sources.resourceRef(name));
     }
+    const exports = fragmentReferences.imports.size > 0 ? this.sources.exports() : new Map<string, string>();
+    const imports = Object.fromEntries([...fragmentReferences.imports]
+      .map((name) => [name, exports.get(name) ?? failed(`No export named ${name} found.`)]));
+    // Looked up only when the library evaluates an Fn::GetAtt. The library
+    // takes a falsy value for a missing one, so those are boxed (and unboxed below).
+    const attributes = new Map<string, unknown>();
+    const attribute = (logicalId: string, name: string): unknown => {
+      const value = lazily(() => this.sources.attribute(logicalId, name) ?? failed(`Template error: Fn::GetAtt ${logicalId}.${name} has no value`));
+      return value === '' || value === 0 || value === false ? Object(value) : value;
+    };
+    const getAtts = new Proxy({}, {
+      get: (_target, logicalId) => new Proxy({}, {
+        get: (_attributes, name) => {
+          if (typeof logicalId !== 'string' || typeof name !== 'string') return undefined;
+          const key = JSON.stringify([logicalId, name]);
+          if (!attributes.has(key)) attributes.set(key, attribute(logicalId, name));
+          return attributes.get(key);
+        },
+      }),
+    });
+
+    const template = this.sources.template;
+    // The library reads parameter defaults from Parameters (and needs it); the values are in `refs`.
+    const source = {
+      Parameters: {},
+      // Fn::If looks its condition up here: the values evaluated once.
+      ...(fragmentReferences.usesConditions ? { Conditions: this.conditions() } : {}),
+      ...(fragmentReferences.usesMappings ? { Mappings: template.Mappings ?? {} } : {}),
+      Value: prepared,
+    };
+    const evaluated = evaluate(source, { 'RefResolvers': refs, 'Fn::GetAttResolvers': getAtts, 'Fn::ImportValueResolvers': imports });
+    const result = finish(evaluated.Value, failures);
+    return result === DROPPED ? undefined : result;
+  }
+
+  private conditions(): Readonly<Record<string, boolean>> {
+    this.conditionValues ??= this.evaluateConditions();
+    return this.conditionValues;
+  }
+
+  private evaluateConditions(): Record<string, boolean> {
+    const conditions = this.sources.template.Conditions ?? {};
+    if (Object.keys(conditions).length === 0) return {};
+    const fragmentReferences: FragmentReferences = { refs: new Set(), imports: new Set(), usesMappings: false, usesConditions: true };
+    const prepared = prepare(conditions, fragmentReferences, true);
+    const source = {
+      Parameters: {},
+      Conditions: prepared,
+      ...(fragmentReferences.usesMappings ? { Mappings: this.sources.template.Mappings ?? {} } : {}),
+    };
+    const evaluated = evaluate(source, { 'RefResolvers': this.referenceValues(), 'Fn::GetAttResolvers': {}, 'Fn::ImportValueResolvers': {} });
+    const values = finish(evaluated.Conditions, []) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(values)) {
+      if (typeof value !== 'boolean') {
+        throw new IntrinsicError(`Template error: condition ${name} must evaluate to a boolean, got ${JSON.stringify(value)}`);
+      }
+    }
+    return values as Record<string, boolean>;
+  }
+
+  /** Pseudo parameters and parameters (list types as lists). */
+  private referenceValues(): Record<string, unknown> {
+    const values: Record<string, unknown> = { ...this.sources.pseudoParameters, 'AWS::NoValue': NO_VALUE_TOKEN };
+    for (const [name, value] of Object.entries(this.sources.parameters)) {
+      const type = this.sources.template.Parameters?.[name]?.Type ?? 'String';
+      values[name] = type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',') : value;
+    }
+    return values;
+  }
+}
+
+interface FragmentReferences {
+  readonly refs: Set<string>;
+  readonly imports: Set<string>;
+  usesMappings: boolean;
+  usesConditions: boolean;
+}
+
+/** A copy of `value` the library evaluates correctly (see the file's comment). */
+function prepare(value: unknown, found: FragmentReferences, inConditions: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => prepare(item, found, inConditions));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1 && isFunction(entries[0][0], inConditions)) {
+    const [[name, argument]] = entries;
+    if (name !== 'Condition' && !SUPPORTED_FUNCTIONS.has(name)) {
+      throw new IntrinsicError(`Template error: ${name} is not supported by the local runner`);
+    }
+    switch (name) {
+      case 'Ref':
+        if (typeof argument === 'string') found.refs.add(argument);
+        break;
+      case 'Fn::ImportValue':
+        if (typeof argument === 'string') found.imports.add(argument);
+        break;
+      case 'Fn::FindInMap': {
+        found.usesMappings = true;
+        const keys = prepare(argument, found, inConditions);
+        if (Array.isArray(keys)) FIND_IN_MAP_ARGUMENTS.add(keys);
+        return { [name]: keys };
+      }
+      case 'Fn::If':
+        found.usesConditions = true;
+        break;
+      case 'Fn::GetAtt':
+        if (typeof argument === 'string') {
+          const dot = argument.indexOf('.');
+          return { [name]: dot < 0 ? [argument] : [argument.slice(0, dot), argument.slice(dot + 1)] };
+        }
+        break;
+      case 'Fn::Sub':
+        return { [name]: prepare(explicitSub(argument), found, inConditions) };
+      default:
+        break;
+    }
+    return { [name]: prepare(argument, found, inConditions) };
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    const protectedKey = !inConditions && key === 'Condition' ? CONDITION_KEY : key;
+    copy[protectedKey] = prepare(item, found, inConditions);
+  }
+  if (entries.length === 1) copy[GUARD_KEY] = true;
+  return copy;
+}
+
+/** Fn::Sub with every `${...}` name of its text given as a variable. */
+function explicitSub(argument: unknown): unknown {
+  const [text, given] = Array.isArray(argument) ? argument : [argument, {}];
+  if (typeof text !== 'string' || given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new IntrinsicError(`Template error: Fn::Sub takes a string and an optional map of variables, got ${JSON.stringify(argument)}`);
+  }
+  const variables: Record<string, unknown> = {};
+  for (const match of text.matchAll(/\$\{([^}]+)\}/g)) {
+    const name = match[1];
+    if (name in variables || Object.prototype.hasOwnProperty.call(given, name)) continue;
+    const dot = name.indexOf('.');
+    variables[name] = name.startsWith('!')
+      ? `\${${name.slice(1)}}`
+      : dot > 0 && !PSEUDO_PARAMETERS.has(name)
+        ? { 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] }
+        : { Ref: name };
+  }
+  return [text, { ...variables, ...given }];
+}
+
+function evaluate(source: object, parameters: NodeEvaluatorParameters): Record<string, unknown> {
+  // The library also writes what it cannot resolve to the console; here that
+  // becomes the failure of the resource using it. Evaluation is synchronous,
+  // so nothing else can log meanwhile.
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return new NodeEvaluator(source, parameters).evaluateNodes();
+  } catch (error) {
+    if (error instanceof IntrinsicError) throw error;
+    // The library throws strings (e.g. "Index 5 is out of bound.") or fails on malformed arguments.
+    throw new IntrinsicError(`Template error: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** The library's result as the resource sees it: stand-ins replaced, AWS::NoValue dropped, failures thrown. */
+function finish(value: unknown, failures: readonly string[]): unknown {
+  if (typeof value === 'string') {
+    if (value === NO_VALUE_TOKEN) return DROPPED;
+    const token = TOKEN.exec(value);
+    if (!token) return value;
+    throw new IntrinsicError(token[1] === 'NoValue' ? 'Template error: AWS::NoValue can only be a whole value' : failures[Number(token[1])]);
+  }
+  if (value instanceof String || value instanceof Number || value instanceof Boolean) return value.valueOf();
+  if (Array.isArray(value)) {
+    if (FIND_IN_MAP_ARGUMENTS.has(value)) {
+      throw new IntrinsicError(`Template error: Unable to get mapping for ${value.map((key) => (typeof key === 'string' ? key : JSON.stringify(key))).join('::')}`);
+    }
+    return value.map((item) => finish(item, failures)).filter((item) => item !== DROPPED);
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([key]) => key !== GUARD_KEY);
+  if (entries.length === 1 && isFunction(entries[0][0])) {
+    const [[name, argument]] = entries;
+    const resolved = finish(argument, failures);
+    if (name === 'Fn::Base64' && typeof resolved === 'string') return Buffer.from(resolved, 'utf8').toString('base64');
+    throw new IntrinsicError(`Template error: ${name} ${JSON.stringify(resolved)} could not be resolved`);
   }
   const result: Record<string, unknown> = {};
   for (const [key, item] of entries) {
-    const resolved = resolveValue(item, context);
-    if (resolved !== NO_VALUE) result[key] = resolved;
+    const resolved = finish(item, failures);
+    if (resolved !== DROPPED) result[key === CONDITION_KEY ? 'Condition' : key] = resolved;
   }
   return result;
-}
-
-/** Evaluates a condition expression (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition). */
-export function evaluateCondition(expression: unknown, context: ResolveContext): boolean {
-  const value = resolveValue(expression, context);
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw new IntrinsicError(`Template error: a condition must evaluate to a boolean, got ${JSON.stringify(value)}`);
-}
-
-function resolveFunction(name: string, argument: unknown, context: ResolveContext): unknown {
-  switch (name) {
-    case 'Ref':
-      return context.ref(expectString(name, argument));
-    case 'Fn::GetAtt':
-      return resolveGetAtt(argument, context);
-    case 'Fn::Sub':
-      return resolveSub(argument, context);
-    case 'Fn::Join': {
-      const [delimiter, items] = expectArray(name, argument, 2);
-      const list = resolveValue(items, context);
-      if (!Array.isArray(list)) throw new IntrinsicError(`Template error: Fn::Join needs a list of values, got ${JSON.stringify(list)}`);
-      return list.map((item) => scalarString(name, item)).join(expectString(name, resolveValue(delimiter, context)));
-    }
-    case 'Fn::Select': {
-      const [index, items] = expectArray(name, argument, 2);
-      const list = resolveValue(items, context);
-      const position = Number(resolveValue(index, context));
-      if (!Array.isArray(list) || !Number.isInteger(position) || position < 0 || position >= list.length) {
-        throw new IntrinsicError(`Template error: Fn::Select cannot select index ${position} of ${JSON.stringify(list)}`);
-      }
-      return list[position];
-    }
-    case 'Fn::Split': {
-      const [delimiter, text] = expectArray(name, argument, 2);
-      return expectString(name, resolveValue(text, context)).split(expectString(name, resolveValue(delimiter, context)));
-    }
-    case 'Fn::If': {
-      const [conditionName, whenTrue, whenFalse] = expectArray(name, argument, 3);
-      return resolveValue(context.condition(expectString(name, conditionName)) ? whenTrue : whenFalse, context);
-    }
-    case 'Condition':
-      return context.condition(expectString(name, argument));
-    case 'Fn::Equals': {
-      const [left, right] = expectArray(name, argument, 2);
-      return jsonText(resolveValue(left, context)) === jsonText(resolveValue(right, context));
-    }
-    case 'Fn::And':
-    case 'Fn::Or': {
-      const operands = resolveValue(argument, context);
-      if (!Array.isArray(operands) || operands.length < 2 || operands.length > 10) {
-        throw new IntrinsicError(`Template error: ${name} takes 2 to 10 conditions`);
-      }
-      const values = operands.map((operand) => asBoolean(name, operand));
-      return name === 'Fn::And' ? values.every(Boolean) : values.some(Boolean);
-    }
-    case 'Fn::Not': {
-      const [operand] = expectArray(name, argument, 1);
-      return !asBoolean(name, resolveValue(operand, context));
-    }
-    case 'Fn::FindInMap': {
-      const [mapName, topKey, secondKey, options] = expectArray(name, argument, 3, 4);
-      const keys = [mapName, topKey, secondKey].map((key) => expectString(name, resolveValue(key, context)));
-      const map = context.mappings[keys[0]] as Record<string, Record<string, unknown>> | undefined;
-      const found = map?.[keys[1]]?.[keys[2]];
-      if (found !== undefined) return found;
-      const fallback = (options as { DefaultValue?: unknown } | undefined)?.DefaultValue;
-      if (fallback !== undefined) return resolveValue(fallback, context);
-      throw new IntrinsicError(`Template error: Unable to get mapping for ${keys.join('::')}`);
-    }
-    case 'Fn::Base64':
-      return Buffer.from(expectString(name, resolveValue(argument, context)), 'utf8').toString('base64');
-    case 'Fn::GetAZs': {
-      const region = resolveValue(argument, context);
-      const target = typeof region === 'string' && region !== '' ? region : context.region;
-      return ['a', 'b', 'c'].map((zone) => `${target}${zone}`);
-    }
-    case 'Fn::ImportValue':
-      return context.importValue(expectString(name, resolveValue(argument, context)));
-    case 'Fn::Length': {
-      const list = resolveValue(argument, context);
-      if (!Array.isArray(list)) throw new IntrinsicError('Template error: Fn::Length needs a list');
-      return list.length;
-    }
-    case 'Fn::ToJsonString':
-      return JSON.stringify(resolveValue(argument, context));
-    default:
-      throw new IntrinsicError(`Template error: ${name} is not supported by the local runner`);
-  }
-}
-
-function resolveGetAtt(argument: unknown, context: ResolveContext): unknown {
-  let logicalId: unknown;
-  let attribute: unknown;
-  if (typeof argument === 'string') {
-    const dot = argument.indexOf('.');
-    [logicalId, attribute] = dot < 0 ? [argument, ''] : [argument.slice(0, dot), argument.slice(dot + 1)];
-  } else {
-    const [target, name] = expectArray('Fn::GetAtt', argument, 2);
-    logicalId = target;
-    attribute = resolveValue(name, context);
-  }
-  if (typeof logicalId !== 'string' || typeof attribute !== 'string' || attribute === '') {
-    throw new IntrinsicError(`Template error: every Fn::GetAtt object requires two non-empty parameters, got ${JSON.stringify(argument)}`);
-  }
-  return context.getAtt(logicalId, attribute);
-}
-
-function resolveSub(argument: unknown, context: ResolveContext): string {
-  const [text, variableMap] = Array.isArray(argument) ? expectArray('Fn::Sub', argument, 1, 2) : [argument, undefined];
-  const template = expectString('Fn::Sub', text);
-  const variables = (variableMap === undefined ? {} : resolveValue(variableMap, context)) as Record<string, unknown>;
-  return template.replace(/\$\{([^}]*)\}/g, (whole: string, inner: string) => {
-    const name = inner.trim();
-    if (name.startsWith('!')) {
-      return `\${${name.slice(1)}}`;
-    }
-    if (Object.prototype.hasOwnProperty.call(variables, name)) {
-      return scalarString('Fn::Sub', variables[name]);
-    }
-    const dot = name.indexOf('.');
-    const value = dot > 0 && !PSEUDO_PARAMETERS.has(name)
-      ? context.getAtt(name.slice(0, dot), name.slice(dot + 1))
-      : context.ref(name);
-    if (value === undefined) {
-      throw new IntrinsicError(`Template error: ${whole} in Fn::Sub has no value`);
-    }
-    return scalarString('Fn::Sub', value);
-  });
-}
-
-function expectString(functionName: string, value: unknown): string {
-  if (typeof value !== 'string') {
-    throw new IntrinsicError(`Template error: ${functionName} expects a string, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function expectArray(functionName: string, value: unknown, min: number, max = min): unknown[] {
-  if (!Array.isArray(value) || value.length < min || value.length > max) {
-    const count = min === max ? `${min}` : `${min} to ${max}`;
-    throw new IntrinsicError(`Template error: ${functionName} takes a list of ${count} arguments, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function scalarString(functionName: string, value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new IntrinsicError(`Template error: ${functionName} can only use strings, got ${JSON.stringify(value)}`);
-}
-
-function asBoolean(functionName: string, value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw new IntrinsicError(`Template error: ${functionName} expects conditions, got ${JSON.stringify(value)}`);
-}
-
-function jsonText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

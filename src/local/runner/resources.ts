@@ -6,8 +6,8 @@
  *   (provider-framework.ts) with a CloudFormation request;
  * - other custom resources: recorded with a synthetic physical id;
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator
- *   with the project's client, tags updated in place, every other property
- *   create-only (as in the resource's CloudFormation schema);
+ *   with the project's client, tags updated in place (its schema makes every
+ *   other property create-only, so changing one replaces it: see changes.ts);
  * - everything else: recorded with a synthetic physical id and attributes;
  *   Lambda functions also get their code copied, so they can run later.
  */
@@ -30,7 +30,7 @@ import {
   WAITER_STATE_MACHINE_ARN_ENV,
 } from './provider-framework';
 import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
-import { generatedName, StackScope, syntheticNeedsReplacement, syntheticResource } from './synthetic';
+import { generatedName, StackScope, syntheticResource } from './synthetic';
 import { isCustomResourceType, Json, JsonObject } from './template';
 import { CleanRoomsMlServiceError } from '../../handlers/api/errors';
 import type { Dataset } from '../../handlers/api/types';
@@ -92,8 +92,8 @@ export class RefusedRequest extends ResourceFailure {}
 
 export interface Provisioner {
   create(context: ProvisionContext, request: ResourceRequest): Promise<ProvisionResult>;
-  /** `replace`: the runner creates a new resource and deletes this one in the cleanup phase. */
-  update(context: ProvisionContext, request: ResourceRequest, current: ResourceRecord): Promise<ProvisionResult | 'replace'>;
+  /** An update in place (replacements are creates: the runner decides them, see changes.ts). */
+  update(context: ProvisionContext, request: ResourceRequest, current: ResourceRecord): Promise<ProvisionResult>;
   delete(context: ProvisionContext, logicalId: string, record: ResourceRecord): Promise<void>;
 }
 
@@ -343,10 +343,6 @@ const trainingDatasets: Provisioner = {
   async update(context, request, current) {
     const before = current.properties;
     const after = request.properties;
-    const createOnlyChanged = [...new Set([...Object.keys(before), ...Object.keys(after)])]
-      .some((key) => key !== 'Tags' && JSON.stringify(before[key]) !== JSON.stringify(after[key]));
-    if (createOnlyChanged) return 'replace';
-
     const arn = current.physicalResourceId;
     const oldTags = tagMap(before.Tags) ?? {};
     const newTags = tagMap(after.Tags) ?? {};
@@ -428,7 +424,6 @@ const recordedResources: Provisioner = {
   },
 
   async update(context, request, current) {
-    if (syntheticNeedsReplacement(request.type, current.properties, request.properties)) return 'replace';
     return {
       physicalResourceId: current.physicalResourceId,
       attributes: { ...current.attributes },

@@ -17,10 +17,8 @@ export interface StackScope {
 }
 
 interface SyntheticType {
-  /** The property holding a user-given physical name (changing it replaces the resource). */
+  /** The property holding a user-given physical name (the physical id is made of it, so changing it replaces the resource). */
   readonly nameProperty?: string | ((properties: JsonObject) => Json | undefined);
-  /** Other properties whose change replaces the resource. */
-  readonly createOnly?: readonly string[];
   readonly maxNameLength?: number;
   readonly lowercase?: boolean;
   /** What Ref returns. @default the name */
@@ -41,7 +39,6 @@ const SYNTHETIC_TYPES: Readonly<Record<string, SyntheticType>> = {
   },
   'AWS::IAM::Role': {
     nameProperty: 'RoleName',
-    createOnly: ['Path'],
     maxNameLength: 64,
     attributes: (name, scope, properties) => ({
       Arn: arn(scope, 'iam', `role${iamPath(properties)}${name}`, false),
@@ -78,7 +75,6 @@ const SYNTHETIC_TYPES: Readonly<Record<string, SyntheticType>> = {
   },
   'AWS::StepFunctions::StateMachine': {
     nameProperty: 'StateMachineName',
-    createOnly: ['StateMachineType'],
     maxNameLength: 80,
     ref: (name, scope) => arn(scope, 'states', `stateMachine:${name}`),
     attributes: (name, scope) => ({ Arn: arn(scope, 'states', `stateMachine:${name}`), Name: name }),
@@ -124,7 +120,6 @@ const SYNTHETIC_TYPES: Readonly<Record<string, SyntheticType>> = {
   },
   'AWS::Glue::Table': {
     nameProperty: (properties) => (properties.TableInput as JsonObject | undefined)?.Name,
-    createOnly: ['DatabaseName', 'CatalogId'],
     lowercase: true,
   },
   'AWS::Events::Rule': {
@@ -144,14 +139,6 @@ export function physicalNameOf(type: string, properties: JsonObject): string | u
   const nameProperty = SYNTHETIC_TYPES[type]?.nameProperty ?? NAME_PROPERTIES[type];
   const value = typeof nameProperty === 'function' ? nameProperty(properties) : nameProperty ? properties[nameProperty] : undefined;
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Whether changing from `before` to `after` replaces a recorded resource (name or create-only property changed). */
-export function syntheticNeedsReplacement(type: string, before: JsonObject, after: JsonObject): boolean {
-  const info = SYNTHETIC_TYPES[type];
-  if (!info) return false;
-  if (physicalNameOf(type, before) !== physicalNameOf(type, after)) return true;
-  return (info.createOnly ?? []).some((property) => JSON.stringify(before[property]) !== JSON.stringify(after[property]));
 }
 
 /** A new recorded resource: its physical id (the Ref value) and attributes. */

@@ -188,7 +188,7 @@ export function validateTemplate(template: Template): void {
     check(output, true);
     if (output.Condition !== undefined && !conditions.has(output.Condition)) unknownConditions.add(output.Condition);
   }
-  // Conditions may only use parameters and pseudo parameters.
+  // Conditions may only use parameters, pseudo parameters and other conditions.
   check(template.Conditions ?? {}, false);
 
   if (unresolved.size > 0) {
@@ -197,6 +197,9 @@ export function validateTemplate(template: Template): void {
   if (unknownConditions.size > 0) {
     throw new TemplateValidationError(`Template format error: Unresolved condition dependencies [${[...unknownConditions].join(', ')}] in the template`);
   }
+  const conditionNames = Object.keys(template.Conditions ?? {});
+  const conditionDependencies = new Map(conditionNames.map((name) => [name, referencesOf(template.Conditions![name]).conditions]));
+  topologicalOrder(conditionNames, conditionDependencies, 'conditions');
   deploymentOrder(template, resourceSet);
 }
 
@@ -213,16 +216,17 @@ export function deploymentOrder(template: Template, active: ReadonlySet<string>)
 }
 
 /** Kahn's algorithm, ties broken by the order of `ids`; a cycle is a validation error. */
-export function topologicalOrder(ids: readonly string[], dependencies: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+export function topologicalOrder(ids: readonly string[], dependencies: ReadonlyMap<string, ReadonlySet<string>>, what = 'resources'): string[] {
   const order: string[] = [];
   const placed = new Set<string>();
+  const known = new Set(ids);
   const pending = [...ids];
   while (pending.length > 0) {
     const ready = (id: string): boolean =>
-      [...(dependencies.get(id) ?? [])].every((dependency) => placed.has(dependency) || !ids.includes(dependency));
+      [...(dependencies.get(id) ?? [])].every((dependency) => placed.has(dependency) || !known.has(dependency));
     const index = pending.findIndex(ready);
     if (index < 0) {
-      throw new TemplateValidationError(`Circular dependency between resources: [${pending.join(', ')}]`);
+      throw new TemplateValidationError(`Circular dependency between ${what}: [${pending.join(', ')}]`);
     }
     const [next] = pending.splice(index, 1);
     order.push(next);
@@ -236,7 +240,7 @@ export function isCustomResourceType(type: string): boolean {
   return type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
 }
 
-/** Deep equality of JSON values (key order ignored). */
+/** Deep equality of JSON values (key order ignored; unlike util.isDeepStrictEqual, blind to the realm objects come from). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {

@@ -1,66 +1,127 @@
-import { evaluateCondition, IntrinsicError, NO_VALUE, ResolveContext, resolveValue } from '../../../src/local/runner/intrinsics';
+import { IntrinsicError, ResolverSources, TemplateResolver } from '../../../src/local/runner/intrinsics';
 import { deploymentOrder, Template, validateTemplate } from '../../../src/local/runner/template';
 
-const context: ResolveContext = {
-  region: 'eu-west-1',
-  mappings: { Sizes: { 'eu-west-1': { value: 'large' } } },
-  ref: (name) => ({
-    'AWS::Region': 'eu-west-1',
-    'AWS::AccountId': '111122223333',
-    'AWS::Partition': 'aws',
-    'AWS::NoValue': NO_VALUE,
-    'Env': 'prod',
-    'Bucket': 'my-bucket',
-  } as Record<string, unknown>)[name],
-  getAtt: (logicalId, attribute) => `${logicalId}/${attribute}`,
-  condition: (name) => name === 'IsProd',
-  importValue: (name) => `imported:${name}`,
+const template: Template = {
+  Parameters: { Env: { Type: 'String' }, Zones: { Type: 'CommaDelimitedList' } },
+  Mappings: { Sizes: { 'eu-west-1': { value: 'large' } } },
+  Conditions: {
+    IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] },
+    IsDev: { 'Fn::Not': [{ Condition: 'IsProd' }] },
+    IsProdInIreland: { 'Fn::And': [{ Condition: 'IsProd' }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] }] },
+  },
+  Resources: {},
+};
+
+const sources: ResolverSources = {
+  template,
+  parameters: { Env: 'prod', Zones: 'a,b' },
+  pseudoParameters: { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '111122223333', 'AWS::Partition': 'aws', 'AWS::StackName': 'Stack' },
+  resourceRef: (logicalId) => {
+    if (logicalId === 'Bucket') return 'my-bucket';
+    throw new IntrinsicError(`Template error: instance of Fn::GetAtt / Ref references undefined resource ${logicalId}`);
+  },
+  attribute: (logicalId, name) => {
+    if (name === 'Missing') throw new IntrinsicError(`no ${name} in ${logicalId}`);
+    return name === 'Empty' ? '' : `${logicalId}/${name}`;
+  },
+  exports: () => new Map([['SharedTable', 'table-1']]),
 };
 
 test('resolves the intrinsic functions and pseudo parameters CDK templates use', () => {
-  expect(resolveValue({
+  const resolver = new TemplateResolver(sources);
+
+  expect(resolver.resolve({
     Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Bucket' }]] },
-    Sub: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role.Name}-${!Literal}' },
-    SubWithVariables: { 'Fn::Sub': ['${Greeting}, ${Env}', { Greeting: { 'Fn::Select': [1, { 'Fn::Split': [',', 'hi,hello'] }] } }] },
-    If: { 'Fn::If': ['IsProd', 'big', 'small'] },
+    Sub: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role.Name}-${Bucket}-${!Literal}' },
+    SubWithVariables: { 'Fn::Sub': ['${Greeting}, ${Env} ${AWS::StackName}', { Greeting: { 'Fn::Select': [1, { 'Fn::Split': [',', 'hi,hello'] }] } }] },
+    If: { 'Fn::If': ['IsProdInIreland', 'big', 'small'] },
     Mapped: { 'Fn::FindInMap': ['Sizes', { Ref: 'AWS::Region' }, 'value'] },
     Zones: { 'Fn::GetAZs': '' },
-    Base64: { 'Fn::Base64': 'hi' },
+    ListParameter: { Ref: 'Zones' },
+    Base64: { 'Fn::Base64': { 'Fn::Sub': 'hi ${Env}' } },
     Imported: { 'Fn::ImportValue': 'SharedTable' },
-    Json: { 'Fn::ToJsonString': { a: [1, { Ref: 'Env' }] } },
     Dropped: { 'Fn::If': ['IsDev', 'x', { Ref: 'AWS::NoValue' }] },
     List: ['a', { Ref: 'AWS::NoValue' }, 'b'],
-    Statement: { Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
-  }, context)).toEqual({
+    ShortGetAtt: { 'Fn::GetAtt': 'Thing.Nested.Key' },
+    EmptyAttribute: { 'Fn::GetAtt': ['Thing', 'Empty'] },
+  })).toEqual({
     Arn: 'arn:aws:s3:::my-bucket',
-    Sub: 'arn:aws:iam::111122223333:role/Role/Name-${Literal}',
-    SubWithVariables: 'hello, prod',
+    Sub: 'arn:aws:iam::111122223333:role/Role/Name-my-bucket-${Literal}',
+    SubWithVariables: 'hello, prod Stack',
     If: 'big',
     Mapped: 'large',
     Zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    Base64: 'aGk=',
-    Imported: 'imported:SharedTable',
-    Json: '{"a":[1,"prod"]}',
+    ListParameter: ['a', 'b'],
+    Base64: 'aGkgcHJvZA==',
+    Imported: 'table-1',
     List: ['a', 'b'],
-    Statement: { Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
+    ShortGetAtt: 'Thing/Nested.Key',
+    EmptyAttribute: '',
+  });
+});
+
+test('keeps objects as written around the intrinsics: single keys holding lists, and IAM conditions with several operators', () => {
+  const resolver = new TemplateResolver(sources);
+
+  expect(resolver.resolve({
+    Wrapper: { Items: ['a', { Ref: 'Bucket' }] },
+    Statement: {
+      Effect: 'Allow',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Bucket}' } },
+      },
+    },
+  })).toEqual({
+    Wrapper: { Items: ['a', 'my-bucket'] },
+    Statement: {
+      Effect: 'Allow',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111122223333' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::my-bucket' },
+      },
+    },
   });
 });
 
 test('evaluates conditions', () => {
-  expect(evaluateCondition({ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] }, { 'Fn::Not': [{ Condition: 'IsDev' }] }] }, context)).toBe(true);
-  expect(evaluateCondition({ 'Fn::Or': [{ 'Fn::Equals': ['a', 'b'] }, { Condition: 'IsDev' }] }, context)).toBe(false);
+  const resolver = new TemplateResolver(sources);
+  const dev = new TemplateResolver({ ...sources, parameters: { Env: 'dev', Zones: '' } });
+
+  expect([resolver.condition('IsProd'), resolver.condition('IsDev'), resolver.condition('IsProdInIreland')]).toEqual([true, false, true]);
+  expect([dev.condition('IsProd'), dev.condition('IsDev'), dev.condition('IsProdInIreland')]).toEqual([false, true, false]);
+  expect(() => resolver.condition('Nowhere')).toThrow(new IntrinsicError('Template error: unresolved condition dependency Nowhere'));
 });
 
-test('fails on functions the runner cannot evaluate', () => {
-  expect(() => resolveValue({ 'Fn::Cidr': ['10.0.0.0/16', 4, 8] }, context)).toThrow(new IntrinsicError('Template error: Fn::Cidr is not supported by the local runner'));
-  expect(() => resolveValue({ 'Fn::Select': [5, ['a']] }, context)).toThrow(/Fn::Select cannot select index 5/);
+test('fails only on the values a taken branch uses', () => {
+  const resolver = new TemplateResolver(sources);
+
+  expect(resolver.resolve({
+    Topic: { 'Fn::If': ['IsDev', { Ref: 'DevOnlyTopic' }, { Ref: 'AWS::NoValue' }] },
+    Name: { 'Fn::If': ['IsDev', { 'Fn::GetAtt': ['Thing', 'Missing'] }, 'prod-name'] },
+  })).toEqual({ Name: 'prod-name' });
+  expect(() => resolver.resolve({ Topic: { 'Fn::If': ['IsProd', { Ref: 'DevOnlyTopic' }, 'none'] } }))
+    .toThrow(new IntrinsicError('Template error: instance of Fn::GetAtt / Ref references undefined resource DevOnlyTopic'));
+  expect(() => resolver.resolve({ Name: { 'Fn::Sub': 'name-${Thing.Missing}' } })).toThrow(new IntrinsicError('no Missing in Thing'));
+});
+
+test('fails on functions and values the runner cannot evaluate', () => {
+  const resolver = new TemplateResolver(sources);
+
+  expect(() => resolver.resolve({ 'Fn::Cidr': ['10.0.0.0/16', 4, 8] })).toThrow(new IntrinsicError('Template error: Fn::Cidr is not supported by the local runner'));
+  // Only with the AWS::LanguageExtensions transform, which the runner refuses.
+  expect(() => resolver.resolve({ 'Fn::ToJsonString': { a: 1 } })).toThrow(/Fn::ToJsonString is not supported/);
+  expect(() => resolver.resolve({ 'Fn::Select': [5, ['a']] })).toThrow(new IntrinsicError('Template error: Index 5 is out of bound.'));
+  expect(() => resolver.resolve({ Size: { 'Fn::FindInMap': ['Sizes', 'eu-west-1', 'colour'] } }))
+    .toThrow(new IntrinsicError('Template error: Unable to get mapping for Sizes::eu-west-1::colour'));
+  expect(() => resolver.resolve({ Table: { 'Fn::ImportValue': 'Elsewhere' } })).toThrow(new IntrinsicError('No export named Elsewhere found.'));
 });
 
 const resource = (properties: object = {}, dependsOn?: string[]): Template['Resources'][string] =>
   ({ Type: 'AWS::SNS::Topic', Properties: properties as never, ...(dependsOn ? { DependsOn: dependsOn } : {}) });
 
 test('orders resources after what they reference through DependsOn, Ref, Fn::GetAtt and Fn::Sub', () => {
-  const template: Template = {
+  const ordered: Template = {
     Resources: {
       D: resource({ Name: { 'Fn::Sub': '${C.Arn}-${AWS::Region}' } }),
       C: resource({ Name: { 'Fn::GetAtt': ['B', 'Arn'] } }),
@@ -70,7 +131,7 @@ test('orders resources after what they reference through DependsOn, Ref, Fn::Get
     },
   };
 
-  expect(deploymentOrder(template, new Set(Object.keys(template.Resources)))).toEqual(['A', 'B', 'C', 'D', 'E']);
+  expect(deploymentOrder(ordered, new Set(Object.keys(ordered.Resources)))).toEqual(['A', 'B', 'C', 'D', 'E']);
 });
 
 test('fails validation on unresolved references and circular dependencies, as CloudFormation does before starting', () => {
@@ -78,5 +139,9 @@ test('fails validation on unresolved references and circular dependencies, as Cl
     .toThrow('Template format error: Unresolved resource dependencies [Nowhere] in the Resources block of the template');
   expect(() => validateTemplate({ Resources: { A: resource({ Name: { Ref: 'B' } }), B: resource({ Name: { 'Fn::GetAtt': ['A', 'Arn'] } }) } }))
     .toThrow('Circular dependency between resources: [A, B]');
+  expect(() => validateTemplate({
+    Conditions: { A: { 'Fn::Not': [{ Condition: 'B' }] }, B: { 'Fn::Not': [{ Condition: 'A' }] } },
+    Resources: { R: resource() },
+  })).toThrow('Circular dependency between conditions: [A, B]');
   expect(() => validateTemplate({ Transform: 'AWS::Serverless-2016-10-31', Resources: { A: resource() } })).toThrow(/transforms .* are not supported/);
 });
