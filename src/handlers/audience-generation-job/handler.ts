@@ -5,7 +5,9 @@
  * DeleteAudienceGenerationJob removes the job and its data (DELETE_PENDING →
  * DELETE_IN_PROGRESS → gone, or DELETE_FAILED). There is no update call:
  * any change but tags (and which scores the template reads) starts a new
- * job, and CloudFormation deletes the old one afterwards.
+ * job, and CloudFormation deletes the old one afterwards. A job that
+ * outlasts its window while a chain of `Custom::CleanRoomsMLWait` resources
+ * (../wait) continues the wait completes with its current attributes.
  *
  * A SQL seed's parameters (and a confidential query) are read from Secrets
  * Manager when the job starts. They go to the service and nowhere else: not
@@ -28,7 +30,7 @@ import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Start
 import { SecretReader, secretReaderFromEnvironment } from '../secrets/secrets-manager';
 
 /** `["ABSOLUTE:10000", …]`: a list of audience sizes. */
-const audienceSizeList: PropertyParser<string[]> = (value, name) => {
+export const audienceSizeList: PropertyParser<string[]> = (value, name) => {
   if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string' && /^(ABSOLUTE|PERCENTAGE):[0-9]+$/.test(entry))) {
     throw new PropertyError(`property ${name} must be a list of audience sizes like "ABSOLUTE:10000"`);
   }
@@ -202,7 +204,8 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
         return this.done(attributesOf(job, this.properties.RelevanceScoreSizes));
       case 'CREATE_PENDING':
       case 'CREATE_IN_PROGRESS':
-        return this.waiting(`status ${job.status}`);
+        // The attributes so far: handed over when wait resources continue the wait.
+        return this.waiting(`status ${job.status}`, attributesOf(job, this.properties.RelevanceScoreSizes));
       case 'CREATE_FAILED':
         if (this.operation[CREATED] === 'true') {
           // CloudFormation may not send a Delete for a failed replacement; do not leave the job behind.

@@ -5,6 +5,11 @@
  * deletion (DELETE_PENDING → DELETE_IN_PROGRESS → gone, or DELETE_FAILED).
  * There is no update call: any change but tags creates a new model, and
  * CloudFormation deletes the old one afterwards.
+ *
+ * Training can outlast the hour CloudFormation waits for a custom resource:
+ * when the construct's timeout is longer, the model resource completes at the
+ * end of its window with the model still training (Status CREATE_…), and a
+ * chain of `Custom::CleanRoomsMLWait` resources (../wait) waits on.
  */
 import {
   AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
@@ -133,7 +138,8 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
         return this.done(attributesOf(model));
       case 'CREATE_PENDING':
       case 'CREATE_IN_PROGRESS':
-        return this.waiting(`status ${model.status}`);
+        // The attributes so far: handed over when wait resources continue the wait.
+        return this.waiting(`status ${model.status}`, attributesOf(model));
       case 'CREATE_FAILED':
         if (this.operation[CREATED] === 'true') {
           // CloudFormation may not send a Delete for a failed replacement; do not leave it behind.

@@ -24,6 +24,16 @@ export interface CommonResourceProperties {
    * attribute, so stacks deployed by an earlier version pick them up.
    */
   readonly AttributesRevision?: number;
+
+  /**
+   * How many wait resources (`Custom::CleanRoomsMLWait`, see
+   * `../wait/types.ts`) continue waiting for this resource after its own
+   * window. When set, a Create or Update whose window ends with the resource
+   * still being created completes with its current attributes instead of
+   * failing: the chain of waits carries on. Absent or 0: the handler fails
+   * "timed out" at its deadline.
+   */
+  readonly WaitLinks?: number;
 }
 
 /** The resource properties a construct writes: the common ones and its own. */
@@ -48,6 +58,29 @@ export const MIN_TIMEOUT_SECONDS = 300;
  * bare "timed out").
  */
 export const TIMEOUT_MARGIN_SECONDS = 120;
+
+/**
+ * How long one custom resource may wait for a Clean Rooms ML status before
+ * handing over to the next link of a wait chain: the most CloudFormation
+ * waits for a custom resource, less the margin.
+ */
+export const WAIT_WINDOW_SECONDS = MAX_CUSTOM_RESOURCE_SECONDS - TIMEOUT_MARGIN_SECONDS;
+
+/**
+ * The longest `timeout` a construct whose wait continues across a chain of
+ * wait resources accepts (72 hours). Each window past the first is one more
+ * resource in the stack, and CloudFormation allows 500 per stack: 72 hours
+ * is 74 wait resources.
+ */
+export const MAX_CHAINED_TIMEOUT_SECONDS = 72 * 3600;
+
+/**
+ * Set by the local deploy runner (`src/local/runner`): real time per unit of
+ * CloudFormation time. The handlers' clock runs that much faster, so their
+ * deadlines fall where the runner's scaled waiter expects them. Never set in
+ * a deployed function.
+ */
+export const LOCAL_TIME_SCALE_ENV = 'CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE';
 
 /**
  * Tag keys under this prefix belong to the library: users cannot set them,

@@ -42,10 +42,14 @@ export interface Started {
   readonly operation?: OperationState;
 }
 
-/** The answer of an isXComplete: done with the attributes, or not yet and why. */
+/**
+ * The answer of an isXComplete: done with the attributes, or not yet and why
+ * (with the attributes as they are now, when known: a resource whose wait a
+ * chain of wait resources continues hands them over at the end of its window).
+ */
 export type Progress<D> =
   | { readonly done: true; readonly data: D }
-  | { readonly done: false; readonly status: string };
+  | { readonly done: false; readonly status: string; readonly current?: D };
 
 /** What the dispatcher calls on a handler. */
 export interface CustomResourceHandler {
@@ -63,10 +67,11 @@ const DEADLINE = 'Deadline';
 const COMMON_SCHEMA: PropertySchema<CommonResourceProperties> = {
   TimeoutSeconds: optional(integer),
   AttributesRevision: optional(integer),
+  WaitLinks: optional(integer),
 };
 
 /** Clean Rooms ML resource ARN of one type, e.g. `audience-model` (pattern of the service model). */
-function arnPattern(resourceType: string): RegExp {
+export function arnPattern(resourceType: string): RegExp {
   return new RegExp(`^arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:${resourceType}/[-a-zA-Z0-9_/.]+$`);
 }
 
@@ -97,7 +102,7 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   /** Starts the request's operation: onEvent's answer. */
   public async onEvent(): Promise<OnEventResponse> {
     const now = this.runtime.now();
-    const deadline = now + (this.timeoutSeconds - TIMEOUT_MARGIN_SECONDS) * 1000;
+    const deadline = now + this.windowSeconds * 1000;
     const timing = { [STARTED_AT]: String(now), [DEADLINE]: String(deadline) };
     switch (this.requestType) {
       case 'Create': {
@@ -122,7 +127,9 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
    * Checks the operation onEvent started: isComplete's answer. A transient
    * error (throttling, 5xx, no reply) is "not yet", never a failure: a throw
    * here fails the deployment at once. Past the deadline, "not yet" becomes a
-   * failure naming the last status.
+   * failure naming the last status, unless a chain of wait resources
+   * continues the wait: then the resource completes with its current
+   * attributes and the next link waits on.
    */
   public async isComplete(): Promise<IsCompleteResponse> {
     let progress: Progress<AttributeData | void>;
@@ -142,11 +149,16 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     const deadline = Number(this.operation[DEADLINE]);
     const now = this.runtime.now();
     if (Number.isFinite(deadline) && now >= deadline) {
-      const waited = formatDuration(now - Number(this.operation[STARTED_AT] ?? now));
-      throw new ResourceFailure(
-        `timed out after ${waited} waiting for the ${this.noun} to be ${PAST_TENSE[this.requestType]} (${progress.status}); ` +
-        `the construct's timeout is ${formatDuration(this.timeoutSeconds * 1000)}`,
-      );
+      if (this.continuedByWait) {
+        if (progress.current) {
+          this.log.info('This window is over; the next wait resource continues the wait', { status: progress.status });
+          return { IsComplete: true, Data: progress.current };
+        }
+        // No fresh status (the last check failed): nothing to hand over yet. The window ends
+        // TIMEOUT_MARGIN_SECONDS before the framework gives up, which leaves a few more checks.
+        return { IsComplete: false };
+      }
+      throw this.timedOut(progress.status, now - Number(this.operation[STARTED_AT] ?? now));
     }
     return { IsComplete: false };
   }
@@ -158,6 +170,40 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   protected abstract isCreateComplete(): Promise<Progress<D>>;
   protected abstract isUpdateComplete(): Promise<Progress<D>>;
   protected abstract isDeleteComplete(): Promise<Progress<void>>;
+
+  /**
+   * How long, in seconds, this request waits before its deadline: the
+   * construct's timeout less the margin, so the failure reaches
+   * CloudFormation with the last status.
+   */
+  protected get windowSeconds(): number {
+    return this.timeoutSeconds - TIMEOUT_MARGIN_SECONDS;
+  }
+
+  /**
+   * Whether wait resources continue this Create or Update's wait past its
+   * deadline (`WaitLinks`). A Delete is never continued.
+   */
+  protected get continuedByWait(): boolean {
+    return this.requestType !== 'Delete' && (this.commonProperties.WaitLinks ?? 0) > 0;
+  }
+
+  /** The failure at the deadline, naming the last status. */
+  protected timedOut(status: string, waitedMs: number): Error {
+    return new ResourceFailure(
+      `timed out after ${formatDuration(waitedMs)} waiting for the ${this.noun} to be ${PAST_TENSE[this.requestType]} (${status}); ` +
+      `the construct's timeout is ${formatDuration(this.timeoutSeconds * 1000)}`,
+    );
+  }
+
+  /** The properties every resource type shares, parsed; none when unreadable (the request must still be answered). */
+  protected get commonProperties(): CommonResourceProperties {
+    try {
+      return parseProperties(this.event.ResourceProperties, COMMON_SCHEMA);
+    } catch {
+      return {};
+    }
+  }
 
   /** The request's properties, parsed (lazily: a Delete that never reads them cannot fail on them). */
   protected get properties(): P {
@@ -304,20 +350,17 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     return { done: true, data };
   }
 
-  protected waiting(status: string): Progress<never> {
-    return { done: false, status };
+  /** Not yet, and why; `current`: the attributes as they are now (see `Progress`). */
+  protected waiting<T = never>(status: string, current?: T): Progress<T> {
+    return current === undefined ? { done: false, status } : { done: false, status, current };
   }
 
-  /** The construct's timeout in seconds (the longest CloudFormation allows when absent or unreadable). */
-  private get timeoutSeconds(): number {
-    try {
-      const { TimeoutSeconds } = parseProperties(this.event.ResourceProperties, COMMON_SCHEMA);
-      return TimeoutSeconds !== undefined && TimeoutSeconds > TIMEOUT_MARGIN_SECONDS && TimeoutSeconds <= MAX_CUSTOM_RESOURCE_SECONDS
-        ? TimeoutSeconds
-        : MAX_CUSTOM_RESOURCE_SECONDS;
-    } catch {
-      return MAX_CUSTOM_RESOURCE_SECONDS;
-    }
+  /** The construct's timeout in seconds (the longest CloudFormation allows when absent, unreadable or longer). */
+  protected get timeoutSeconds(): number {
+    const { TimeoutSeconds } = this.commonProperties;
+    return TimeoutSeconds !== undefined && TimeoutSeconds > TIMEOUT_MARGIN_SECONDS && TimeoutSeconds <= MAX_CUSTOM_RESOURCE_SECONDS
+      ? TimeoutSeconds
+      : MAX_CUSTOM_RESOURCE_SECONDS;
   }
 
   private checkProgress(): Promise<Progress<D | void>> {

@@ -4,6 +4,7 @@
  * function, for its kept-alive connections), a logger bound to the request,
  * and the clock.
  */
+import { LOCAL_TIME_SCALE_ENV } from './contract';
 import type { CustomResourceEvent } from './events';
 import { Logger, secretsOf } from './logger';
 import type { HandlerRuntime } from './resource-handler';
@@ -45,6 +46,21 @@ export function loggerFor(event: CustomResourceEvent, handler: 'onEvent' | 'isCo
   );
 }
 
+/**
+ * The handlers' clock: `Date.now`, or, under the local deploy runner
+ * (LOCAL_TIME_SCALE_ENV), CloudFormation time as the runner scales it, so
+ * that deadlines and wait windows end where its scaled waiter expects them.
+ * The scaled time is a function of the wall clock alone: onEvent and
+ * isComplete, separate bundles, agree on it.
+ */
+export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): () => number {
+  const scale = Number(env[LOCAL_TIME_SCALE_ENV]);
+  if (!(Number.isFinite(scale) && scale > 0) || scale === 1) {
+    return Date.now;
+  }
+  return () => Date.now() / scale;
+}
+
 export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete'): HandlerRuntime {
-  return { client: clientFromEnvironment(), log: loggerFor(event, handler), now: Date.now };
+  return { client: clientFromEnvironment(), log: loggerFor(event, handler), now: clockFromEnvironment() };
 }

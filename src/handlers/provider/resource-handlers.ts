@@ -11,10 +11,13 @@ import { AUDIENCE_MODEL_RESOURCE_TYPE } from '../audience-model/types';
 import { ConfiguredAudienceModelHandler } from '../configured-audience-model/handler';
 import { CONFIGURED_AUDIENCE_MODEL_RESOURCE_TYPE } from '../configured-audience-model/types';
 import type { ResourceHandlerMap } from '../framework/dispatch';
+import { WaitHandler } from '../wait/handler';
+import { WAIT_RESOURCE_TYPE } from '../wait/types';
 
 export const RESOURCE_HANDLERS: ResourceHandlerMap = {
   [AUDIENCE_MODEL_RESOURCE_TYPE]: AudienceModelHandler,
   [CONFIGURED_AUDIENCE_MODEL_RESOURCE_TYPE]: ConfiguredAudienceModelHandler,
   [AUDIENCE_GENERATION_JOB_RESOURCE_TYPE]: AudienceGenerationJobHandler,
   [AUDIENCE_EXPORT_JOB_RESOURCE_TYPE]: AudienceExportJobHandler,
+  [WAIT_RESOURCE_TYPE]: WaitHandler,
 };
