@@ -21,7 +21,7 @@ import { AudienceExportJob, AudienceExportOptions } from './audience-export-job'
 import { AudienceSize } from './audience-size';
 import { ConfiguredAudienceModel, IConfiguredAudienceModel } from './configured-audience-model';
 import { cleanRoomsMlResourceId } from './private/arns';
-import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
+import { CleanRoomsMlProvider } from './private/provider';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -32,6 +32,7 @@ import {
   validateTags,
   validationError,
 } from './private/validation';
+import { addWaitChain, chainedTimeoutSeconds, planWait } from './private/wait-chain';
 import { SeedAudience, SeedAudienceConfig } from './seed-audience';
 import {
   AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
@@ -237,10 +238,20 @@ export interface AudienceGenerationJobProps {
 
   /**
    * How long the deployment waits for the audience to be generated
-   * (`ACTIVE`) before failing, and for the job's deletion to finish. The wait
+   * (`ACTIVE`) before failing: between 5 minutes and 72 hours. The wait
    * ends two minutes early so the failure reaches CloudFormation with the
-   * job's last status. At most 1 hour (CloudFormation's limit for a custom
-   * resource).
+   * job's last status. (Deleting the job may take at most an hour.)
+   *
+   * CloudFormation waits at most 1 hour for one custom resource. A longer
+   * timeout adds wait resources (`Custom::CleanRoomsMLWait`) after the job's,
+   * each waiting up to 58 more minutes, as `AudienceModel` does; the job's
+   * ARN, attributes and exports come from the last of them, so they wait
+   * until the job is `ACTIVE`. Each counts towards CloudFormation's 500
+   * resources per stack (24 hours adds 24).
+   *
+   * The service documents no duration for generation jobs. The default keeps
+   * each job a single resource, so a stack can hold many jobs; raise it for
+   * large seeds.
    *
    * @default Duration.hours(1)
    */
@@ -364,6 +375,8 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
   public readonly tags: TagManager;
 
   private readonly resource: CustomResource;
+  /** The resource holding the attributes of the ACTIVE job: the last wait resource, or the job's own. */
+  private readonly attributes: CustomResource;
   /** Sizes whose relevance score the app reads, in the order first asked. */
   private readonly scoreSizes: string[] = [];
 
@@ -376,7 +389,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
       pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
       patternRule: 'be a collaboration id (a lower-case UUID, 36 characters)',
     });
-    const timeout = timeoutSeconds(this, props.timeout ?? Duration.hours(1));
+    const plan = planWait(chainedTimeoutSeconds(this, props.timeout ?? Duration.hours(1)));
     const bindOptions = { collaborationId: props.collaborationId };
     const seed = props.seedAudience.bind(this, bindOptions);
 
@@ -409,7 +422,11 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
 
     this.resource = provider.customResource<AudienceGenerationJobProperties>(this, 'Resource', {
       resourceType: AUDIENCE_GENERATION_JOB_RESOURCE_TYPE,
-      common: { TimeoutSeconds: timeout, AttributesRevision: AUDIENCE_GENERATION_JOB_ATTRIBUTES_REVISION },
+      common: {
+        TimeoutSeconds: plan.resourceTimeoutSeconds,
+        AttributesRevision: AUDIENCE_GENERATION_JOB_ATTRIBUTES_REVISION,
+        WaitLinks: plan.linkWindowSeconds.length > 0 ? plan.linkWindowSeconds.length : undefined,
+      },
       properties: {
         Name: props.audienceGenerationJobName,
         ConfiguredAudienceModelArn: props.configuredAudienceModel.configuredAudienceModelArn,
@@ -423,21 +440,32 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
         CollaborationId: props.collaborationId,
         Description: props.description,
         Tags: Lazy.any({ produce: () => this.tags.renderTags() }),
-        RelevanceScoreSizes: Lazy.list({ produce: () => [...this.scoreSizes] }, { omitEmpty: true }),
+        RelevanceScoreSizes: this.renderScoreSizes(),
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
+    // With a chain, the last wait resource holds the attributes of the ACTIVE
+    // job: whatever reads them (exports included) is created once it is done.
+    const lastWait = addWaitChain(this, {
+      kind: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
+      waited: this.resource,
+      arnAttribute: AudienceGenerationJobAttribute.AUDIENCE_GENERATION_JOB_ARN,
+      plan,
+      idPrefix: 'GenerationWait',
+      lastLinkProperties: { RelevanceScoreSizes: this.renderScoreSizes() },
+    });
+    this.attributes = lastWait ?? this.resource;
     // The role can read the seed before the job starts, and keeps its
     // permissions until the job is gone.
     readGrant.applyBefore(this.resource);
 
     this.configuredAudienceModel = props.configuredAudienceModel;
-    this.audienceGenerationJobArn = this.resource.getAttString(AudienceGenerationJobAttribute.AUDIENCE_GENERATION_JOB_ARN);
+    this.audienceGenerationJobArn = this.attributes.getAttString(AudienceGenerationJobAttribute.AUDIENCE_GENERATION_JOB_ARN);
     this.audienceGenerationJobId = Arn.split(this.audienceGenerationJobArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-    this.audienceGenerationJobName = this.getResourceNameAttribute(this.resource.getAttString(AudienceGenerationJobAttribute.NAME));
-    this.attrStatus = this.resource.getAttString(AudienceGenerationJobAttribute.STATUS);
-    this.attrRelevanceMetrics = this.resource.getAttString(AudienceGenerationJobAttribute.RELEVANCE_METRICS);
-    this.attrRecallMetric = this.resource.getAttString(AudienceGenerationJobAttribute.RECALL_METRIC);
+    this.audienceGenerationJobName = this.getResourceNameAttribute(this.attributes.getAttString(AudienceGenerationJobAttribute.NAME));
+    this.attrStatus = this.attributes.getAttString(AudienceGenerationJobAttribute.STATUS);
+    this.attrRelevanceMetrics = this.attributes.getAttString(AudienceGenerationJobAttribute.RELEVANCE_METRICS);
+    this.attrRecallMetric = this.attributes.getAttString(AudienceGenerationJobAttribute.RECALL_METRIC);
   }
 
   /**
@@ -455,7 +483,12 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     if (!this.scoreSizes.includes(key)) {
       this.scoreSizes.push(key);
     }
-    return this.resource.getAttString(relevanceScoreAttributeName(size.sizeType, size.value));
+    return this.attributes.getAttString(relevanceScoreAttributeName(size.sizeType, size.value));
+  }
+
+  /** The sizes whose score the app reads, rendered at synthesis (after every `relevanceScore` call). */
+  private renderScoreSizes(): string[] {
+    return Lazy.list({ produce: () => [...this.scoreSizes] }, { omitEmpty: true });
   }
 
   /** What the stack's custom resource handler needs to start, tag, watch and delete this job. */

@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { cleanRoomsMlResourceId } from './private/arns';
-import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
+import { CleanRoomsMlProvider } from './private/provider';
 import { cleanRoomsMlArnPattern } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -26,6 +26,7 @@ import {
   validateTags,
   validationError,
 } from './private/validation';
+import { addWaitChain, chainedTimeoutSeconds, planWait } from './private/wait-chain';
 import { ITrainingDataset } from './training-dataset';
 import {
   AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
@@ -181,16 +182,23 @@ export interface AudienceModelProps {
 
   /**
    * How long the deployment waits for the model to finish training
-   * (`ACTIVE`) before failing, and for its deletion to finish. The wait ends
+   * (`ACTIVE`) before failing: between 5 minutes and 72 hours. The wait ends
    * two minutes early so the failure reaches CloudFormation with the model's
-   * last status.
+   * last status. (Deleting the model may take at most an hour.)
    *
-   * CloudFormation waits at most 1 hour for a custom resource, so this is at
-   * most 1 hour. Training on a large dataset can take much longer (the
-   * service quotes up to 24 hours); a deployment that does not wait for
-   * training is a planned feature.
+   * CloudFormation waits at most 1 hour for one custom resource. A longer
+   * timeout adds wait resources (`Custom::CleanRoomsMLWait`) after the
+   * model's, each waiting up to 58 more minutes: the model resource
+   * completes after its first hour with the model still training, and the
+   * last wait resource completes once the model is `ACTIVE`. Everything that
+   * uses the model (its ARN, name and metrics, a `ConfiguredAudienceModel`, a
+   * dependency on this construct) waits for that, in the same deployment;
+   * progress shows as one stack event per window. Each wait resource counts
+   * towards CloudFormation's 500 resources per stack: 24 hours adds 24 of
+   * them, 72 hours 74. An update that replaces the model waits again; one
+   * that keeps it (tags) does not wait.
    *
-   * @default Duration.hours(1)
+   * @default Duration.hours(24) - the longest the service says training can take
    */
   readonly timeout?: Duration;
 
@@ -205,8 +213,8 @@ export interface AudienceModelProps {
 /**
  * A Clean Rooms ML audience model: a lookalike model trained on a training
  * dataset. Creating it starts the training; the deployment waits until the
- * model is `ACTIVE` (see `timeout`) and exposes its quality metrics as
- * attributes.
+ * model is `ACTIVE` (see `timeout`, up to 72 hours in one deployment) and
+ * exposes its quality metrics as attributes.
  *
  * The service has no update call: changing any property but tags creates a
  * new model and deletes the old one. Tags (`Tags.of(model).add(...)`) are
@@ -261,7 +269,12 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     return new Import();
   }
 
-  /** The ARN of the audience model. */
+  /**
+   * The ARN of the audience model. Like every attribute of the model, it is
+   * read from the resource that completes once the model is `ACTIVE` (the
+   * last wait resource when `timeout` is over an hour), so whatever uses it
+   * is created after training.
+   */
   public readonly audienceModelArn: string;
   /** The identifier of the audience model (the last part of its ARN). */
   public readonly audienceModelId: string;
@@ -331,7 +344,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
     validateTrainingPeriod(this, props.trainingDataStartTime, props.trainingDataEndTime);
     validateString(this, 'kmsKey', props.kmsKey?.keyArn, KMS_KEY_ARN_RULES);
-    const timeout = timeoutSeconds(this, props.timeout ?? Duration.hours(1));
+    const plan = planWait(chainedTimeoutSeconds(this, props.timeout ?? Duration.hours(24)));
 
     this.tags = new TagManager(TagType.MAP, AUDIENCE_MODEL_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
     // Tags.of() applies tags in an aspect, before validation runs.
@@ -351,7 +364,11 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
 
     const resource = provider.customResource<AudienceModelProperties>(this, 'Resource', {
       resourceType: AUDIENCE_MODEL_RESOURCE_TYPE,
-      common: { TimeoutSeconds: timeout, AttributesRevision: AUDIENCE_MODEL_ATTRIBUTES_REVISION },
+      common: {
+        TimeoutSeconds: plan.resourceTimeoutSeconds,
+        AttributesRevision: AUDIENCE_MODEL_ATTRIBUTES_REVISION,
+        WaitLinks: plan.linkWindowSeconds.length > 0 ? plan.linkWindowSeconds.length : undefined,
+      },
       properties: {
         Name: props.audienceModelName,
         TrainingDatasetArn: props.trainingDataset.trainingDatasetArn,
@@ -364,17 +381,28 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
 
+    // With a chain, the last wait resource holds the attributes of the ACTIVE
+    // model: whatever reads them is created only once training is over.
+    const lastWait = addWaitChain(this, {
+      kind: AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
+      waited: resource,
+      arnAttribute: AudienceModelAttribute.AUDIENCE_MODEL_ARN,
+      plan,
+      idPrefix: 'TrainingWait',
+    });
+    const active = lastWait ?? resource;
+
     this.trainingDataset = props.trainingDataset;
     this.kmsKey = props.kmsKey;
-    this.audienceModelArn = resource.getAttString(AudienceModelAttribute.AUDIENCE_MODEL_ARN);
+    this.audienceModelArn = active.getAttString(AudienceModelAttribute.AUDIENCE_MODEL_ARN);
     this.audienceModelId = Arn.split(this.audienceModelArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-    this.audienceModelName = this.getResourceNameAttribute(resource.getAttString(AudienceModelAttribute.NAME));
-    this.attrStatus = resource.getAttString(AudienceModelAttribute.STATUS);
-    this.attrMetrics = resource.getAttString(AudienceModelAttribute.METRICS);
-    this.attrNormalizedDiscountedCumulativeGain = resource.getAttString(AudienceModelAttribute.NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN);
-    this.attrMeanReciprocalRank = resource.getAttString(AudienceModelAttribute.MEAN_RECIPROCAL_RANK);
-    this.attrPrecision = resource.getAttString(AudienceModelAttribute.PRECISION);
-    this.attrRecall = resource.getAttString(AudienceModelAttribute.RECALL);
+    this.audienceModelName = this.getResourceNameAttribute(active.getAttString(AudienceModelAttribute.NAME));
+    this.attrStatus = active.getAttString(AudienceModelAttribute.STATUS);
+    this.attrMetrics = active.getAttString(AudienceModelAttribute.METRICS);
+    this.attrNormalizedDiscountedCumulativeGain = active.getAttString(AudienceModelAttribute.NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN);
+    this.attrMeanReciprocalRank = active.getAttString(AudienceModelAttribute.MEAN_RECIPROCAL_RANK);
+    this.attrPrecision = active.getAttString(AudienceModelAttribute.PRECISION);
+    this.attrRecall = active.getAttString(AudienceModelAttribute.RECALL);
   }
 
   /** What the stack's custom resource handler needs to create, tag, watch and delete this model. */

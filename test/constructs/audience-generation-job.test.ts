@@ -314,9 +314,9 @@ describe('AudienceGenerationJob', () => {
       );
     });
 
-    test('fails when timeout is longer than CloudFormation\'s hour', () => {
-      const error = validationErrorOf(() => generationJob(newStack(), { timeout: Duration.minutes(90) }));
-      expect(error.message).toMatch(/^TestStack\/Job: timeout must be between 5 minutes and 1 hour .*, got 1 hour 30 minutes$/);
+    test('fails when timeout is shorter than 5 minutes', () => {
+      const error = validationErrorOf(() => generationJob(newStack(), { timeout: Duration.minutes(4) }));
+      expect(error.message).toMatch(/^TestStack\/Job: timeout must be between 5 minutes and 72 hours .*, got 4 minutes$/);
     });
 
     test('fails when the seed role is in another account', () => {

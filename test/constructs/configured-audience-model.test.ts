@@ -184,8 +184,11 @@ describe('ConfiguredAudienceModel', () => {
 
     const template = Template.fromStack(stack);
     const modelId = onlyResource(template, 'Custom::CleanRoomsMLAudienceModel').id;
-    template.hasResourceProperties(RESOURCE_TYPE, { AudienceModelArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] } });
+    // The model trains for up to 24 hours by default: its ARN comes from the last wait resource, once it is ACTIVE.
+    const lastWaitId = Object.keys(template.findResources('Custom::CleanRoomsMLWait', { Properties: { Link: 24, Links: 24 } }))[0];
+    template.hasResourceProperties(RESOURCE_TYPE, { AudienceModelArn: { 'Fn::GetAtt': [lastWaitId, 'AudienceModelArn'] } });
     expect(JSON.stringify(handlerStatements(template))).not.toContain(modelId);
+    expect(JSON.stringify(handlerStatements(template))).not.toContain('TrainingWait');
     expect(handlerStatements(template)).toContainEqual({ Effect: 'Allow', Action: 'cleanrooms-ml:GetAudienceModel', Resource: arnPattern('audience-model') });
   });
 
