@@ -50,6 +50,7 @@ import {
   topologicalOrder,
   validateTemplate,
 } from './template';
+import { LOCAL_TIME_SCALE_ENV } from '../../handlers/framework/contract';
 import type { CleanRoomsMlEmulatorOptions } from '../emulator';
 
 /** Options every runner operation takes. */
@@ -323,6 +324,8 @@ class StackOperation {
         AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_CLEANROOMSML: target.endpoint,
+        // The handlers' deadlines and wait windows run on the same scaled time as the waiter.
+        [LOCAL_TIME_SCALE_ENV]: String(this.timeScale),
         ...(options.secretsManagerEndpoint ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: options.secretsManagerEndpoint } : {}),
       },
       onLog: options.onFunctionLog ?? ((entry) => {
