@@ -25,7 +25,7 @@ import {
   timestamp,
   truncateUtf8,
 } from '../../src/handlers/framework';
-import { clientFromEnvironment } from '../../src/handlers/framework/runtime';
+import { clientFromEnvironment, clockFromEnvironment } from '../../src/handlers/framework/runtime';
 
 const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/LookalikeStack/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f`;
 const request = (overrides: Partial<CustomResourceEvent> = {}) => ({
@@ -146,6 +146,27 @@ describe('failure reasons', () => {
     expect(failureReason(event, new Error('leaked super-secret-value'), scrub)).toBe(
       'Model (Custom::CleanRoomsMLAudienceModel): leaked [redacted].',
     );
+  });
+});
+
+describe('clock', () => {
+  test('is the wall clock in a deployed function', () => {
+    expect(clockFromEnvironment({})).toBe(Date.now);
+  });
+
+  test('runs as fast as the local runner scales CloudFormation time, so deadlines fall where its waiter expects them', () => {
+    const now = clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '0.001' });
+    const before = Date.now();
+    const scaled = now();
+    const after = Date.now();
+
+    expect(scaled).toBeGreaterThanOrEqual(before * 1000);
+    expect(scaled).toBeLessThanOrEqual(after * 1000);
+  });
+
+  test('ignores a time scale that is not a positive number', () => {
+    expect(clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: 'fast' })).toBe(Date.now);
+    expect(clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '-1' })).toBe(Date.now);
   });
 });
 
