@@ -145,4 +145,14 @@ project.addTask('synth:example', {
 });
 project.gitignore.exclude(`/${exampleOut}/`);
 
+// `npm run bench`: synth time and memory against the same pipelines written
+// with AwsCustomResource, template and handler sizes, and API calls and
+// waits on the emulator (bench/run.ts). It synthesizes the library's stacks,
+// so it needs the handler bundles, also on a fresh clone.
+const bench = project.addTask('bench', {
+  description: 'Benchmark the library against hand-written AwsCustomResource pipelines; writes bench/results/latest.json and latest.svg',
+});
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
+
 project.synth();

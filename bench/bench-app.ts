@@ -1,0 +1,128 @@
+/**
+ * The stacks the benchmark synthesizes: N lookalike pipelines written with
+ * this library (examples/lookalike-pipeline's `LookalikePipeline`) or with
+ * aws-cdk-lib's `AwsCustomResource` (aws-custom-resource-pipeline.ts), both
+ * around the same buckets; an empty stack, the floor; and the example stack
+ * itself, which the benchmark deploys on the emulator.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsCustomResourcePipeline } from './aws-custom-resource-pipeline';
+import { EXAMPLE_ENV, LookalikePipeline, LookalikePipelineProps, LookalikePipelineStack } from '../examples/lookalike-pipeline/stack';
+
+export type StackVariant = 'library' | 'aws-custom-resource' | 'empty' | 'example';
+
+/**
+ * - `validation-off`: `app.synth({ skipValidation: true })`, aws-cdk-lib's
+ *   only in-process validation switch (it skips every construct's
+ *   `node.validate()`, the library's own checks included);
+ * - `defaults`: validation on, and the context `cdk synth` gives an app by
+ *   default (construct path and asset metadata, the version-reporting
+ *   AWS::CDK::Metadata resource) — a synth as users run it.
+ */
+export type SynthMode = 'validation-off' | 'defaults';
+
+export const SYNTH_MODES: readonly SynthMode[] = ['validation-off', 'defaults'];
+
+/** What the CDK CLI (`cdk synth`, `cdk deploy`) puts in an app's context unless told otherwise. */
+export const CDK_CLI_DEFAULT_CONTEXT = {
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': true,
+};
+
+/** aws-cdk-lib's context key for the resource count it allows a stack (0: no check). */
+const RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
+
+/** Name of every synthesized stack but the example's. */
+export const BENCH_STACK_NAME = 'Bench';
+export const EXAMPLE_STACK_NAME = 'LookalikePipeline';
+
+export interface BenchAppOptions {
+  readonly variant: StackVariant;
+  /** Pipelines of a `library` or `aws-custom-resource` stack. */
+  readonly pipelines: number;
+  readonly mode: SynthMode;
+  readonly outdir: string;
+  /**
+   * Off: aws-cdk-lib does not refuse a stack of more than 500 resources, so
+   * that stacks CloudFormation would refuse can still be timed.
+   */
+  readonly resourceLimitCheck: boolean;
+}
+
+/** Builds the app and synthesizes it into `outdir`; returns the stack's name. */
+export function synthesizeBenchApp(options: BenchAppOptions): string {
+  const app = new App({
+    outdir: options.outdir,
+    context: {
+      ...(options.mode === 'defaults' ? CDK_CLI_DEFAULT_CONTEXT : {}),
+      ...(options.resourceLimitCheck ? {} : { [RESOURCE_LIMIT_CONTEXT]: 0 }),
+    },
+  });
+  const stackName = defineStack(app, options.variant, options.pipelines);
+  app.synth({ skipValidation: options.mode === 'validation-off' });
+  return stackName;
+}
+
+function defineStack(app: App, variant: StackVariant, pipelines: number): string {
+  switch (variant) {
+    case 'empty':
+      new Stack(app, BENCH_STACK_NAME, { env: EXAMPLE_ENV });
+      return BENCH_STACK_NAME;
+    case 'example':
+      new LookalikePipelineStack(app, EXAMPLE_STACK_NAME, { env: EXAMPLE_ENV });
+      return EXAMPLE_STACK_NAME;
+    case 'library':
+    case 'aws-custom-resource': {
+      const stack = new Stack(app, BENCH_STACK_NAME, { env: EXAMPLE_ENV });
+      const buckets = sharedBuckets(stack);
+      for (let index = 1; index <= pipelines; index++) {
+        const props = pipelineProps(index, buckets);
+        if (variant === 'library') {
+          new LookalikePipeline(stack, `Pipeline${index}`, props);
+        } else {
+          new AwsCustomResourcePipeline(stack, `Pipeline${index}`, props);
+        }
+      }
+      return BENCH_STACK_NAME;
+    }
+  }
+}
+
+interface SharedBuckets {
+  readonly dataBucket: s3.IBucket;
+  readonly audienceBucket: s3.IBucket;
+}
+
+/** The example stack's buckets, shared by every pipeline of either kind. */
+function sharedBuckets(stack: Stack): SharedBuckets {
+  const dataBucket = s3.Bucket.fromBucketName(stack, 'Data', 'retail-interactions-data');
+  const accessLogsBucket = new s3.Bucket(stack, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    lifecycleRules: [{ expiration: Duration.days(365) }],
+  });
+  const audienceBucket = new s3.Bucket(stack, 'Audiences', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    serverAccessLogsBucket: accessLogsBucket,
+    serverAccessLogsPrefix: 'audiences/',
+  });
+  return { dataBucket, audienceBucket };
+}
+
+/** Pipeline `index` of a stack: its own table, seed and output prefix. */
+function pipelineProps(index: number, buckets: SharedBuckets): LookalikePipelineProps {
+  return {
+    ...buckets,
+    tableName: `interactions_${index}`,
+    dataPrefix: `interactions/${index}/`,
+    seedKey: `seeds/buyers-${index}.csv`,
+    outputPrefix: `lookalike/${index}/`,
+    partnerAccountId: '111122223333',
+  };
+}
