@@ -52,6 +52,8 @@ export interface DemoResult {
 
 /** Resource types the demo prints events of (the others — roles, functions, buckets — are summed up). */
 const CLEAN_ROOMS_ML_TYPE = /CleanRoomsML/;
+/** The links of the chain that lets a model train past CloudFormation's one hour. */
+const WAIT_RESOURCE_TYPE = 'Custom::CleanRoomsMLWait';
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
@@ -78,7 +80,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     // 1 + 2: synthesize and deploy.
     const initial = synthesize(join(options.workDirectory, 'cdk.out.1'), {});
-    say(`synthesized ${DEMO_STACK_NAME}: ${initial.resourceCount} CloudFormation resources, ${initial.cleanRoomsMlCount} of them Clean Rooms ML`);
+    say(`synthesized ${DEMO_STACK_NAME}: ${initial.resourceCount} CloudFormation resources: ${initial.cleanRoomsMlCount} Clean Rooms ML, `
+      + `${initial.waitCount} waits letting the model train up to 24 hours, the rest roles, functions and buckets`);
     say('');
     say(`cdk deploy ${DEMO_STACK_NAME}  (on the emulator)`);
     const deploy = await deployStack({ assembly: initial.outdir, stateFile, endpoint: emulator.endpoint, onEvent: printEvent(say) });
@@ -155,6 +158,7 @@ interface Synthesized {
   readonly outdir: string;
   readonly resourceCount: number;
   readonly cleanRoomsMlCount: number;
+  readonly waitCount: number;
 }
 
 function synthesize(outdir: string, props: LookalikePipelineStackProps, change?: (stack: LookalikePipelineStack) => void): Synthesized {
@@ -163,13 +167,39 @@ function synthesize(outdir: string, props: LookalikePipelineStackProps, change?:
   change?.(stack);
   const template = app.synth().getStackByName(DEMO_STACK_NAME).template as { Resources: Record<string, { Type: string }> };
   const types = Object.values(template.Resources).map((resource) => resource.Type);
-  return { outdir, resourceCount: types.length, cleanRoomsMlCount: types.filter((type) => CLEAN_ROOMS_ML_TYPE.test(type)).length };
+  const waitCount = types.filter((type) => type === WAIT_RESOURCE_TYPE).length;
+  const cleanRoomsMlCount = types.filter((type) => CLEAN_ROOMS_ML_TYPE.test(type)).length - waitCount;
+  return { outdir, resourceCount: types.length, cleanRoomsMlCount, waitCount };
 }
 
-/** Prints the stack's own events and those of Clean Rooms ML resources, like `cdk deploy` does. */
+/**
+ * Prints the stack's own events and those of Clean Rooms ML resources, like
+ * `cdk deploy` does. A run of wait resources (the chain that lets a model
+ * train past CloudFormation's hour) is summed up in one line: on the
+ * emulator the model is ACTIVE within the first window, so they complete at once.
+ */
 function printEvent(say: (line: string) => void): (event: DeploymentEvent) => void {
+  let waits: { first: string; last: string; count: number; status: string } | undefined;
+  const flushWaits = () => {
+    if (!waits) return;
+    const range = waits.count === 1 ? waits.first : `${waits.first} … ${waits.last}`;
+    say(`  ${waits.status.padEnd(38)} ${range}  (${waits.count} wait resources)`);
+    waits = undefined;
+  };
   return (event) => {
     if (!CLEAN_ROOMS_ML_TYPE.test(event.resourceType) && event.resourceType !== 'AWS::CloudFormation::Stack') return;
+    if (event.resourceType === WAIT_RESOURCE_TYPE && event.kind === 'event' && !event.resourceStatusReason) {
+      if (event.resourceStatus.endsWith('_IN_PROGRESS')) return;
+      if (waits?.status === event.resourceStatus) {
+        waits.last = event.logicalResourceId;
+        waits.count++;
+      } else {
+        flushWaits();
+        waits = { first: event.logicalResourceId, last: event.logicalResourceId, count: 1, status: event.resourceStatus };
+      }
+      return;
+    }
+    flushWaits();
     const what = event.kind === 'progress' ? `... ${event.message}` : event.resourceStatus;
     const reason = event.kind === 'event' && event.resourceStatusReason ? `  ${event.resourceStatusReason.split('\n')[0]}` : '';
     say(`  ${what.padEnd(38)} ${event.logicalResourceId}${reason}`);

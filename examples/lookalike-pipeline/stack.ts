@@ -49,6 +49,11 @@ export interface LookalikePipelineOptions {
    * @default AUDIENCE_SIZES
    */
   readonly audienceSizes?: number[];
+  /**
+   * How long the deployment waits for the model to train.
+   * @default AudienceModel's default, 24 hours
+   */
+  readonly modelTimeout?: Duration;
 }
 
 /** What a pipeline reads from and writes to. */
@@ -89,13 +94,15 @@ export class LookalikePipeline extends Construct {
       ],
     });
 
-    // Trains during the deployment, which waits until the model is ACTIVE.
+    // Trains during the deployment, which waits until the model is ACTIVE:
+    // up to 24 hours by default (the service's worst case), past
+    // CloudFormation's one hour through a chain of wait resources.
     this.audienceModel = new AudienceModel(this, 'Model', {
       trainingDataset: this.trainingDataset,
       description: 'Lookalikes of our buyers, trained on 2026 interactions',
       trainingDataStartTime: new Date('2026-01-01T00:00:00Z'),
       trainingDataEndTime: new Date('2026-10-31T00:00:00Z'),
-      timeout: Duration.hours(1),
+      timeout: props.modelTimeout,
     });
 
     this.configuredAudienceModel = new ConfiguredAudienceModel(this, 'Shared', {
@@ -145,6 +152,13 @@ export interface LookalikePipelineStackProps extends StackProps {
    * @default AUDIENCE_SIZES
    */
   readonly audienceSizes?: number[];
+
+  /**
+   * How long the deployment waits for the pipeline's model to train.
+   *
+   * @default AudienceModel's default, 24 hours
+   */
+  readonly modelTimeout?: Duration;
 }
 
 /**
@@ -195,6 +209,7 @@ export class LookalikePipelineStack extends Stack {
       outputPrefix: 'lookalike/',
       partnerAccountId: this.partnerAccountId,
       audienceSizes: props.audienceSizes,
+      modelTimeout: props.modelTimeout,
     });
 
     // Reach every resource of the stack, Clean Rooms ML ones included (in place).

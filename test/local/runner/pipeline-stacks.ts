@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, CfnResource, Tags } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { temporaryDirectory } from './helpers';
 import { EXAMPLE_ENV, LookalikePipelineStack } from '../../../examples/lookalike-pipeline/stack';
@@ -40,10 +40,12 @@ export interface ExampleVariant {
   readonly tags?: Readonly<Record<string, string>>;
   /** Tags of the first pipeline's audience model only (e.g. the emulator's failure tags). */
   readonly modelTags?: Readonly<Record<string, string>>;
+  /** The first pipeline's audience model timeout, in minutes. @default the construct's (24 hours, with a chain of wait resources) */
+  readonly modelTimeoutMinutes?: number;
   /**
    * Overrides the TimeoutSeconds property of the first pipeline's audience
-   * model or generation job, below what the constructs accept (their
-   * handlers' deadline runs on the real clock, not the runner's timeScale).
+   * model or generation job, below what the constructs accept (a deadline
+   * of a second, whatever the runner's timeScale).
    */
   readonly timeoutSeconds?: { readonly model?: number; readonly job?: number };
 }
@@ -61,6 +63,7 @@ export function synthExample(variant: ExampleVariant = {}): string {
     env: EXAMPLE_ENV,
     partnerAccountId: variant.partnerAccountId,
     audienceSizes: variant.audienceSizes,
+    modelTimeout: variant.modelTimeoutMinutes === undefined ? undefined : Duration.minutes(variant.modelTimeoutMinutes),
   });
   EXTRA_PIPELINES.slice(0, (variant.pipelines ?? 1) - 1).forEach((id) => stack.addPipeline(id, {
     tableName: id.toLowerCase(),
@@ -110,6 +113,15 @@ export function templateResources(variant: ExampleVariant = {}): ResourceList {
   };
 }
 
+/** The last wait resource of a pipeline's audience model (the one that reports a training that outlives the timeout). */
+export function lastWait(result: ResourceList, pipeline = 'Retail'): string {
+  const waits = result.resources.filter((resource) => resource.resourceType === 'Custom::CleanRoomsMLWait'
+    && new RegExp(`^${pipeline}ModelTrainingWait\\d+[0-9A-F]{8}$`).test(resource.logicalResourceId));
+  const last = waits.find((resource) => new RegExp(`^${pipeline}ModelTrainingWait${waits.length}[0-9A-F]{8}$`).test(resource.logicalResourceId));
+  if (!last) throw new Error(`no wait resources for the ${pipeline} model`);
+  return last.logicalResourceId;
+}
+
 /** Logical ids by pipeline construct id (`Retail`, `Outlet`, `Online`). */
 export function pipelineIds(result: ResourceList, pipeline = 'Retail'): PipelineIds {
   const find = (type: string, pattern: RegExp): string => {
@@ -126,10 +138,19 @@ export function pipelineIds(result: ResourceList, pipeline = 'Retail'): Pipeline
   };
 }
 
+/**
+ * Whether a resource type stands for something the service holds: Clean Rooms
+ * ML types, but not the wait resources (Custom::CleanRoomsMLWait), which only
+ * wait on a model or job and hold nothing of their own.
+ */
+export function holdsServiceResource(resourceType: string): boolean {
+  return /CleanRoomsML/.test(resourceType) && resourceType !== 'Custom::CleanRoomsMLWait';
+}
+
 /** Clean Rooms ML resources of a deployed stack: logical id → physical id. */
 export function cleanRoomsPhysicalIds(result: Pick<StackOperationResult, 'resources'>): Record<string, string> {
   return Object.fromEntries(result.resources
-    .filter((resource) => /CleanRoomsML/.test(resource.resourceType))
+    .filter((resource) => holdsServiceResource(resource.resourceType))
     .map((resource) => [resource.logicalResourceId, resource.physicalResourceId]));
 }
 
@@ -205,7 +226,7 @@ export class EmulatorHistory {
   /** How many resources each Clean Rooms ML logical resource of the stack ever had. */
   public creates(result: Pick<StackOperationResult, 'resources'>, namesInTemplate: Readonly<Record<string, string>>): Record<string, number> {
     return Object.fromEntries(result.resources
-      .filter((resource) => /CleanRoomsML/.test(resource.resourceType))
+      .filter((resource) => holdsServiceResource(resource.resourceType))
       .map(({ logicalResourceId }) => [logicalResourceId, this.createdFor(logicalResourceId, namesInTemplate[logicalResourceId]).length]));
   }
 

@@ -19,6 +19,7 @@ import {
   pipelineIds,
   PipelineIds,
   synthExample,
+  lastWait,
   templateResources,
   TIME_SCALE,
 } from './pipeline-stacks';
@@ -270,21 +271,31 @@ test('training and generation that fail: 4 runs roll back to ROLLBACK_COMPLETE, 
 test('waits that outlive the timeout: 3 runs fail naming the resource and "timed out", the rollback leaves nothing', async () => {
   // Ten minutes of training or generation; the rollback's delete is immediate, so it fits any deadline the handler has left.
   const SLOW = { createPendingMs: 10, createInProgressMs: 600_000, deletePendingMs: 0, deleteInProgressMs: 0 };
-  const RUNS: Array<{ readonly resource: keyof PipelineIds; readonly timings: CleanRoomsMlEmulatorOptions['timings']; readonly variant: ExampleVariant; readonly timeScale: number }> = [
-    // The Provider's totalTimeout (59 min of 30 s polls, scaled): the framework's "Operation timed out".
-    { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: {}, timeScale: 0.0001 },
-    // The handlers' own deadline: a timeout just above their 120 s margin leaves them one second.
-    { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: { timeoutSeconds: { model: 121 } }, timeScale: TIME_SCALE },
-    { resource: 'job', timings: { ...FAST_TIMINGS, audienceGenerationJob: SLOW }, variant: { timeoutSeconds: { job: 121 } }, timeScale: TIME_SCALE },
+  type Run = {
+    readonly resource: keyof PipelineIds;
+    readonly timings: CleanRoomsMlEmulatorOptions['timings'];
+    readonly variant: ExampleVariant;
+    readonly timeScale: number;
+    /** The resource that reports the timeout: the model's last wait resource when its timeout is past one hour. */
+    readonly failing: (ids: PipelineIds, template: ReturnType<typeof templateResources>) => string;
+  };
+  const RUNS: Run[] = [
+    // The default 24 hours: the model's own hour, then 24 wait resources; the last one reports the timeout.
+    { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: {}, timeScale: 0.0001, failing: (_ids, template) => lastWait(template) },
+    // A 5-minute timeout (no wait resources): the model's handler's own deadline.
+    { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: { modelTimeoutMinutes: 5 }, timeScale: TIME_SCALE, failing: (ids) => ids.model },
+    // The generation job's handler deadline, a timeout just above its 120 s margin leaving it one second.
+    { resource: 'job', timings: { ...FAST_TIMINGS, audienceGenerationJob: SLOW }, variant: { timeoutSeconds: { job: 121 } }, timeScale: TIME_SCALE, failing: (ids) => ids.job },
   ];
-  const logical = pipelineIds(templateResources());
-  for (const { resource, timings, variant, timeScale } of RUNS) {
+  for (const { resource, timings, variant, timeScale, failing } of RUNS) {
+    const template = templateResources(variant);
+    const failingId = failing(pipelineIds(template), template);
     await withRun({ timings }, async (run) => {
       const result = await run.deploy(variant, { timeScale });
 
       expect({ resource, status: result.status }).toEqual({ resource, status: 'ROLLBACK_COMPLETE' });
-      expect(result.failure).toMatchObject({ logicalResourceId: logical[resource] });
-      expect(failureLines(result, logical[resource])).toEqual([expect.stringMatching(new RegExp(`CREATE_FAILED \\| Custom::CleanRoomsML\\w+ \\| ${logical[resource]} \\| .*timed out`, 'i'))]);
+      expect(result.failure).toMatchObject({ logicalResourceId: failingId });
+      expect(failureLines(result, failingId)).toEqual([expect.stringMatching(new RegExp(`CREATE_FAILED \\| Custom::CleanRoomsML\\w+ \\| ${failingId} \\| .*timed out`, 'i'))]);
       expect(leftovers(run.emulator)).toEqual([]);
     });
   }
