@@ -441,6 +441,27 @@ describe('isComplete past the deadline', () => {
     }
   });
 
+  test('a replacing Update that times out deletes the job it started (no Delete will name it) and leaves the old one alone', async () => {
+    const slow = await HandlerTestbed.start({ ...FAST_TIMINGS, audienceGenerationJob: { createPendingMs: 0, createInProgressMs: AN_HOUR } });
+    try {
+      const before = properties({ ConfiguredAudienceModelArn: await configuredAudienceModel(slow), TimeoutSeconds: 1200 });
+      const created = await onEvent(events.create(before));
+      const after = { ...before, Description: 'a second seed' };
+      const updateEvent = events.update(created.PhysicalResourceId, before, after);
+      const replaced = await onEvent(updateEvent);
+      expect(replaced.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+
+      const error = await rejectionOf(dispatchIsComplete(isCompleteEvent(updateEvent, replaced), RESOURCE_HANDLERS, twentyMinutesLater()));
+
+      expect(error.message).toMatch(/timed out after 20 minutes waiting for the audience generation job to be updated \(status CREATE_IN_PROGRESS\)/);
+      const status = (arn: string) => slow.emulator.inventory().audienceGenerationJobs.find((entry) => entry.audienceGenerationJobArn === arn)?.status;
+      expect(status(replaced.PhysicalResourceId)).toMatch(/^DELETE_/);
+      expect(status(created.PhysicalResourceId)).toBe('CREATE_IN_PROGRESS');
+    } finally {
+      await slow.stop();
+    }
+  });
+
   test('fails a Delete with the job\'s last status when it never leaves DELETE_IN_PROGRESS', async () => {
     const slow = await HandlerTestbed.start({
       ...FAST_TIMINGS,

@@ -219,6 +219,13 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
     }
   }
 
+  protected async abandonTimedOutReplacement(): Promise<void> {
+    const arn = this.physicalArnOf(AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
+    if (this.requestType === 'Update' && this.operation[CREATED] === 'true' && arn !== undefined) {
+      await this.requestDeletionQuietly(arn);
+    }
+  }
+
   private async requestDeletion(arn: string): Promise<void> {
     try {
       await this.client.deleteAudienceGenerationJob({ audienceGenerationJobArn: arn });

@@ -151,6 +151,13 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
     }
   }
 
+  protected async abandonTimedOutReplacement(): Promise<void> {
+    const arn = this.physicalArnOf(AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
+    if (this.requestType === 'Update' && this.operation[CREATED] === 'true' && arn !== undefined) {
+      await this.requestDeletionQuietly(arn);
+    }
+  }
+
   private async requestDeletion(arn: string): Promise<void> {
     try {
       await this.client.deleteAudienceModel({ audienceModelArn: arn });

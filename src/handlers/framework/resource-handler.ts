@@ -158,9 +158,21 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
         // TIMEOUT_MARGIN_SECONDS before the framework gives up, which leaves a few more checks.
         return { IsComplete: false };
       }
+      await this.abandonTimedOutReplacement();
       throw this.timedOut(progress.status, now - Number(this.operation[STARTED_AT] ?? now));
     }
     return { IsComplete: false };
+  }
+
+  /**
+   * Called before an Update that made a new resource (a replacement) fails
+   * on its deadline. CloudFormation keeps the old physical id when the update
+   * fails, so no Delete ever names the new one: a handler that starts
+   * replacements deletes it here, quietly. A Create needs nothing: its
+   * rollback Delete names the resource.
+   */
+  protected async abandonTimedOutReplacement(): Promise<void> {
+    // Nothing by default: most resource types cannot time out on a replacement.
   }
 
   protected abstract onCreate(): Promise<Started>;
