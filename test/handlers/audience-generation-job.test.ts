@@ -445,18 +445,19 @@ describe('isComplete past the deadline', () => {
     const slow = await HandlerTestbed.start({ ...FAST_TIMINGS, audienceGenerationJob: { createPendingMs: 0, createInProgressMs: AN_HOUR } });
     try {
       const before = properties({ ConfiguredAudienceModelArn: await configuredAudienceModel(slow), TimeoutSeconds: 1200 });
-      const created = await onEvent(events.create(before));
+      const original = await onEvent(events.create(before));
       const after = { ...before, Description: 'a second seed' };
-      const updateEvent = events.update(created.PhysicalResourceId, before, after);
+      const updateEvent = events.update(original.PhysicalResourceId, before, after);
       const replaced = await onEvent(updateEvent);
-      expect(replaced.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+      expect(replaced.PhysicalResourceId).not.toBe(original.PhysicalResourceId);
 
       const error = await rejectionOf(dispatchIsComplete(isCompleteEvent(updateEvent, replaced), RESOURCE_HANDLERS, twentyMinutesLater()));
 
       expect(error.message).toMatch(/timed out after 20 minutes waiting for the audience generation job to be updated \(status CREATE_IN_PROGRESS\)/);
-      const status = (arn: string) => slow.emulator.inventory().audienceGenerationJobs.find((entry) => entry.audienceGenerationJobArn === arn)?.status;
+      const status = (arn: string) => slow.emulator.inventory().audienceGenerationJobs
+        .find((entry) => entry.audienceGenerationJobArn === arn)?.status;
       expect(status(replaced.PhysicalResourceId)).toMatch(/^DELETE_/);
-      expect(status(created.PhysicalResourceId)).toBe('CREATE_IN_PROGRESS');
+      expect(status(original.PhysicalResourceId)).toBe('CREATE_IN_PROGRESS');
     } finally {
       await slow.stop();
     }

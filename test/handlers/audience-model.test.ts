@@ -299,10 +299,10 @@ describe('isComplete', () => {
     const slow = await HandlerTestbed.start({ audienceModel: { createPendingMs: 60_000, createInProgressMs: 60_000 } });
     try {
       const before = properties({ TrainingDatasetArn: await slow.trainingDataset(), TimeoutSeconds: 1200 });
-      const created = await onEvent(events.create(before));
-      const updateEvent = events.update(created.PhysicalResourceId, before, { ...before, Description: 'retrained' });
+      const original = await onEvent(events.create(before));
+      const updateEvent = events.update(original.PhysicalResourceId, before, { ...before, Description: 'retrained' });
       const replaced = await onEvent(updateEvent);
-      expect(replaced.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+      expect(replaced.PhysicalResourceId).not.toBe(original.PhysicalResourceId);
       const later = { client: clientFromEnvironment(), log: new Logger({}, [], () => undefined), now: () => Date.now() + 20 * 60_000 };
 
       const error = await rejectionOf(dispatchIsComplete(isCompleteEvent(updateEvent, replaced), RESOURCE_HANDLERS, later));
@@ -310,7 +310,7 @@ describe('isComplete', () => {
       expect(error.message).toMatch(/timed out after 20 minutes waiting for the audience model to be updated/);
       const status = (arn: string) => slow.emulator.inventory().audienceModels.find((model) => model.audienceModelArn === arn)?.status;
       expect(status(replaced.PhysicalResourceId)).toMatch(/^DELETE_/);
-      expect(status(created.PhysicalResourceId)).toBe('CREATE_PENDING');
+      expect(status(original.PhysicalResourceId)).toBe('CREATE_PENDING');
     } finally {
       await slow.stop();
     }
