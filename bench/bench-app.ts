@@ -1,16 +1,27 @@
 /**
  * The stacks the benchmark synthesizes: N lookalike pipelines written with
  * this library (examples/lookalike-pipeline's `LookalikePipeline`) or with
- * aws-cdk-lib's `AwsCustomResource` (aws-custom-resource-pipeline.ts), both
+ * aws-cdk-lib's `AwsCustomResource` (aws-custom-resource-pipeline.ts), all
  * around the same buckets; an empty stack, the floor; and the example stack
  * itself, which the benchmark deploys on the emulator.
+ *
+ * The library's pipelines come in two configurations: as a user gets them
+ * (`library`: the audience model's default 24-hour timeout, waited for
+ * through a chain of wait resources) and with the model's timeout set to one
+ * hour (`library-model-timeout-1h`: no wait resources, and no longer a wait
+ * than the AwsCustomResource version could not do anyway).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsCustomResourcePipeline } from './aws-custom-resource-pipeline';
 import { EXAMPLE_ENV, LookalikePipeline, LookalikePipelineProps, LookalikePipelineStack } from '../examples/lookalike-pipeline/stack';
 
-export type StackVariant = 'library' | 'aws-custom-resource' | 'empty' | 'example';
+/** Stacks of N pipelines. */
+export type PipelineVariant = 'library' | 'library-model-timeout-1h' | 'aws-custom-resource';
+export type StackVariant = PipelineVariant | 'empty' | 'example';
+
+/** The timeout of the `library-model-timeout-1h` pipelines' audience models: the longest one custom resource waits, so no wait resource. */
+export const ONE_HOUR_MODEL_TIMEOUT = Duration.hours(1);
 
 /**
  * - `validation-off`: `app.synth({ skipValidation: true })`, aws-cdk-lib's
@@ -40,7 +51,7 @@ export const EXAMPLE_STACK_NAME = 'LookalikePipeline';
 
 export interface BenchAppOptions {
   readonly variant: StackVariant;
-  /** Pipelines of a `library` or `aws-custom-resource` stack. */
+  /** Pipelines of a `PipelineVariant` stack. */
   readonly pipelines: number;
   readonly mode: SynthMode;
   readonly outdir: string;
@@ -74,6 +85,7 @@ function defineStack(app: App, variant: StackVariant, pipelines: number): string
       new LookalikePipelineStack(app, EXAMPLE_STACK_NAME, { env: EXAMPLE_ENV });
       return EXAMPLE_STACK_NAME;
     case 'library':
+    case 'library-model-timeout-1h':
     case 'aws-custom-resource': {
       const stack = new Stack(app, BENCH_STACK_NAME, { env: EXAMPLE_ENV });
       const buckets = sharedBuckets(stack);
@@ -81,6 +93,8 @@ function defineStack(app: App, variant: StackVariant, pipelines: number): string
         const props = pipelineProps(index, buckets);
         if (variant === 'library') {
           new LookalikePipeline(stack, `Pipeline${index}`, props);
+        } else if (variant === 'library-model-timeout-1h') {
+          new LookalikePipeline(stack, `Pipeline${index}`, { ...props, modelTimeout: ONE_HOUR_MODEL_TIMEOUT });
         } else {
           new AwsCustomResourcePipeline(stack, `Pipeline${index}`, props);
         }

@@ -58,49 +58,70 @@ export function markdownTable(headers: readonly string[], rows: ReadonlyArray<re
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
-/** One bar group of the chart: a pipeline count, the library's and the AwsCustomResource equivalent's times. */
+/** One bar of the chart: a median time, footnoted (drawn faded, `¹` after its value) when the chart's footnote applies to it. */
+export interface ChartBar {
+  readonly ms: number;
+  readonly footnoted?: boolean;
+}
+
+/** One bar group of the chart: a pipeline count, one bar per series in the chart's order. */
 export interface ChartGroup {
   readonly label: string;
-  readonly libraryMs: number;
-  readonly awsCustomResourceMs: number;
-  /** Marks the AwsCustomResource bar (e.g. "over 500 resources"). */
-  readonly awsCustomResourceNote?: string;
+  readonly bars: readonly ChartBar[];
 }
 
 export interface SynthChart {
   readonly title: string;
+  /** The legend's names of the bars of each group, in order. */
+  readonly series: readonly string[];
   readonly floorMs: number;
   readonly groups: readonly ChartGroup[];
+  /** What `¹` means (e.g. "over 500 resources"), printed under the chart. */
+  readonly footnote?: string;
 }
 
-const LIBRARY_COLOUR = '#2f6db5';
-const AWS_CUSTOM_RESOURCE_COLOUR = '#d9822b';
+/** Library configurations in blues, the hand-written equivalent last in orange. */
+const SERIES_COLOURS = ['#2f6db5', '#8fb3e0', '#d9822b', '#6a9f3a', '#8c5aa8'];
 
 /** A small bar chart of median synth times, with the empty stack as a dashed line. */
 export function synthChartSvg(chart: SynthChart): string {
-  const width = 640;
-  const height = 300;
+  if (chart.series.length > SERIES_COLOURS.length) {
+    throw new Error(`a chart of ${chart.series.length} series; at most ${SERIES_COLOURS.length} have colours`);
+  }
+  for (const group of chart.groups) {
+    if (group.bars.length !== chart.series.length) {
+      throw new Error(`group ${group.label} has ${group.bars.length} bars for ${chart.series.length} series`);
+    }
+  }
+  const legendLine = 16;
+  const width = 720;
   const left = 56;
   const right = 16;
-  const top = 48;
-  const bottom = 52;
+  // Title, then one legend line per series and one for the empty stack.
+  const top = 30 + legendLine * (chart.series.length + 1) + 12;
+  const plotHeight = 220;
+  const bottom = chart.footnote ? 52 : 32;
+  const height = top + plotHeight + bottom;
   const plotWidth = width - left - right;
-  const plotHeight = height - top - bottom;
-  const maxMs = Math.max(chart.floorMs, ...chart.groups.flatMap((group) => [group.libraryMs, group.awsCustomResourceMs]));
+  const maxMs = Math.max(chart.floorMs, ...chart.groups.flatMap((group) => group.bars.map((bar) => bar.ms)));
   const stepMs = niceStep(maxMs / 4);
   const scaleMax = Math.ceil(maxMs / stepMs) * stepMs;
   const y = (ms: number) => top + plotHeight - (ms / scaleMax) * plotHeight;
-  const groupWidth = plotWidth / chart.groups.length;
-  const barWidth = Math.min(56, groupWidth / 3);
+  const groupWidth = plotWidth / Math.max(1, chart.groups.length);
+  const gap = 4;
+  const barWidth = Math.min(56, (groupWidth * 0.8) / Math.max(1, chart.series.length) - gap);
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(chart.title)}</text>`,
-    `<rect x="${left}" y="30" width="10" height="10" fill="${LIBRARY_COLOUR}"/><text x="${left + 14}" y="39">cdk-cleanrooms-ml</text>`,
-    `<rect x="${left + 140}" y="30" width="10" height="10" fill="${AWS_CUSTOM_RESOURCE_COLOUR}"/><text x="${left + 154}" y="39">AwsCustomResource</text>`,
-    `<line x1="${left + 290}" y1="35" x2="${left + 314}" y2="35" stroke="#555" stroke-dasharray="4 3"/><text x="${left + 318}" y="39">empty stack</text>`,
   ];
+  chart.series.forEach((name, index) => {
+    const lineY = 30 + legendLine * index;
+    parts.push(`<rect x="${left}" y="${lineY}" width="10" height="10" fill="${SERIES_COLOURS[index]}"/><text x="${left + 16}" y="${lineY + 9}">${escapeXml(name)}</text>`);
+  });
+  const floorLegendY = 30 + legendLine * chart.series.length;
+  parts.push(`<line x1="${left - 2}" y1="${floorLegendY + 5}" x2="${left + 12}" y2="${floorLegendY + 5}" stroke="#555" stroke-dasharray="4 3"/><text x="${left + 16}" y="${floorLegendY + 9}">empty stack</text>`);
   for (let ms = 0; ms <= scaleMax + 1e-9; ms += stepMs) {
     parts.push(
       `<line x1="${left}" y1="${fixed(y(ms))}" x2="${width - right}" y2="${fixed(y(ms))}" stroke="#e3e3e3"/>`,
@@ -109,26 +130,24 @@ export function synthChartSvg(chart: SynthChart): string {
   }
   chart.groups.forEach((group, index) => {
     const centre = left + groupWidth * (index + 0.5);
-    const bars: Array<[number, number, string, string | undefined]> = [
-      [centre - barWidth - 2, group.libraryMs, LIBRARY_COLOUR, undefined],
-      [centre + 2, group.awsCustomResourceMs, AWS_CUSTOM_RESOURCE_COLOUR, group.awsCustomResourceNote],
-    ];
-    for (const [x, ms, colour, note] of bars) {
+    const firstX = centre - (chart.series.length * (barWidth + gap) - gap) / 2;
+    group.bars.forEach((bar, series) => {
+      const x = firstX + series * (barWidth + gap);
       parts.push(
-        `<rect x="${fixed(x)}" y="${fixed(y(ms))}" width="${fixed(barWidth)}" height="${fixed(y(0) - y(ms))}" fill="${colour}"${note ? ' fill-opacity="0.55"' : ''}/>`,
-        `<text x="${fixed(x + barWidth / 2)}" y="${fixed(y(ms) - 4)}" text-anchor="middle">${(ms / 1000).toFixed(2)}</text>`,
+        `<rect x="${fixed(x)}" y="${fixed(y(bar.ms))}" width="${fixed(barWidth)}" height="${fixed(y(0) - y(bar.ms))}" fill="${SERIES_COLOURS[series]}"${bar.footnoted ? ' fill-opacity="0.55"' : ''}/>`,
+        `<text x="${fixed(x + barWidth / 2)}" y="${fixed(y(bar.ms) - 4)}" text-anchor="middle">${(bar.ms / 1000).toFixed(2)}${bar.footnoted ? '¹' : ''}</text>`,
       );
-      if (note) {
-        parts.push(`<text x="${fixed(x + barWidth / 2)}" y="${fixed(y(0) + 32)}" text-anchor="middle" font-size="10" fill="#8a4b0f">${escapeXml(note)}</text>`);
-      }
-    }
+    });
     parts.push(`<text x="${fixed(centre)}" y="${fixed(y(0) + 18)}" text-anchor="middle">${escapeXml(group.label)}</text>`);
   });
   parts.push(
     `<line x1="${left}" y1="${fixed(y(chart.floorMs))}" x2="${width - right}" y2="${fixed(y(chart.floorMs))}" stroke="#555" stroke-dasharray="4 3"/>`,
     `<line x1="${left}" y1="${fixed(y(0))}" x2="${width - right}" y2="${fixed(y(0))}" stroke="#555"/>`,
-    '</svg>',
   );
+  if (chart.footnote) {
+    parts.push(`<text x="${left}" y="${fixed(y(0) + 40)}" font-size="11" fill="#555">¹ ${escapeXml(chart.footnote)}</text>`);
+  }
+  parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
 

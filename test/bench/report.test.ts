@@ -52,26 +52,42 @@ describe('markdownTable', () => {
 describe('synthChartSvg', () => {
   const svg = synthChartSvg({
     title: 'synth <median>',
+    series: ['library, default', 'library, 1 h', 'AwsCustomResource'],
     floorMs: 400,
     groups: [
-      { label: 'N = 1', libraryMs: 800, awsCustomResourceMs: 900 },
-      { label: 'N = 30', libraryMs: 1600, awsCustomResourceMs: 2400, awsCustomResourceNote: 'over 500 resources' },
+      { label: 'N = 1', bars: [{ ms: 800 }, { ms: 700 }, { ms: 900 }] },
+      { label: 'N = 30', bars: [{ ms: 3200, footnoted: true }, { ms: 1600 }, { ms: 2400, footnoted: true }] },
     ],
+    footnote: 'over 500 resources',
   });
-  const barHeights = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#/g)].map((match) => Number(match[1]));
+  const rects = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="(#\w+)"( fill-opacity)?/g)];
+  // The legend's swatches (10 high) come first, one per series.
+  const bars = rects.slice(3).map((match) => ({ height: Number(match[1]), colour: match[2], faded: match[3] !== undefined }));
 
-  test('draws one bar per time, as tall as the time', () => {
-    // The two legend swatches come first.
-    const bars = barHeights.slice(2);
-    expect(bars).toHaveLength(4);
-    expect(bars[1] / bars[0]).toBeCloseTo(900 / 800, 1);
-    expect(bars[3] / bars[0]).toBeCloseTo(2400 / 800, 1);
+  test('draws one bar per time, as tall as the time, in its series\' colour', () => {
+    expect(bars).toHaveLength(6);
+    expect(bars[1].height / bars[0].height).toBeCloseTo(700 / 800, 1);
+    expect(bars[3].height / bars[0].height).toBeCloseTo(3200 / 800, 1);
+    expect(bars[5].height / bars[0].height).toBeCloseTo(2400 / 800, 1);
+    expect(bars.map((bar) => bar.colour)).toEqual([...rects.slice(0, 3).map((match) => match[2]), ...rects.slice(0, 3).map((match) => match[2])]);
+    expect(new Set(bars.slice(0, 3).map((bar) => bar.colour)).size).toBe(3);
   });
 
-  test('labels the groups and the notes, escaping text', () => {
+  test('fades and marks the footnoted bars, and explains the mark', () => {
+    expect(bars.map((bar) => bar.faded)).toEqual([false, false, false, true, false, true]);
+    expect(svg).toContain('>3.20¹<');
+    expect(svg).toContain('>1.60<');
+    expect(svg).toContain('>¹ over 500 resources<');
+  });
+
+  test('labels the groups and the series, escaping text', () => {
     expect(svg).toContain('>N = 30<');
-    expect(svg).toContain('>over 500 resources<');
+    expect(svg).toContain('>library, 1 h<');
     expect(svg).toContain('synth &lt;median&gt;');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  });
+
+  test('refuses a group without one bar per series', () => {
+    expect(() => synthChartSvg({ title: 't', series: ['a', 'b'], floorMs: 1, groups: [{ label: 'N = 1', bars: [{ ms: 1 }] }] })).toThrow(/1 bars for 2 series/);
   });
 });
