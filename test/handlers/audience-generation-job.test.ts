@@ -1,4 +1,5 @@
 import {
+  DELETED_OR_DELETING,
   ACCOUNT_ID,
   captureLogs,
   CustomResourceEvents,
@@ -196,7 +197,8 @@ describe('Create', () => {
       `${SUBJECT}generating the audience of the audience generation job "doomed" failed (CREATE_FAILED): ` +
       'Fewer than 25 seed users match the training data (EmulatedFailure).',
     );
-    expect(jobAt(response.PhysicalResourceId)?.status).toMatch(/^DELETE_/);
+    expect(DELETED_OR_DELETING).toContain(jobAt(response.PhysicalResourceId)?.status);
+    expect(testbed.emulator.stats().calls.DeleteAudienceGenerationJob).toBe(1);
     const { result } = await runToCompletion(events.delete(response.PhysicalResourceId, properties()));
     expect(result).toEqual({ IsComplete: true });
     expect(jobAt(response.PhysicalResourceId)).toBeUndefined();
@@ -434,7 +436,8 @@ describe('isComplete past the deadline', () => {
       expect(job()?.status).toBe('CREATE_IN_PROGRESS');
       // …until the rollback Delete asks for its deletion.
       await onEvent(events.delete(response.PhysicalResourceId, props));
-      expect(job()?.status).toMatch(/^DELETE_/);
+      expect(DELETED_OR_DELETING).toContain(job()?.status);
+      expect(slow.emulator.stats().calls.DeleteAudienceGenerationJob).toBe(1);
     } finally {
       // Restores the environment the outer testbed set.
       await slow.stop();
@@ -456,7 +459,8 @@ describe('isComplete past the deadline', () => {
       expect(error.message).toMatch(/timed out after 20 minutes waiting for the audience generation job to be updated \(status CREATE_IN_PROGRESS\)/);
       const status = (arn: string) => slow.emulator.inventory().audienceGenerationJobs
         .find((entry) => entry.audienceGenerationJobArn === arn)?.status;
-      expect(status(replaced.PhysicalResourceId)).toMatch(/^DELETE_/);
+      expect(DELETED_OR_DELETING).toContain(status(replaced.PhysicalResourceId));
+      expect(slow.emulator.stats().calls.DeleteAudienceGenerationJob).toBe(1);
       expect(status(original.PhysicalResourceId)).toBe('CREATE_IN_PROGRESS');
     } finally {
       await slow.stop();

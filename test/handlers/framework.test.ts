@@ -1,4 +1,4 @@
-import { CustomResourceEvents, HandlerTestbed, rejectionOf, REGION, ACCOUNT_ID } from './harness';
+import { CustomResourceEvents, FAST_TIMINGS, HandlerTestbed, rejectionOf, REGION, ACCOUNT_ID } from './harness';
 import {
   boolean,
   CREATION_TOKEN_TAG,
@@ -245,7 +245,8 @@ describe('ResourceHandler', () => {
   const runtime = (): HandlerRuntime => ({ client: clientFromEnvironment(), log: new Logger({}, [], () => undefined), now: Date.now });
 
   beforeAll(async () => {
-    testbed = await HandlerTestbed.start();
+    // Deletes take an hour, so the model a failed create deleted is still there to look at.
+    testbed = await HandlerTestbed.start({ ...FAST_TIMINGS, audienceModel: { ...FAST_TIMINGS.audienceModel, deletePendingMs: 3_600_000 } });
     trainingDatasetArn = await testbed.trainingDataset();
   });
   afterAll(() => testbed.stop());

@@ -24,6 +24,13 @@ export const FAST_TIMINGS: EmulatorTimingOptions = {
   audienceExportJob: { createPendingMs: 15, createInProgressMs: 25 },
 };
 
+/**
+ * A status of a resource whose deletion was requested: DELETE_PENDING or
+ * DELETE_IN_PROGRESS, or none once it is gone (on a loaded machine a short
+ * delete phase may already be over when the test looks).
+ */
+export const DELETED_OR_DELETING = ['DELETE_PENDING', 'DELETE_IN_PROGRESS', undefined];
+
 const HANDLER_ENV = ['AWS_ENDPOINT_URL_CLEANROOMSML', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_MAX_ATTEMPTS'];
 
 /** An emulator, the environment the handlers read pointed at it, and a client for the test's own calls. */
