@@ -173,16 +173,6 @@ describe('AudienceModel timeout', () => {
         + 'resource to the stack, and a stack holds at most 500 resources), got 3 days 1 hour',
       );
     });
-
-    test('fails when timeout is shorter than 5 minutes', () => {
-      const error = validationErrorOf(() => audienceModel(newStack(), { timeout: Duration.minutes(4) }));
-      expect(error.message).toMatch(/^TestStack\/AudienceModel: timeout must be between 5 minutes and 72 hours .*, got 4 minutes$/);
-    });
-
-    test('fails when timeout is not a whole number of seconds', () => {
-      const error = validationErrorOf(() => audienceModel(newStack(), { timeout: Duration.millis(7_200_500) }));
-      expect(error.message).toBe('TestStack/AudienceModel: timeout must be a whole number of seconds, got 2 hours 500 millis');
-    });
   });
 });
 
