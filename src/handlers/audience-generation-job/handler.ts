@@ -26,7 +26,7 @@ import type { AudienceGenerationJobDataSource, GetAudienceGenerationJobResponse,
 import { describeCause, ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent, OperationState } from '../framework/events';
 import { boolean, optional, PropertyError, PropertyParser, PropertySchema, string, stringMap } from '../framework/properties';
-import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started } from '../framework/resource-handler';
+import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started, STARTED_HERE } from '../framework/resource-handler';
 import { SecretReader, secretReaderFromEnvironment } from '../secrets/secrets-manager';
 
 /** `["ABSOLUTE:10000", …]`: a list of audience sizes. */
@@ -57,7 +57,6 @@ const PROPERTIES: PropertySchema<AudienceGenerationJobProperties> = {
 const IN_PLACE: ReadonlySet<string> = new Set<keyof AudienceGenerationJobProperties>(['Tags', 'RelevanceScoreSizes']);
 
 /** Operation state: set when this request started the job (so a failed job may be cleaned up). */
-const CREATED = 'Created';
 
 /** Shorter secret fragments are not scrubbed from error messages (they would blank ordinary words). */
 const MIN_SCRUBBED_LENGTH = 4;
@@ -155,7 +154,7 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
       })).audienceGenerationJobArn,
       async (taken) => (await listAll(this.client, 'listAudienceGenerationJobs')).find((job) => job.name === taken)?.audienceGenerationJobArn,
     ));
-    const operation: OperationState = { [CREATED]: 'true' };
+    const operation: OperationState = { [STARTED_HERE]: 'true' };
     return { physicalResourceId: arn, operation };
   }
 
@@ -207,7 +206,7 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
         // The attributes so far: handed over when wait resources continue the wait.
         return this.waiting(`status ${job.status}`, attributesOf(job, this.properties.RelevanceScoreSizes));
       case 'CREATE_FAILED':
-        if (this.operation[CREATED] === 'true') {
+        if (this.startedHere) {
           // CloudFormation may not send a Delete for a failed replacement; do not leave the job behind.
           await this.requestDeletionQuietly(arn);
         }
@@ -219,9 +218,9 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
     }
   }
 
-  protected async abandonTimedOutReplacement(): Promise<void> {
+  protected async deleteStartedResource(): Promise<void> {
     const arn = this.physicalArnOf(AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
-    if (this.requestType === 'Update' && this.operation[CREATED] === 'true' && arn !== undefined) {
+    if (arn !== undefined) {
       await this.requestDeletionQuietly(arn);
     }
   }

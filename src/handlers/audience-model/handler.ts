@@ -23,7 +23,7 @@ import type { AudienceModelMetric, AudienceModelMetricType, GetAudienceModelResp
 import { ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent, OperationState } from '../framework/events';
 import { optional, PropertySchema, string, stringMap, timestamp } from '../framework/properties';
-import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started } from '../framework/resource-handler';
+import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started, STARTED_HERE } from '../framework/resource-handler';
 
 const PROPERTIES: PropertySchema<AudienceModelProperties> = {
   Name: optional(string),
@@ -36,7 +36,6 @@ const PROPERTIES: PropertySchema<AudienceModelProperties> = {
 };
 
 /** Operation state: set when this request created the model (so a failed training may be cleaned up). */
-const CREATED = 'Created';
 
 export class AudienceModelHandler extends ResourceHandler<AudienceModelProperties, AudienceModelData> {
   protected readonly noun = 'audience model';
@@ -123,7 +122,7 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
       })).audienceModelArn,
       async (taken) => (await listAll(this.client, 'listAudienceModels')).find((model) => model.name === taken)?.audienceModelArn,
     );
-    const operation: OperationState = { [CREATED]: 'true' };
+    const operation: OperationState = { [STARTED_HERE]: 'true' };
     return { physicalResourceId: arn, operation };
   }
 
@@ -141,7 +140,7 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
         // The attributes so far: handed over when wait resources continue the wait.
         return this.waiting(`status ${model.status}`, attributesOf(model));
       case 'CREATE_FAILED':
-        if (this.operation[CREATED] === 'true') {
+        if (this.startedHere) {
           // CloudFormation may not send a Delete for a failed replacement; do not leave it behind.
           await this.requestDeletionQuietly(arn);
         }
@@ -151,9 +150,9 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
     }
   }
 
-  protected async abandonTimedOutReplacement(): Promise<void> {
+  protected async deleteStartedResource(): Promise<void> {
     const arn = this.physicalArnOf(AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
-    if (this.requestType === 'Update' && this.operation[CREATED] === 'true' && arn !== undefined) {
+    if (arn !== undefined) {
       await this.requestDeletionQuietly(arn);
     }
   }

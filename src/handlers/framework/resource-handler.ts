@@ -64,6 +64,13 @@ export type ResourceHandlerClass = new (runtime: HandlerRuntime, event: CustomRe
 const STARTED_AT = 'StartedAt';
 const DEADLINE = 'Deadline';
 
+/**
+ * Operation state of a request that started a new resource in the service
+ * (a Create, or an Update that replaces): `{ [STARTED_HERE]: 'true' }`,
+ * returned by a subclass's onCreate / onUpdate (see `startedHere`).
+ */
+export const STARTED_HERE = 'Created';
+
 const COMMON_SCHEMA: PropertySchema<CommonResourceProperties> = {
   TimeoutSeconds: optional(integer),
   AttributesRevision: optional(integer),
@@ -164,15 +171,30 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     return { IsComplete: false };
   }
 
+  /** Whether this request started the resource it is waiting on (its operation state says STARTED_HERE). */
+  protected get startedHere(): boolean {
+    return this.operation[STARTED_HERE] === 'true';
+  }
+
   /**
-   * Called before an Update that made a new resource (a replacement) fails
-   * on its deadline. CloudFormation keeps the old physical id when the update
-   * fails, so no Delete ever names the new one: a handler that starts
-   * replacements deletes it here, quietly. A Create needs nothing: its
-   * rollback Delete names the resource.
+   * Requests deletion of the resource this request started, without
+   * failing: for a request that fails where no Delete will name that
+   * resource. Nothing by default: only types whose creation can fail or
+   * time out after it started need it.
    */
-  protected async abandonTimedOutReplacement(): Promise<void> {
-    // Nothing by default: most resource types cannot time out on a replacement.
+  protected async deleteStartedResource(): Promise<void> {
+    // Nothing to delete by default.
+  }
+
+  /**
+   * Before an Update that replaces fails on its deadline: CloudFormation
+   * keeps the old physical id when the update fails, so no Delete ever names
+   * the new resource. A Create needs nothing: its rollback Delete names it.
+   */
+  private async abandonTimedOutReplacement(): Promise<void> {
+    if (this.requestType === 'Update' && this.startedHere) {
+      await this.deleteStartedResource();
+    }
   }
 
   protected abstract onCreate(): Promise<Started>;
