@@ -13,7 +13,7 @@ import { findConfiguredAudienceModel } from './configured-audience-models';
 import { conflict, validationError } from './errors';
 import type { AudienceSize } from './metrics';
 import { OperationContext, OperationTable, requestedFailure, requireQuota, requireRoleInAccount, requireUniqueName } from './operation';
-import { creationSortKey, PageRequest, paginate } from './pagination';
+import { PageRequest, paginate } from './pagination';
 import { AudienceGenerationJobRecord, isCreating, isDeleting, SeedAudience, Tags } from './store';
 
 interface StartAudienceGenerationJobInput {
@@ -74,6 +74,7 @@ export const audienceJobOperations: OperationTable = {
       // A SQL seed runs as a Clean Rooms protected query.
       protectedQueryIdentifier: input.seedAudience.sqlParameters ? store.newId() : undefined,
       tags,
+      sequence: store.nextSequence(),
       lifecycle: {
         createdAt: now,
         createFailure: requestedFailure(
@@ -94,7 +95,6 @@ export const audienceJobOperations: OperationTable = {
     const page = paginate(
       'ListAudienceGenerationJobs',
       matching,
-      (job) => creationSortKey(job.lifecycle.createdAt, job.arn),
       input,
       { configuredAudienceModelArn: input.configuredAudienceModelArn, collaborationId: input.collaborationId },
     );
@@ -163,6 +163,7 @@ export const audienceJobOperations: OperationTable = {
       audienceGenerationJobArn: job.arn,
       audienceSize: { type: input.audienceSize.type, value: input.audienceSize.value },
       outputLocation: `${destination}/${id}/`,
+      sequence: store.nextSequence(),
       lifecycle: {
         createdAt: now,
         createFailure: requestedFailure(store, 'audience-export-job', 'CREATE', {}, `Audience export job "${input.name}" failed (requested from the emulator)`),
@@ -177,7 +178,6 @@ export const audienceJobOperations: OperationTable = {
     const page = paginate(
       'ListAudienceExportJobs',
       matching,
-      (exportJob) => creationSortKey(exportJob.lifecycle.createdAt, exportJob.id),
       input,
       { audienceGenerationJobArn: input.audienceGenerationJobArn },
     );

@@ -8,7 +8,7 @@ import { lookUp, mintArn } from './arns';
 import { timestampMillis } from './constraints';
 import { conflict } from './errors';
 import { OperationContext, OperationTable, requestedFailure, requireQuota, requireUniqueName } from './operation';
-import { creationSortKey, PageRequest, paginate } from './pagination';
+import { PageRequest, paginate } from './pagination';
 import { AudienceModelRecord, isCreating, isDeleting, Tags } from './store';
 
 interface CreateAudienceModelInput {
@@ -47,6 +47,7 @@ export const audienceModelOperations: OperationTable = {
       trainingDataEndTime: input.trainingDataEndTime === undefined ? undefined : timestampMillis(input.trainingDataEndTime),
       kmsKeyArn: input.kmsKeyArn,
       tags,
+      sequence: store.nextSequence(),
       lifecycle: {
         createdAt: now,
         createFailure: requestedFailure(store, 'audience-model', 'CREATE', tags, `Training of audience model "${input.name}" failed (requested from the emulator)`),
@@ -59,7 +60,7 @@ export const audienceModelOperations: OperationTable = {
     context.store.describeAudienceModel(findAudienceModel(context, input.audienceModelArn), context.now),
 
   ListAudienceModels: (input: PageRequest, { store, now }) => {
-    const page = paginate('ListAudienceModels', store.audienceModels(), (model) => creationSortKey(model.lifecycle.createdAt, model.arn), input);
+    const page = paginate('ListAudienceModels', store.audienceModels(), input);
     return {
       audienceModels: page.items.map((record) => {
         const { createTime, updateTime, audienceModelArn, name, trainingDatasetArn, status, description } = store.describeAudienceModel(record, now);

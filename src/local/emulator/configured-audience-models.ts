@@ -16,7 +16,7 @@ import { findAudienceModel } from './audience-models';
 import { conflict, notFound, validationError } from './errors';
 import type { AudienceSizeConfig } from './metrics';
 import { OperationContext, OperationTable, requireRoleInAccount, requireUniqueName } from './operation';
-import { creationSortKey, PageRequest, paginate } from './pagination';
+import { PageRequest, paginate } from './pagination';
 import { ConfiguredAudienceModelRecord, OutputConfig, Tags } from './store';
 
 /** The service's minMatchingSeedSize when none is given (constraints.md). */
@@ -91,6 +91,7 @@ export const configuredAudienceModelOperations: OperationTable = {
       audienceSizeConfig: input.audienceSizeConfig && structuredClone(input.audienceSizeConfig),
       childResourceTagOnCreatePolicy: input.childResourceTagOnCreatePolicy ?? 'NONE',
       tags: { ...input.tags },
+      sequence: store.nextSequence(),
       createdAt: now,
       updatedAt: now,
     };
@@ -104,7 +105,6 @@ export const configuredAudienceModelOperations: OperationTable = {
     const page = paginate(
       'ListConfiguredAudienceModels',
       store.configuredAudienceModels(),
-      (configured) => creationSortKey(configured.createdAt, configured.arn),
       input,
     );
     return {

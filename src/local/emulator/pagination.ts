@@ -13,8 +13,8 @@ const DEFAULT_PAGE_SIZE = 100;
 interface TokenContents {
   readonly operation: string;
   readonly filters: string;
-  /** Sort key of the last item on the previous page. */
-  readonly after: string;
+  /** Creation sequence of the last item on the previous page. */
+  readonly after: number;
 }
 
 export interface PageRequest {
@@ -28,13 +28,14 @@ export interface Page<T> {
 }
 
 /**
- * One page of `items`, which must already be sorted by `sortKey` (the store
- * lists oldest first; keys must be unique and ordered like the items).
+ * One page of `items`, which must be in creation order (as the store lists
+ * them): the token names the last item's sequence number, unique and never
+ * reused, so the next page starts right after it whatever was created or
+ * deleted in between.
  */
-export function paginate<T>(
+export function paginate<T extends { readonly sequence: number }>(
   operation: string,
   items: readonly T[],
-  sortKey: (item: T) => string,
   request: PageRequest,
   filters: Readonly<Record<string, string | undefined>> = {},
 ): Page<T> {
@@ -42,31 +43,26 @@ export function paginate<T>(
   let remaining = items;
   if (request.nextToken !== undefined) {
     const after = decodeToken(request.nextToken, operation, filterKey);
-    remaining = items.filter((item) => sortKey(item) > after);
+    remaining = items.filter((item) => item.sequence > after);
   }
   const size = request.maxResults ?? DEFAULT_PAGE_SIZE;
   const page = remaining.slice(0, size);
-  const nextToken = remaining.length > size ? encodeToken({ operation, filters: filterKey, after: sortKey(page[page.length - 1]) }) : undefined;
+  const nextToken = remaining.length > size ? encodeToken({ operation, filters: filterKey, after: page[page.length - 1].sequence }) : undefined;
   return { items: page, nextToken };
-}
-
-/** A sort key that orders by creation time, then by a unique id. */
-export function creationSortKey(createdAt: number, id: string): string {
-  return `${String(createdAt).padStart(16, '0')}|${id}`;
 }
 
 function encodeToken(contents: TokenContents): string {
   return Buffer.from(JSON.stringify(contents)).toString('base64url');
 }
 
-function decodeToken(token: string, operation: string, filterKey: string): string {
+function decodeToken(token: string, operation: string, filterKey: string): number {
   let contents: Partial<TokenContents>;
   try {
     contents = JSON.parse(Buffer.from(token, 'base64url').toString('utf-8')) as Partial<TokenContents>;
   } catch {
     throw validationError('nextToken is invalid: it is not a token this service issued');
   }
-  if (typeof contents !== 'object' || contents === null || typeof contents.after !== 'string' || contents.operation === undefined) {
+  if (typeof contents !== 'object' || contents === null || !Number.isSafeInteger(contents.after) || contents.operation === undefined) {
     throw validationError('nextToken is invalid: it is not a token this service issued');
   }
   if (contents.operation !== operation) {
@@ -75,5 +71,5 @@ function decodeToken(token: string, operation: string, filterKey: string): strin
   if (contents.filters !== filterKey) {
     throw validationError('nextToken is invalid: it was issued for other filter values; repeat the filters of the first call');
   }
-  return contents.after;
+  return contents.after as number;
 }

@@ -155,6 +155,8 @@ export interface SeedAudience {
 
 export interface TrainingDatasetRecord {
   readonly arn: string;
+  /** Place in the store's creation order (see {@link Store.nextSequence}). */
+  readonly sequence: number;
   readonly name: string;
   readonly description?: string;
   readonly roleArn: string;
@@ -166,6 +168,8 @@ export interface TrainingDatasetRecord {
 
 export interface AudienceModelRecord {
   readonly arn: string;
+  /** Place in the store's creation order (see {@link Store.nextSequence}). */
+  readonly sequence: number;
   readonly name: string;
   readonly description?: string;
   readonly trainingDatasetArn: string;
@@ -178,6 +182,8 @@ export interface AudienceModelRecord {
 
 export interface ConfiguredAudienceModelRecord {
   readonly arn: string;
+  /** Place in the store's creation order (see {@link Store.nextSequence}). */
+  readonly sequence: number;
   readonly name: string;
   description?: string;
   audienceModelArn: string;
@@ -194,6 +200,8 @@ export interface ConfiguredAudienceModelRecord {
 
 export interface AudienceGenerationJobRecord {
   readonly arn: string;
+  /** Place in the store's creation order (see {@link Store.nextSequence}). */
+  readonly sequence: number;
   readonly name: string;
   readonly description?: string;
   readonly configuredAudienceModelArn: string;
@@ -209,6 +217,8 @@ export interface AudienceGenerationJobRecord {
 
 export interface AudienceExportJobRecord {
   readonly id: string;
+  /** Place in the store's creation order (see {@link Store.nextSequence}). */
+  readonly sequence: number;
   readonly name: string;
   readonly description?: string;
   readonly audienceGenerationJobArn: string;
@@ -226,6 +236,8 @@ export interface EmulatorState {
   audienceGenerationJobs: Record<string, AudienceGenerationJobRecord>;
   audienceExportJobs: Record<string, AudienceExportJobRecord>;
   pendingFailures: FailureRequest[];
+  /** The sequence number given to the latest record created. */
+  lastSequence: number;
 }
 
 function emptyState(): EmulatorState {
@@ -236,6 +248,7 @@ function emptyState(): EmulatorState {
     audienceGenerationJobs: {},
     audienceExportJobs: {},
     pendingFailures: [],
+    lastSequence: 0,
   };
 }
 
@@ -333,8 +346,7 @@ export interface EmulatorInventory {
 const iso = (millis: number | undefined): string | undefined => (millis === undefined ? undefined : new Date(millis).toISOString());
 const isoTime = (millis: number): string => new Date(millis).toISOString();
 
-const byCreation = <T>(createdAt: (record: T) => number, key: (record: T) => string) => (a: T, b: T): number =>
-  createdAt(a) - createdAt(b) || key(a).localeCompare(key(b));
+const bySequence = (a: { readonly sequence: number }, b: { readonly sequence: number }): number => a.sequence - b.sequence;
 
 // ---------------------------------------------------------------------------
 // The store
@@ -349,8 +361,14 @@ export interface StoreOptions {
   readonly outputDirectory?: string;
 }
 
+/**
+ * Version 2 added the creation sequence; a version 1 file is still loaded,
+ * its records numbered in the order their timestamps give.
+ */
+const STATE_VERSION = 2;
+
 interface PersistedState extends EmulatorState {
-  readonly version: 1;
+  readonly version: 1 | typeof STATE_VERSION;
   readonly accountId: string;
   readonly region: string;
 }
@@ -375,7 +393,7 @@ export class Store {
     if (!this.stateFile) {
       return;
     }
-    const persisted: PersistedState = { version: 1, accountId: this.scope.accountId, region: this.scope.region, ...this.state };
+    const persisted: PersistedState = { version: STATE_VERSION, accountId: this.scope.accountId, region: this.scope.region, ...this.state };
     mkdirSync(dirname(this.stateFile), { recursive: true });
     // Write then rename, so a crash mid-write never leaves a truncated file to load.
     const temporary = `${this.stateFile}.${process.pid}.tmp`;
@@ -446,6 +464,16 @@ export class Store {
     return randomUUID();
   }
 
+  /**
+   * The next number of the store's creation order, which every list and page
+   * token follows. Creation times cannot order records: they have millisecond
+   * resolution, and a fast machine creates several records in one millisecond.
+   */
+  public nextSequence(): number {
+    this.state.lastSequence += 1;
+    return this.state.lastSequence;
+  }
+
   public audienceModelState(record: AudienceModelRecord, now: number): LifecycleState | undefined {
     return lifecycleState(record.lifecycle, this.timings.audienceModel, now);
   }
@@ -462,23 +490,23 @@ export class Store {
   // --- listing, oldest first --------------------------------------------------
 
   public trainingDatasets(): TrainingDatasetRecord[] {
-    return Object.values(this.state.trainingDatasets).sort(byCreation((r) => r.createdAt, (r) => r.arn));
+    return Object.values(this.state.trainingDatasets).sort(bySequence);
   }
 
   public audienceModels(): AudienceModelRecord[] {
-    return Object.values(this.state.audienceModels).sort(byCreation((r) => r.lifecycle.createdAt, (r) => r.arn));
+    return Object.values(this.state.audienceModels).sort(bySequence);
   }
 
   public configuredAudienceModels(): ConfiguredAudienceModelRecord[] {
-    return Object.values(this.state.configuredAudienceModels).sort(byCreation((r) => r.createdAt, (r) => r.arn));
+    return Object.values(this.state.configuredAudienceModels).sort(bySequence);
   }
 
   public audienceGenerationJobs(): AudienceGenerationJobRecord[] {
-    return Object.values(this.state.audienceGenerationJobs).sort(byCreation((r) => r.lifecycle.createdAt, (r) => r.arn));
+    return Object.values(this.state.audienceGenerationJobs).sort(bySequence);
   }
 
   public audienceExportJobs(): AudienceExportJobRecord[] {
-    return Object.values(this.state.audienceExportJobs).sort(byCreation((r) => r.lifecycle.createdAt, (r) => r.id));
+    return Object.values(this.state.audienceExportJobs).sort(bySequence);
   }
 
   // --- views ---------------------------------------------------------------
@@ -593,7 +621,7 @@ export class Store {
       return;
     }
     const persisted = JSON.parse(readFileSync(this.stateFile, 'utf-8')) as PersistedState;
-    if (persisted.version !== 1) {
+    if (persisted.version !== 1 && persisted.version !== STATE_VERSION) {
       throw new Error(`${this.stateFile}: unsupported emulator state version ${String(persisted.version)}`);
     }
     if (persisted.accountId !== this.scope.accountId || persisted.region !== this.scope.region) {
@@ -611,7 +639,26 @@ export class Store {
       audienceGenerationJobs: persisted.audienceGenerationJobs ?? fresh.audienceGenerationJobs,
       audienceExportJobs: persisted.audienceExportJobs ?? fresh.audienceExportJobs,
       pendingFailures: persisted.pendingFailures ?? fresh.pendingFailures,
+      lastSequence: persisted.lastSequence ?? fresh.lastSequence,
     };
+    if (persisted.version === 1) {
+      this.numberVersion1Records();
+    }
+  }
+
+  /** Gives the records of a version 1 state file (which had no sequence) their creation order, oldest first. */
+  private numberVersion1Records(): void {
+    const entries = [
+      ...Object.values(this.state.trainingDatasets).map((record) => ({ record, createdAt: record.createdAt, key: record.arn })),
+      ...Object.values(this.state.audienceModels).map((record) => ({ record, createdAt: record.lifecycle.createdAt, key: record.arn })),
+      ...Object.values(this.state.configuredAudienceModels).map((record) => ({ record, createdAt: record.createdAt, key: record.arn })),
+      ...Object.values(this.state.audienceGenerationJobs).map((record) => ({ record, createdAt: record.lifecycle.createdAt, key: record.arn })),
+      ...Object.values(this.state.audienceExportJobs).map((record) => ({ record, createdAt: record.lifecycle.createdAt, key: record.id })),
+    ];
+    entries.sort((a, b) => a.createdAt - b.createdAt || a.key.localeCompare(b.key));
+    for (const { record } of entries) {
+      (record as { sequence: number }).sequence = this.nextSequence();
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 import { lookUp, mintArn } from './arns';
 import { conflict } from './errors';
 import { OperationContext, OperationTable, requireRoleInAccount, requireUniqueName } from './operation';
-import { creationSortKey, PageRequest, paginate } from './pagination';
+import { PageRequest, paginate } from './pagination';
 import { Tags, TrainingDatasetRecord } from './store';
 
 interface CreateTrainingDatasetInput {
@@ -36,6 +36,7 @@ export const trainingDatasetOperations: OperationTable = {
       roleArn: input.roleArn,
       trainingData: structuredClone(input.trainingData),
       tags: { ...input.tags },
+      sequence: store.nextSequence(),
       createdAt: now,
       updatedAt: now,
     };
@@ -46,7 +47,7 @@ export const trainingDatasetOperations: OperationTable = {
     context.store.describeTrainingDataset(findTrainingDataset(context, input.trainingDatasetArn)),
 
   ListTrainingDatasets: (input: PageRequest, { store }) => {
-    const page = paginate('ListTrainingDatasets', store.trainingDatasets(), (dataset) => creationSortKey(dataset.createdAt, dataset.arn), input);
+    const page = paginate('ListTrainingDatasets', store.trainingDatasets(), input);
     return {
       trainingDatasets: page.items.map((record) => {
         const { createTime, updateTime, trainingDatasetArn, name, status, description } = store.describeTrainingDataset(record);

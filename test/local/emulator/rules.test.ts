@@ -366,6 +366,64 @@ describe('pagination and filters', () => {
     expect(pages).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
 
+  test('resources created within one millisecond are listed, page after page, in the order they were created', async () => {
+    // The clock stands still: every create below shares one createTime, so
+    // only the emulator's own creation order can put the lists in order.
+    const { audienceModelArn, configuredAudienceModelArn } = await createPipeline(client, 'base', settle);
+    const datasets = Array.from({ length: 30 }, (_, index) => `same-ms-${index}`);
+    for (const name of datasets) {
+      await client.createTrainingDataset(trainingDatasetRequest(name)).promise();
+    }
+    const configured = Array.from({ length: 9 }, (_, index) => `configured-${index}`);
+    for (const name of configured) {
+      await client.createConfiguredAudienceModel(configuredAudienceModelRequest(name, audienceModelArn)).promise();
+    }
+    const jobs = Array.from({ length: 8 }, (_, index) => `job-${index}`);
+    const jobArns: string[] = [];
+    for (const name of jobs) {
+      jobArns.push((await client.startAudienceGenerationJob(generationJobRequest(name, configuredAudienceModelArn)).promise()).audienceGenerationJobArn);
+    }
+    await settle();
+    const exportSizes = [100_000, 10_000, 50_000];
+    for (const value of exportSizes) {
+      await client.startAudienceExportJob({ name: `export-${value}`, audienceGenerationJobArn: jobArns[3], audienceSize: { type: 'ABSOLUTE', value } }).promise();
+    }
+    const createTimes = new Set((await client.listTrainingDatasets({ maxResults: 100 }).promise()).trainingDatasets
+      .filter((dataset) => dataset.name.startsWith('same-ms-'))
+      .map((dataset) => dataset.createTime.getTime()));
+
+    const pagesOf = async <T>(list: (nextToken?: string) => Promise<{ items: T[]; nextToken?: string }>): Promise<T[][]> => {
+      const pages: T[][] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await list(nextToken);
+        pages.push(page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return pages;
+    };
+    const chunks = <T>(items: T[], size: number): T[][] =>
+      Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
+    expect(createTimes.size).toBe(1);
+    expect(await pagesOf(async (nextToken) => {
+      const page = await client.listTrainingDatasets({ maxResults: 4, nextToken }).promise();
+      return { items: page.trainingDatasets.map((dataset) => dataset.name), nextToken: page.nextToken };
+    })).toEqual(chunks(['base-data', ...datasets], 4));
+    expect(await pagesOf(async (nextToken) => {
+      const page = await client.listConfiguredAudienceModels({ maxResults: 4, nextToken }).promise();
+      return { items: page.configuredAudienceModels.map((model) => model.name), nextToken: page.nextToken };
+    })).toEqual(chunks(['base-configured', ...configured], 4));
+    expect(await pagesOf(async (nextToken) => {
+      const page = await client.listAudienceGenerationJobs({ configuredAudienceModelArn, maxResults: 3, nextToken }).promise();
+      return { items: page.audienceGenerationJobs.map((job) => job.name), nextToken: page.nextToken };
+    })).toEqual(chunks(jobs, 3));
+    expect(await pagesOf(async (nextToken) => {
+      const page = await client.listAudienceExportJobs({ audienceGenerationJobArn: jobArns[3], maxResults: 2, nextToken }).promise();
+      return { items: page.audienceExportJobs.map((exportJob) => exportJob.name), nextToken: page.nextToken };
+    })).toEqual(chunks(exportSizes.map((value) => `export-${value}`), 2));
+  });
+
   test('an item deleted between pages neither shifts nor repeats the rest', async () => {
     const arns: string[] = [];
     for (const name of ['a', 'b', 'c', 'd']) {

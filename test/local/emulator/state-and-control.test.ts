@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -55,7 +55,58 @@ describe('persistence', () => {
     } finally {
       await second.stop();
     }
-    expect(JSON.parse(readFileSync(stateFile, 'utf-8'))).toMatchObject({ version: 1, accountId: '123456789012', region: 'us-east-1' });
+    expect(JSON.parse(readFileSync(stateFile, 'utf-8'))).toMatchObject({ version: 2, accountId: '123456789012', region: 'us-east-1' });
+  });
+
+  test('the creation order survives a restart: lists keep it and new resources come after the old ones, all in one millisecond', async () => {
+    const stateFile = join(directory, 'state.json');
+    const clock = new ManualClock();
+    const first = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
+    for (const name of ['z', 'y', 'x']) {
+      await sdkClient(first).createTrainingDataset(trainingDatasetRequest(name)).promise();
+    }
+    await first.stop();
+
+    const second = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
+    try {
+      const client = sdkClient(second);
+      const { nextToken } = await client.listTrainingDatasets({ maxResults: 2 }).promise();
+      for (const name of ['w', 'v']) {
+        await client.createTrainingDataset(trainingDatasetRequest(name)).promise();
+      }
+      const rest = await client.listTrainingDatasets({ maxResults: 10, nextToken }).promise();
+
+      expect(rest.trainingDatasets.map((dataset) => dataset.name)).toEqual(['x', 'w', 'v']);
+      expect(second.inventory().trainingDatasets.map((dataset) => dataset.name)).toEqual(['z', 'y', 'x', 'w', 'v']);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('a state file of version 1 (no creation order kept) loads, its records ordered by creation time', async () => {
+    const stateFile = join(directory, 'state.json');
+    const clock = new ManualClock();
+    const first = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
+    for (const name of ['late', 'early']) {
+      await sdkClient(first).createTrainingDataset(trainingDatasetRequest(name)).promise();
+      clock.advance(-5);
+    }
+    await first.stop();
+    const persisted = JSON.parse(readFileSync(stateFile, 'utf-8'));
+    for (const record of Object.values<Record<string, unknown>>(persisted.trainingDatasets)) {
+      delete record.sequence;
+    }
+    delete persisted.lastSequence;
+    writeFileSync(stateFile, JSON.stringify({ ...persisted, version: 1 }));
+
+    const second = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
+    try {
+      await sdkClient(second).createTrainingDataset(trainingDatasetRequest('newest')).promise();
+
+      expect(second.inventory().trainingDatasets.map((dataset) => dataset.name)).toEqual(['early', 'late', 'newest']);
+    } finally {
+      await second.stop();
+    }
   });
 
   test('fails: a state file written for another account is refused at start', async () => {
