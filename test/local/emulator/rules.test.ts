@@ -381,7 +381,8 @@ describe('pagination and filters', () => {
     const jobs = Array.from({ length: 8 }, (_, index) => `job-${index}`);
     const jobArns: string[] = [];
     for (const name of jobs) {
-      jobArns.push((await client.startAudienceGenerationJob(generationJobRequest(name, configuredAudienceModelArn)).promise()).audienceGenerationJobArn);
+      const { audienceGenerationJobArn } = await client.startAudienceGenerationJob(generationJobRequest(name, configuredAudienceModelArn)).promise();
+      jobArns.push(audienceGenerationJobArn);
     }
     await settle();
     const exportSizes = [100_000, 10_000, 50_000];
