@@ -1,8 +1,30 @@
 /**
- * Injected faults: throttling, server errors and latency, decided by a seeded
- * pseudo-random sequence so the same calls against two emulators with the
- * same seed fail the same way. A faulty call is answered before any work is
- * done, so a client retrying it never creates anything twice.
+ * Injected faults: throttling, server errors and latency. A faulty call is
+ * answered before any work is done, so a client retrying it never creates
+ * anything twice.
+ *
+ * Which calls are faulty is a pure function of the seed and of the call
+ * itself, never of the moment it arrives or of the calls around it:
+ *
+ * - a call's *request* is its method, path, query and body (not its headers,
+ *   which carry the signing date and so differ on every attempt);
+ * - a request's *rank* is its place among the distinct requests of its
+ *   operation, in the order each was first seen (the 1st CreateAudienceModel,
+ *   the 2nd, ...). The rank stands in for the request itself because requests
+ *   carry values the emulator and the deploy runner draw at random (ARNs,
+ *   request ids in generated names): two runs with the same seed make the same
+ *   logical calls with different bytes;
+ * - the *occurrence* counts how often that same request came: a client's
+ *   retries of one call are its 2nd, 3rd, ... occurrences.
+ *
+ * The fault of a call is read from SHA-256(seed, operation, rank,
+ * occurrence). So a create and its retries meet the same faults however many
+ * status polls (of other requests) a slower or faster machine makes in
+ * between, and two runs with the same seed fail the same logical calls the
+ * same way. What may still vary: which of several requests of one operation
+ * sent at once gets which rank (the set of fault patterns they meet does not
+ * change), and the occurrence of a request that is also polled (a Get of a
+ * resource whose status someone else waits on) follows the number of polls.
  */
 import { createHash } from 'node:crypto';
 import type { OperationName } from '../../handlers/api/operations';
@@ -14,7 +36,7 @@ export interface FaultOptions {
   readonly serverErrorRate?: number;
   /** Delay added to every service call, in milliseconds. @default 0 */
   readonly latencyMs?: number;
-  /** Seed of the sequence that picks the faulty calls. @default 1 */
+  /** Seed of the draws that pick the faulty calls. @default 1 */
   readonly seed?: number;
 }
 
@@ -25,31 +47,55 @@ const NEVER_THROTTLED: ReadonlySet<OperationName> = new Set<OperationName>(['Tag
 
 const DEFAULT_SEED = 1;
 
+/** Method, path, query and body of a service call: what makes two calls the same request. */
+export interface FaultRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly body: Buffer | string;
+}
+
 /**
- * A repeatable sequence of numbers in [0, 1): the n-th number is read from
- * SHA-256(seed, n). Slower than an arithmetic generator but plenty for one
- * draw per request, and needs no bit twiddling.
+ * Ranks and occurrences of the requests seen since the seed was set: for
+ * each operation, the requests in the order first seen, and how often each came.
  */
-export class SeededSequence {
-  private index = 0;
+class RequestHistory {
+  private readonly ranks = new Map<string, { readonly rank: number; occurrences: number }>();
+  private readonly distinctPerOperation = new Map<OperationName, number>();
 
-  constructor(private readonly seed: number) {}
-
-  public next(): number {
-    const digest = createHash('sha256').update(`${this.seed}:${this.index++}`).digest();
-    return digest.readUIntBE(0, 6) / 2 ** 48;
+  /** Records one more occurrence of the request; returns its rank and occurrence (both from 1). */
+  public record(operation: OperationName, request: FaultRequest): { readonly rank: number; readonly occurrence: number } {
+    const key = createHash('sha256')
+      .update(`${operation}\n${request.method}\n${request.path}\n${request.query}\n`)
+      .update(request.body)
+      .digest('hex');
+    let seen = this.ranks.get(key);
+    if (!seen) {
+      const rank = (this.distinctPerOperation.get(operation) ?? 0) + 1;
+      this.distinctPerOperation.set(operation, rank);
+      seen = { rank, occurrences: 0 };
+      this.ranks.set(key, seen);
+    }
+    seen.occurrences++;
+    return { rank: seen.rank, occurrence: seen.occurrences };
   }
+}
+
+/** Two numbers in [0, 1) read from SHA-256 of the parts: the throttling draw and the server-error draw. */
+function draws(...parts: Array<string | number>): [number, number] {
+  const digest = createHash('sha256').update(parts.join(':')).digest();
+  return [digest.readUIntBE(0, 6) / 2 ** 48, digest.readUIntBE(6, 6) / 2 ** 48];
 }
 
 export class FaultInjector {
   private options: FaultOptions = {};
-  private sequence = new SeededSequence(DEFAULT_SEED);
+  private history = new RequestHistory();
 
   constructor(options: FaultOptions = {}) {
     this.configure(options);
   }
 
-  /** Replaces the fault settings and restarts the sequence from the (new) seed. */
+  /** Replaces the fault settings; ranks and occurrences count again from the first call. */
   public configure(options: FaultOptions): void {
     for (const [name, rate] of [['throttleRate', options.throttleRate], ['serverErrorRate', options.serverErrorRate]] as const) {
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
@@ -60,7 +106,7 @@ export class FaultInjector {
       throw new Error(`faults.latencyMs must be 0 or more, got ${options.latencyMs}`);
     }
     this.options = { ...options };
-    this.sequence = new SeededSequence(options.seed ?? DEFAULT_SEED);
+    this.history = new RequestHistory();
   }
 
   public get latencyMs(): number {
@@ -71,10 +117,10 @@ export class FaultInjector {
     return { ...this.options };
   }
 
-  /** Which fault, if any, this call gets. Every call draws twice, so the faults a call gets depend only on its position. */
-  public decide(operation: OperationName): InjectedFault | undefined {
-    const throttleDraw = this.sequence.next();
-    const serverErrorDraw = this.sequence.next();
+  /** Which fault, if any, this call gets (see the top of this file for what decides it). */
+  public decide(operation: OperationName, request: FaultRequest): InjectedFault | undefined {
+    const { rank, occurrence } = this.history.record(operation, request);
+    const [throttleDraw, serverErrorDraw] = draws(this.options.seed ?? DEFAULT_SEED, operation, rank, occurrence);
     if (!NEVER_THROTTLED.has(operation) && throttleDraw < (this.options.throttleRate ?? 0)) {
       return 'throttling';
     }

@@ -151,7 +151,7 @@ async function handleServiceCall(core: EmulatorCore, call: ServiceCall): Promise
   if (core.faults.latencyMs > 0) {
     await sleep(core.faults.latencyMs);
   }
-  const fault = core.faults.decide(operation);
+  const fault = core.faults.decide(operation, { method: call.method, path: call.rawPath, query: call.rawQuery, body: call.body });
   if (fault) {
     core.stats.recordFault(operation, fault);
     throw fault === 'throttling'

@@ -129,6 +129,46 @@ describe('injected faults', () => {
     expect(otherSeed).not.toEqual(first);
   });
 
+  /**
+   * Creates each dataset, retrying by hand until it succeeds, with `pollsBefore(index)` list calls before each;
+   * returns, per create, the outcome of every attempt.
+   */
+  async function createAttempts(seed: number, names: string[], pollsBefore: (index: number) => number): Promise<string[][]> {
+    const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.3, serverErrorRate: 0.2, seed } });
+    try {
+      const client = sdkClient(emulator);
+      const outcomes: string[][] = [];
+      for (const [index, name] of names.entries()) {
+        for (let poll = 0; poll < pollsBefore(index); poll++) {
+          await client.listTrainingDatasets().promise().catch(() => undefined);
+        }
+        const attempts: string[] = [];
+        while (attempts[attempts.length - 1] !== 'created') {
+          expect(attempts.length).toBeLessThan(50);
+          attempts.push(await client.createTrainingDataset(trainingDatasetRequest(name)).promise().then(() => 'created', (error: { code: string }) => error.code));
+        }
+        outcomes.push(attempts);
+      }
+      return outcomes;
+    } finally {
+      await emulator.stop();
+    }
+  }
+
+  test('the same seed faults the same logical calls whatever the calls in between and whatever names they carry', async () => {
+    const names = Array.from({ length: 12 }, (_, index) => `dataset-${index}`);
+    // As on a slow and on a fast machine: a different number of status polls between the creates, and other generated names.
+    const fewPolls = await createAttempts(11, names, () => 0);
+    const manyPolls = await createAttempts(11, names.map((name) => `${name}-other-request-id`), (index) => 1 + (index * 7) % 5);
+    const otherSeed = await createAttempts(12, names, () => 0);
+
+    const faulted = fewPolls.flat().filter((outcome) => outcome !== 'created');
+    expect(faulted).toContain('ThrottlingException');
+    expect(faulted).toContain('InternalServerException');
+    expect(manyPolls).toEqual(fewPolls);
+    expect(otherSeed).not.toEqual(fewPolls);
+  });
+
   test('an SDK that retries creates exactly one resource per name through throttling and server errors', async () => {
     const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.4, serverErrorRate: 0.2, seed: 3 } });
     try {
