@@ -350,20 +350,9 @@ describe('isComplete, with the emulator\'s clock moved by hand', () => {
   // Restores the environment the outer testbed set.
   afterAll(() => manual.stop());
   beforeEach(async () => {
-    manualConfiguredArn = await configuredAudienceModelOnManualClock();
+    // Training waits for the clock: once the model is created, move the clock past its two phases.
+    manualConfiguredArn = await configuredAudienceModel(manual, undefined, () => clock.advance(10_000));
   });
-
-  async function configuredAudienceModelOnManualClock(): Promise<string> {
-    const pending = configuredAudienceModel(manual);
-    // Training waits for the clock: move it until the configured model exists.
-    let arn: string | undefined;
-    void pending.then((value) => { arn = value; });
-    for (let step = 0; step < 100 && arn === undefined; step++) {
-      clock.advance(1000);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return pending;
-  }
 
   type Answer = { status?: string; result: IsCompleteResponse };
 

@@ -20,15 +20,21 @@ export async function eventually(what: string, check: () => Promise<boolean>): P
   throw new Error(`${what} did not happen`);
 }
 
-/** A configured audience model offering `sizes`, on an audience model that has finished training. */
+/**
+ * A configured audience model offering `sizes`, on an audience model that has finished training.
+ * `settle` runs once the model is created, before waiting for its training (an emulator on a
+ * ManualClock moves it past the training there).
+ */
 export async function configuredAudienceModel(
   bed: HandlerTestbed,
   sizes: AudienceSizeConfig = { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 100_000] },
+  settle: () => void = () => undefined,
 ): Promise<string> {
   const { audienceModelArn } = await bed.client.createAudienceModel({
     name: `model-${randomUUID().slice(0, 8)}`,
     trainingDatasetArn: await bed.trainingDataset(),
   });
+  settle();
   await eventually('training', async () => (await bed.client.getAudienceModel({ audienceModelArn })).status === 'ACTIVE');
   const { configuredAudienceModelArn } = await bed.client.createConfiguredAudienceModel({
     name: `configured-${randomUUID().slice(0, 8)}`,
