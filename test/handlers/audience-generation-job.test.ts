@@ -540,17 +540,6 @@ describe('Update', () => {
 });
 
 describe('Delete', () => {
-  test('deletes the job and waits until it is gone', async () => {
-    const props = properties();
-    const arn = await created(props);
-
-    const { result, polls } = await runToCompletion(events.delete(arn, props));
-
-    expect(result).toEqual({ IsComplete: true });
-    expect(polls).toBeGreaterThan(0);
-    expect(jobAt(arn)).toBeUndefined();
-  });
-
   test('succeeds when the job is already gone', async () => {
     const { result } = await runToCompletion(events.delete(UNKNOWN_JOB_ARN, properties()));
 
