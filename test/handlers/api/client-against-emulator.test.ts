@@ -18,7 +18,6 @@ import {
   trainingDatasetInput,
   unknownArn,
   waitFor,
-  waitUntilGone,
 } from './emulator-fixtures';
 import {
   AccessDeniedException,
@@ -36,12 +35,14 @@ import {
   type CleanRoomsMlClient,
 } from '../../../src/handlers/api';
 import { CleanRoomsMlEmulator, type EmulatorTimingOptions } from '../../../src/local/emulator';
+import { ManualClock } from '../harness';
 
-/** Long enough that a Get right after a create sees the first phase, short enough to keep the suite quick. */
-const LIFECYCLE_TIMINGS: EmulatorTimingOptions = {
-  audienceModel: { createPendingMs: 300, createInProgressMs: 100, deletePendingMs: 200, deleteInProgressMs: 100 },
-  audienceGenerationJob: { createPendingMs: 300, createInProgressMs: 100, deletePendingMs: 200, deleteInProgressMs: 100 },
-  audienceExportJob: { createPendingMs: 50, createInProgressMs: 50 },
+/** Each asynchronous phase lasts one second of the emulator's clock, which the lifecycle tests move by hand. */
+const PHASE_MS = 1000;
+const ONE_SECOND_PHASES: EmulatorTimingOptions = {
+  audienceModel: { createPendingMs: PHASE_MS, createInProgressMs: PHASE_MS, deletePendingMs: PHASE_MS, deleteInProgressMs: PHASE_MS },
+  audienceGenerationJob: { createPendingMs: PHASE_MS, createInProgressMs: PHASE_MS, deletePendingMs: PHASE_MS, deleteInProgressMs: PHASE_MS },
+  audienceExportJob: { createPendingMs: PHASE_MS, createInProgressMs: PHASE_MS },
 };
 
 const FAST_TIMINGS: EmulatorTimingOptions = {
@@ -53,282 +54,330 @@ const FAST_TIMINGS: EmulatorTimingOptions = {
 const isActive = (resource: { status: string }) => resource.status === 'ACTIVE';
 
 describe('client against the emulator: the whole lifecycle through all 25 operations', () => {
+  const clock = new ManualClock();
   let emulator: CleanRoomsMlEmulator;
   const pool = new ClientPool(() => emulator);
   let client: CleanRoomsMlClient;
 
-  // Filled in step by step: each test builds on the previous one, as a user's pipeline would.
-  let trainingDatasetArn: string;
-  let audienceModelArn: string;
-  let configuredAudienceModelArn: string;
-  let audienceGenerationJobArn: string;
-
   beforeAll(async () => {
-    emulator = await CleanRoomsMlEmulator.start({ timings: LIFECYCLE_TIMINGS });
+    emulator = await CleanRoomsMlEmulator.start({ timings: ONE_SECOND_PHASES, clock: clock.now });
     client = pool.client();
   });
+  // Each test starts from an empty emulator and makes what it needs with the steps before its own.
+  beforeEach(() => emulator.reset());
   afterAll(async () => {
     pool.destroyAll();
     await emulator.stop();
   });
 
-  test('a training dataset is created, read back with Date timestamps and listed', async () => {
-    const before = Date.now();
-    const input = trainingDatasetInput('purchases-2024', { description: 'purchases of 2024', tags: { team: 'ads' } });
-    ({ trainingDatasetArn } = await client.createTrainingDataset(input));
+  /** What `read` answers, once per emulator phase, until `done` holds. */
+  async function phaseByPhase<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T[]> {
+    const seen: T[] = [];
+    while (seen.length < 10) {
+      seen.push(await read());
+      if (done(seen[seen.length - 1])) return seen;
+      clock.advance(PHASE_MS);
+    }
+    throw new Error(`not done after 10 phases; last value: ${JSON.stringify(seen[seen.length - 1])}`);
+  }
 
-    const dataset = await client.getTrainingDataset({ trainingDatasetArn });
-    const { trainingDatasets } = await client.listTrainingDatasets();
-
-    expect(trainingDatasetArn).toMatch(new RegExp(`^arn:aws:cleanrooms-ml:us-east-1:${ACCOUNT_ID}:training-dataset/[0-9a-f-]{36}$`));
-    expect(dataset).toMatchObject({
-      trainingDatasetArn,
-      name: 'purchases-2024',
-      description: 'purchases of 2024',
-      roleArn: input.roleArn,
-      trainingData: input.trainingData,
-      status: 'ACTIVE',
-      tags: { team: 'ads' },
-    });
-    expect(dataset.createTime).toBeInstanceOf(Date);
-    expect(dataset.createTime.getTime()).toBeGreaterThanOrEqual(before - 1000);
-    expect(dataset.createTime.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
-    expect(trainingDatasets).toEqual([expect.objectContaining({ trainingDatasetArn, name: 'purchases-2024', status: 'ACTIVE' })]);
-    expect(trainingDatasets[0].updateTime).toBeInstanceOf(Date);
-  });
-
-  test('an audience model trains from CREATE_PENDING to ACTIVE and then reports its metrics', async () => {
-    const trainingDataStartTime = new Date('2024-01-01T00:00:00Z');
-    const trainingDataEndTime = new Date('2024-06-30T23:59:59Z');
-    ({ audienceModelArn } = await client.createAudienceModel({
-      name: 'lookalike',
-      trainingDatasetArn,
-      trainingDataStartTime,
-      trainingDataEndTime,
-      description: 'first half of 2024',
-      tags: { team: 'ads' },
-    }));
-
+  /** The statuses a Get reads, once per emulator phase, until it answers ResourceNotFoundException. */
+  async function statusesUntilGone(read: () => Promise<{ status: string }>): Promise<string[]> {
     const statuses: string[] = [];
-    const first = await client.getAudienceModel({ audienceModelArn });
-    const model = await waitFor(async () => {
-      const current = await client.getAudienceModel({ audienceModelArn });
+    while (statuses.length < 10) {
+      const current = await read().catch((err: unknown) => {
+        if (err instanceof ResourceNotFoundException) return undefined;
+        throw err;
+      });
+      if (current === undefined) return statuses;
       statuses.push(current.status);
-      return current;
-    }, isActive);
-    const { audienceModels } = await client.listAudienceModels();
-
-    expect(first.status).toBe('CREATE_PENDING');
-    expect(first.metrics).toBeUndefined();
-    expect(statuses.every((status) => ['CREATE_PENDING', 'CREATE_IN_PROGRESS', 'ACTIVE'].includes(status))).toBe(true);
-    expect(model).toMatchObject({ audienceModelArn, name: 'lookalike', trainingDatasetArn, description: 'first half of 2024', tags: { team: 'ads' } });
-    // Dates go out as ISO-8601 and come back as Dates for the same instant.
-    expect(model.trainingDataStartTime).toEqual(trainingDataStartTime);
-    expect(model.trainingDataEndTime).toEqual(trainingDataEndTime);
-    expect(model.createTime).toBeInstanceOf(Date);
-    expect(model.updateTime.getTime()).toBeGreaterThan(model.createTime.getTime());
-    expect(model.metrics?.map((metric) => metric.type).sort()).toEqual(['MEAN_RECIPROCAL_RANK', 'NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN', 'PRECISION', 'RECALL']);
-    for (const metric of model.metrics ?? []) {
-      expect(metric.forTopKItemPredictions).toBe(10);
-      expect(metric.value).toBeGreaterThan(0);
-      expect(metric.value).toBeLessThan(1);
+      clock.advance(PHASE_MS);
     }
-    expect(audienceModels).toEqual([expect.objectContaining({ audienceModelArn, status: 'ACTIVE', trainingDatasetArn })]);
-    expect(audienceModels[0].createTime).toBeInstanceOf(Date);
-  });
+    throw new Error(`still there after 10 phases; statuses seen: ${statuses.join(' → ')}`);
+  }
 
-  test('a configured audience model is created, read, updated in place and listed', async () => {
-    ({ configuredAudienceModelArn } = await client.createConfiguredAudienceModel(configuredAudienceModelInput('partners', audienceModelArn, {
-      description: 'for partners',
-      childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE',
-      tags: { team: 'ads', tier: 'gold' },
-    })));
-    const created = await client.getConfiguredAudienceModel({ configuredAudienceModelArn });
+  /** The ARNs the steps made so far, as a user's pipeline holds them. */
+  interface Pipeline {
+    trainingDatasetArn: string;
+    audienceModelArn: string;
+    configuredAudienceModelArn: string;
+    audienceGenerationJobArn: string;
+  }
 
-    const updated = await client.updateConfiguredAudienceModel({
-      configuredAudienceModelArn,
-      description: 'for partners, two sizes',
-      minMatchingSeedSize: 1000,
-      audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000] },
-    });
-    const after = await client.getConfiguredAudienceModel({ configuredAudienceModelArn });
-    const { configuredAudienceModels } = await client.listConfiguredAudienceModels();
+  /** Each step builds on the ones before it, as a user's pipeline would. */
+  const STEPS: ReadonlyArray<readonly [string, (pipeline: Pipeline) => Promise<void>]> = [
+    ['a training dataset is created, read back with Date timestamps and listed', async (pipeline) => {
+      const input = trainingDatasetInput('purchases-2024', { description: 'purchases of 2024', tags: { team: 'ads' } });
+      const { trainingDatasetArn } = await client.createTrainingDataset(input);
+      pipeline.trainingDatasetArn = trainingDatasetArn;
 
-    expect(created).toMatchObject({
-      name: 'partners',
-      audienceModelArn,
-      status: 'ACTIVE',
-      minMatchingSeedSize: 500, // the service's default
-      sharedAudienceMetrics: ['ALL'],
-      childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE',
-      outputConfig: { destination: { s3Destination: { s3Uri: OUTPUT_S3_URI } } },
-    });
-    expect(updated).toEqual({ configuredAudienceModelArn });
-    expect(after).toMatchObject({
-      name: 'partners',
-      description: 'for partners, two sizes',
-      minMatchingSeedSize: 1000,
-      audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000] },
-      tags: { team: 'ads', tier: 'gold' },
-    });
-    expect(after.updateTime.getTime()).toBeGreaterThanOrEqual(created.updateTime.getTime());
-    expect(configuredAudienceModels).toEqual([expect.objectContaining({ configuredAudienceModelArn, description: 'for partners, two sizes' })]);
-  });
+      const dataset = await client.getTrainingDataset({ trainingDatasetArn });
+      const { trainingDatasets } = await client.listTrainingDatasets();
 
-  test('the resource policy is put, read and deleted, guarded by policyHash and policyExistenceCondition', async () => {
-    const policy = (sid: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: ACCOUNT_ID }, Action: 'cleanrooms-ml:*', Resource: '*' }] });
-    const missingBefore = await caught(client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn }));
+      expect(trainingDatasetArn).toMatch(new RegExp(`^arn:aws:cleanrooms-ml:us-east-1:${ACCOUNT_ID}:training-dataset/[0-9a-f-]{36}$`));
+      expect(dataset).toMatchObject({
+        trainingDatasetArn,
+        name: 'purchases-2024',
+        description: 'purchases of 2024',
+        roleArn: input.roleArn,
+        trainingData: input.trainingData,
+        status: 'ACTIVE',
+        tags: { team: 'ads' },
+      });
+      expect(dataset.createTime).toBeInstanceOf(Date);
+      expect(dataset.createTime.getTime()).toBe(clock.millis);
+      expect(trainingDatasets).toEqual([expect.objectContaining({ trainingDatasetArn, name: 'purchases-2024', status: 'ACTIVE' })]);
+      expect(trainingDatasets[0].updateTime).toBeInstanceOf(Date);
+    }],
 
-    const first = await client.putConfiguredAudienceModelPolicy({
-      configuredAudienceModelArn, configuredAudienceModelPolicy: policy('first'), policyExistenceCondition: 'POLICY_MUST_NOT_EXIST',
-    });
-    const notAgain = await caught(client.putConfiguredAudienceModelPolicy({
-      configuredAudienceModelArn, configuredAudienceModelPolicy: policy('other'), policyExistenceCondition: 'POLICY_MUST_NOT_EXIST',
-    }));
-    const staleHash = await caught(client.putConfiguredAudienceModelPolicy({
-      configuredAudienceModelArn, configuredAudienceModelPolicy: policy('lost-update'), previousPolicyHash: 'f'.repeat(64),
-    }));
-    const unchanged = await client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn });
-    const second = await client.putConfiguredAudienceModelPolicy({
-      configuredAudienceModelArn, configuredAudienceModelPolicy: policy('second'), previousPolicyHash: first.policyHash, policyExistenceCondition: 'POLICY_MUST_EXIST',
-    });
-    const read = await client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn });
-    await client.deleteConfiguredAudienceModelPolicy({ configuredAudienceModelArn });
-    const missingAfter = await caught(client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn }));
-    const mustExist = await caught(client.putConfiguredAudienceModelPolicy({
-      configuredAudienceModelArn, configuredAudienceModelPolicy: policy('third'), policyExistenceCondition: 'POLICY_MUST_EXIST',
-    }));
-    // Left in place: it has to go with the configured model at the end.
-    await client.putConfiguredAudienceModelPolicy({ configuredAudienceModelArn, configuredAudienceModelPolicy: policy('kept') });
+    ['an audience model trains from CREATE_PENDING to ACTIVE and then reports its metrics', async (pipeline) => {
+      const trainingDataStartTime = new Date('2024-01-01T00:00:00Z');
+      const trainingDataEndTime = new Date('2024-06-30T23:59:59Z');
+      const { audienceModelArn } = await client.createAudienceModel({
+        name: 'lookalike',
+        trainingDatasetArn: pipeline.trainingDatasetArn,
+        trainingDataStartTime,
+        trainingDataEndTime,
+        description: 'first half of 2024',
+        tags: { team: 'ads' },
+      });
+      pipeline.audienceModelArn = audienceModelArn;
 
-    expect(missingBefore).toBeInstanceOf(ResourceNotFoundException);
-    expect(first.policyHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(first.configuredAudienceModelPolicy).toBe(policy('first'));
-    expect(notAgain).toBeInstanceOf(ValidationException);
-    expect(notAgain.message).toContain('POLICY_MUST_NOT_EXIST');
-    // A lost update is refused; the published model lists no ConflictException for this operation, so it is a ValidationException.
-    expect(staleHash).toBeInstanceOf(ValidationException);
-    expect(staleHash).toMatchObject({ statusCode: 400, operation: 'PutConfiguredAudienceModelPolicy' });
-    expect(staleHash.message).toContain('previousPolicyHash');
-    expect(unchanged).toEqual({ configuredAudienceModelArn, configuredAudienceModelPolicy: policy('first'), policyHash: first.policyHash });
-    expect(second.policyHash).not.toBe(first.policyHash);
-    expect(read).toEqual({ configuredAudienceModelArn, configuredAudienceModelPolicy: policy('second'), policyHash: second.policyHash });
-    expect(missingAfter).toBeInstanceOf(ResourceNotFoundException);
-    expect(mustExist).toBeInstanceOf(ValidationException);
-    expect(mustExist.message).toContain('POLICY_MUST_EXIST');
-  });
+      const seen = await phaseByPhase(() => client.getAudienceModel({ audienceModelArn }), isActive);
+      const model = seen[seen.length - 1];
+      const { audienceModels } = await client.listAudienceModels();
 
-  test('an audience generation job from an S3 seed runs to ACTIVE and reports relevance per configured size', async () => {
-    ({ audienceGenerationJobArn } = await client.startAudienceGenerationJob(generationJobInput('spring-campaign', configuredAudienceModelArn, {
-      collaborationId: COLLABORATION_ID,
-      includeSeedInOutput: true,
-      tags: { campaign: 'spring' },
-    })));
-    const first = await client.getAudienceGenerationJob({ audienceGenerationJobArn });
-    const job = await waitFor(() => client.getAudienceGenerationJob({ audienceGenerationJobArn }), isActive);
-    const { audienceGenerationJobs } = await client.listAudienceGenerationJobs();
+      expect(seen.map((read) => read.status)).toEqual(['CREATE_PENDING', 'CREATE_IN_PROGRESS', 'ACTIVE']);
+      expect(seen[0].metrics).toBeUndefined();
+      expect(model).toMatchObject({
+        audienceModelArn, name: 'lookalike', trainingDatasetArn: pipeline.trainingDatasetArn, description: 'first half of 2024', tags: { team: 'ads' },
+      });
+      // Dates go out as ISO-8601 and come back as Dates for the same instant.
+      expect(model.trainingDataStartTime).toEqual(trainingDataStartTime);
+      expect(model.trainingDataEndTime).toEqual(trainingDataEndTime);
+      expect(model.createTime).toBeInstanceOf(Date);
+      expect(model.updateTime.getTime()).toBeGreaterThan(model.createTime.getTime());
+      expect(model.metrics?.map((metric) => metric.type).sort()).toEqual(['MEAN_RECIPROCAL_RANK', 'NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN', 'PRECISION', 'RECALL']);
+      for (const metric of model.metrics ?? []) {
+        expect(metric.forTopKItemPredictions).toBe(10);
+        expect(metric.value).toBeGreaterThan(0);
+        expect(metric.value).toBeLessThan(1);
+      }
+      expect(audienceModels).toEqual([expect.objectContaining({ audienceModelArn, status: 'ACTIVE', trainingDatasetArn: pipeline.trainingDatasetArn })]);
+      expect(audienceModels[0].createTime).toBeInstanceOf(Date);
+    }],
 
-    expect(first.status).toBe('CREATE_PENDING');
-    expect(first.metrics).toBeUndefined();
-    expect(job).toMatchObject({
-      name: 'spring-campaign',
-      configuredAudienceModelArn,
-      collaborationId: COLLABORATION_ID,
-      includeSeedInOutput: true,
-      startedBy: ACCOUNT_ID,
-      seedAudience: { dataSource: { s3Uri: 's3://seeds/customers.csv' } },
-      // FROM_PARENT_RESOURCE: the configured model's tags, then the job's own.
-      tags: { team: 'ads', tier: 'gold', campaign: 'spring' },
-    });
-    expect(job.createTime).toBeInstanceOf(Date);
-    // The sizes of the configured model as updated, not as created.
-    expect(job.metrics?.relevanceMetrics.map((metric) => metric.audienceSize)).toEqual([
-      { type: 'ABSOLUTE', value: 10_000 },
-      { type: 'ABSOLUTE', value: 50_000 },
-    ]);
-    for (const { score } of job.metrics?.relevanceMetrics ?? []) {
-      expect(score).toBeGreaterThan(0);
-      expect(score).toBeLessThanOrEqual(1);
+    ['a configured audience model is created, read, updated in place and listed', async (pipeline) => {
+      const { configuredAudienceModelArn } = await client.createConfiguredAudienceModel(configuredAudienceModelInput('partners', pipeline.audienceModelArn, {
+        description: 'for partners',
+        childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE',
+        tags: { team: 'ads', tier: 'gold' },
+      }));
+      pipeline.configuredAudienceModelArn = configuredAudienceModelArn;
+      const created = await client.getConfiguredAudienceModel({ configuredAudienceModelArn });
+
+      const updated = await client.updateConfiguredAudienceModel({
+        configuredAudienceModelArn,
+        description: 'for partners, two sizes',
+        minMatchingSeedSize: 1000,
+        audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000] },
+      });
+      const after = await client.getConfiguredAudienceModel({ configuredAudienceModelArn });
+      const { configuredAudienceModels } = await client.listConfiguredAudienceModels();
+
+      expect(created).toMatchObject({
+        name: 'partners',
+        audienceModelArn: pipeline.audienceModelArn,
+        status: 'ACTIVE',
+        minMatchingSeedSize: 500, // the service's default
+        sharedAudienceMetrics: ['ALL'],
+        childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE',
+        outputConfig: { destination: { s3Destination: { s3Uri: OUTPUT_S3_URI } } },
+      });
+      expect(updated).toEqual({ configuredAudienceModelArn });
+      expect(after).toMatchObject({
+        name: 'partners',
+        description: 'for partners, two sizes',
+        minMatchingSeedSize: 1000,
+        audienceSizeConfig: { audienceSizeType: 'ABSOLUTE', audienceSizeBins: [10_000, 50_000] },
+        tags: { team: 'ads', tier: 'gold' },
+      });
+      expect(after.updateTime.getTime()).toBeGreaterThanOrEqual(created.updateTime.getTime());
+      expect(configuredAudienceModels).toEqual([expect.objectContaining({ configuredAudienceModelArn, description: 'for partners, two sizes' })]);
+    }],
+
+    ['the resource policy is put, read and deleted, guarded by policyHash and policyExistenceCondition', async ({ configuredAudienceModelArn }) => {
+      const policy = (sid: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: ACCOUNT_ID }, Action: 'cleanrooms-ml:*', Resource: '*' }] });
+      const missingBefore = await caught(client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn }));
+
+      const first = await client.putConfiguredAudienceModelPolicy({
+        configuredAudienceModelArn, configuredAudienceModelPolicy: policy('first'), policyExistenceCondition: 'POLICY_MUST_NOT_EXIST',
+      });
+      const notAgain = await caught(client.putConfiguredAudienceModelPolicy({
+        configuredAudienceModelArn, configuredAudienceModelPolicy: policy('other'), policyExistenceCondition: 'POLICY_MUST_NOT_EXIST',
+      }));
+      const staleHash = await caught(client.putConfiguredAudienceModelPolicy({
+        configuredAudienceModelArn, configuredAudienceModelPolicy: policy('lost-update'), previousPolicyHash: 'f'.repeat(64),
+      }));
+      const unchanged = await client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn });
+      const second = await client.putConfiguredAudienceModelPolicy({
+        configuredAudienceModelArn, configuredAudienceModelPolicy: policy('second'), previousPolicyHash: first.policyHash, policyExistenceCondition: 'POLICY_MUST_EXIST',
+      });
+      const read = await client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn });
+      await client.deleteConfiguredAudienceModelPolicy({ configuredAudienceModelArn });
+      const missingAfter = await caught(client.getConfiguredAudienceModelPolicy({ configuredAudienceModelArn }));
+      const mustExist = await caught(client.putConfiguredAudienceModelPolicy({
+        configuredAudienceModelArn, configuredAudienceModelPolicy: policy('third'), policyExistenceCondition: 'POLICY_MUST_EXIST',
+      }));
+      // Left in place: it has to go with the configured model at the end.
+      await client.putConfiguredAudienceModelPolicy({ configuredAudienceModelArn, configuredAudienceModelPolicy: policy('kept') });
+
+      expect(missingBefore).toBeInstanceOf(ResourceNotFoundException);
+      expect(first.policyHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(first.configuredAudienceModelPolicy).toBe(policy('first'));
+      expect(notAgain).toBeInstanceOf(ValidationException);
+      expect(notAgain.message).toContain('POLICY_MUST_NOT_EXIST');
+      // A lost update is refused; the published model lists no ConflictException for this operation, so it is a ValidationException.
+      expect(staleHash).toBeInstanceOf(ValidationException);
+      expect(staleHash).toMatchObject({ statusCode: 400, operation: 'PutConfiguredAudienceModelPolicy' });
+      expect(staleHash.message).toContain('previousPolicyHash');
+      expect(unchanged).toEqual({ configuredAudienceModelArn, configuredAudienceModelPolicy: policy('first'), policyHash: first.policyHash });
+      expect(second.policyHash).not.toBe(first.policyHash);
+      expect(read).toEqual({ configuredAudienceModelArn, configuredAudienceModelPolicy: policy('second'), policyHash: second.policyHash });
+      expect(missingAfter).toBeInstanceOf(ResourceNotFoundException);
+      expect(mustExist).toBeInstanceOf(ValidationException);
+      expect(mustExist.message).toContain('POLICY_MUST_EXIST');
+    }],
+
+    ['an audience generation job from an S3 seed runs to ACTIVE and reports relevance per configured size', async (pipeline) => {
+      const { configuredAudienceModelArn } = pipeline;
+      const { audienceGenerationJobArn } = await client.startAudienceGenerationJob(generationJobInput('spring-campaign', configuredAudienceModelArn, {
+        collaborationId: COLLABORATION_ID,
+        includeSeedInOutput: true,
+        tags: { campaign: 'spring' },
+      }));
+      pipeline.audienceGenerationJobArn = audienceGenerationJobArn;
+      const seen = await phaseByPhase(() => client.getAudienceGenerationJob({ audienceGenerationJobArn }), isActive);
+      const job = seen[seen.length - 1];
+      const { audienceGenerationJobs } = await client.listAudienceGenerationJobs();
+
+      expect(seen.map((read) => read.status)).toEqual(['CREATE_PENDING', 'CREATE_IN_PROGRESS', 'ACTIVE']);
+      expect(seen[0].metrics).toBeUndefined();
+      expect(job).toMatchObject({
+        name: 'spring-campaign',
+        configuredAudienceModelArn,
+        collaborationId: COLLABORATION_ID,
+        includeSeedInOutput: true,
+        startedBy: ACCOUNT_ID,
+        seedAudience: { dataSource: { s3Uri: 's3://seeds/customers.csv' } },
+        // FROM_PARENT_RESOURCE: the configured model's tags, then the job's own.
+        tags: { team: 'ads', tier: 'gold', campaign: 'spring' },
+      });
+      expect(job.createTime).toBeInstanceOf(Date);
+      // The sizes of the configured model as updated, not as created.
+      expect(job.metrics?.relevanceMetrics.map((metric) => metric.audienceSize)).toEqual([
+        { type: 'ABSOLUTE', value: 10_000 },
+        { type: 'ABSOLUTE', value: 50_000 },
+      ]);
+      for (const { score } of job.metrics?.relevanceMetrics ?? []) {
+        expect(score).toBeGreaterThan(0);
+        expect(score).toBeLessThanOrEqual(1);
+      }
+      expect(job.metrics?.recallMetric).toBeGreaterThan(0);
+      expect(audienceGenerationJobs).toEqual([expect.objectContaining({ audienceGenerationJobArn, status: 'ACTIVE', collaborationId: COLLABORATION_ID })]);
+    }],
+
+    ['an export of a configured size is started and found ACTIVE with its output location through ListAudienceExportJobs', async ({ audienceGenerationJobArn }) => {
+      const started = await client.startAudienceExportJob({
+        name: 'export-50k', audienceGenerationJobArn, audienceSize: { type: 'ABSOLUTE', value: 50_000 }, description: 'for the partner',
+      });
+      const notABin = await caught(client.startAudienceExportJob({
+        name: 'export-12345', audienceGenerationJobArn, audienceSize: { type: 'ABSOLUTE', value: 12_345 },
+      }));
+      const pages = await phaseByPhase(
+        () => client.listAudienceExportJobs({ audienceGenerationJobArn }),
+        (page) => page.audienceExportJobs.length === 1 && isActive(page.audienceExportJobs[0]),
+      );
+      const { audienceExportJobs } = pages[pages.length - 1];
+
+      expect(started).toEqual({});
+      expect(notABin).toBeInstanceOf(ValidationException);
+      expect(notABin.message).toContain('audienceSize');
+      expect(pages.map((page) => page.audienceExportJobs.map((exportJob) => exportJob.status))).toEqual([['CREATE_PENDING'], ['CREATE_IN_PROGRESS'], ['ACTIVE']]);
+      expect(audienceExportJobs[0]).toMatchObject({
+        name: 'export-50k',
+        description: 'for the partner',
+        audienceGenerationJobArn,
+        audienceSize: { type: 'ABSOLUTE', value: 50_000 },
+        status: 'ACTIVE',
+      });
+      expect(audienceExportJobs[0].outputLocation?.startsWith(OUTPUT_S3_URI)).toBe(true);
+      expect(audienceExportJobs[0].createTime).toBeInstanceOf(Date);
+    }],
+
+    ['tags are added, removed and listed on every kind of ARN', async ({ trainingDatasetArn, audienceModelArn, configuredAudienceModelArn, audienceGenerationJobArn }) => {
+      for (const resourceArn of [trainingDatasetArn, audienceModelArn, configuredAudienceModelArn, audienceGenerationJobArn]) {
+        const before = (await client.listTagsForResource({ resourceArn })).tags;
+
+        await client.tagResource({ resourceArn, tags: { stage: 'e2e', owner: 'tests' } });
+        const tagged = (await client.listTagsForResource({ resourceArn })).tags;
+        await client.untagResource({ resourceArn, tagKeys: ['owner', 'team'] });
+        const untagged = (await client.listTagsForResource({ resourceArn })).tags;
+
+        expect({ resourceArn, tags: tagged }).toEqual({ resourceArn, tags: { ...before, stage: 'e2e', owner: 'tests' } });
+        const { owner, team, ...rest } = tagged;
+        expect({ resourceArn, tags: untagged }).toEqual({ resourceArn, tags: rest });
+        expect(owner).toBe('tests');
+        expect(team).toBe('ads');
+      }
+    }],
+
+    ['deletes in dependency order, each waited on until gone, leave the emulator empty', async (pipeline) => {
+      const { trainingDatasetArn, audienceModelArn, configuredAudienceModelArn, audienceGenerationJobArn } = pipeline;
+      await client.deleteAudienceGenerationJob({ audienceGenerationJobArn });
+      const jobStatuses = await statusesUntilGone(() => client.getAudienceGenerationJob({ audienceGenerationJobArn }));
+      const { audienceExportJobs } = await client.listAudienceExportJobs();
+
+      await client.deleteConfiguredAudienceModel({ configuredAudienceModelArn });
+      const configuredGone = await caught(client.getConfiguredAudienceModel({ configuredAudienceModelArn }));
+
+      await client.deleteAudienceModel({ audienceModelArn });
+      const modelStatuses = await statusesUntilGone(() => client.getAudienceModel({ audienceModelArn }));
+
+      await client.deleteTrainingDataset({ trainingDatasetArn });
+      const datasetGone = await caught(client.getTrainingDataset({ trainingDatasetArn }));
+
+      expect(jobStatuses).toEqual(['DELETE_PENDING', 'DELETE_IN_PROGRESS']);
+      expect(modelStatuses).toEqual(['DELETE_PENDING', 'DELETE_IN_PROGRESS']);
+      // Exports have no delete: they go with their generation job.
+      expect(audienceExportJobs).toEqual([]);
+      expect(configuredGone).toBeInstanceOf(ResourceNotFoundException);
+      expect(datasetGone).toBeInstanceOf(ResourceNotFoundException);
+      expect(emulator.inventory()).toMatchObject({
+        trainingDatasets: [],
+        audienceModels: [],
+        configuredAudienceModels: [],
+        audienceGenerationJobs: [],
+        audienceExportJobs: [],
+      });
+    }],
+  ];
+
+  /** Runs the first `count` steps on the empty emulator. */
+  async function pipelineThrough(count: number): Promise<Pipeline> {
+    const pipeline: Pipeline = { trainingDatasetArn: '', audienceModelArn: '', configuredAudienceModelArn: '', audienceGenerationJobArn: '' };
+    for (const [, step] of STEPS.slice(0, count)) {
+      await step(pipeline);
     }
-    expect(job.metrics?.recallMetric).toBeGreaterThan(0);
-    expect(audienceGenerationJobs).toEqual([expect.objectContaining({ audienceGenerationJobArn, status: 'ACTIVE', collaborationId: COLLABORATION_ID })]);
+    return pipeline;
+  }
+
+  test.each(STEPS.map(([name], index) => [name, index + 1] as const))('%s', async (_name, count) => {
+    await pipelineThrough(count);
   });
 
-  test('an export of a configured size is started and found ACTIVE with its output location through ListAudienceExportJobs', async () => {
-    const started = await client.startAudienceExportJob({
-      name: 'export-50k', audienceGenerationJobArn, audienceSize: { type: 'ABSOLUTE', value: 50_000 }, description: 'for the partner',
-    });
-    const notABin = await caught(client.startAudienceExportJob({
-      name: 'export-12345', audienceGenerationJobArn, audienceSize: { type: 'ABSOLUTE', value: 12_345 },
-    }));
-    const { audienceExportJobs } = await waitFor(
-      () => client.listAudienceExportJobs({ audienceGenerationJobArn }),
-      (page) => page.audienceExportJobs.length === 1 && isActive(page.audienceExportJobs[0]),
-    );
-
-    expect(started).toEqual({});
-    expect(notABin).toBeInstanceOf(ValidationException);
-    expect(notABin.message).toContain('audienceSize');
-    expect(audienceExportJobs[0]).toMatchObject({
-      name: 'export-50k',
-      description: 'for the partner',
-      audienceGenerationJobArn,
-      audienceSize: { type: 'ABSOLUTE', value: 50_000 },
-      status: 'ACTIVE',
-    });
-    expect(audienceExportJobs[0].outputLocation?.startsWith(OUTPUT_S3_URI)).toBe(true);
-    expect(audienceExportJobs[0].createTime).toBeInstanceOf(Date);
-  });
-
-  test('tags are added, removed and listed on every kind of ARN', async () => {
-    for (const resourceArn of [trainingDatasetArn, audienceModelArn, configuredAudienceModelArn, audienceGenerationJobArn]) {
-      const before = (await client.listTagsForResource({ resourceArn })).tags;
-
-      await client.tagResource({ resourceArn, tags: { stage: 'e2e', owner: 'tests' } });
-      const tagged = (await client.listTagsForResource({ resourceArn })).tags;
-      await client.untagResource({ resourceArn, tagKeys: ['owner', 'team'] });
-      const untagged = (await client.listTagsForResource({ resourceArn })).tags;
-
-      expect({ resourceArn, tags: tagged }).toEqual({ resourceArn, tags: { ...before, stage: 'e2e', owner: 'tests' } });
-      const { owner, team, ...rest } = tagged;
-      expect({ resourceArn, tags: untagged }).toEqual({ resourceArn, tags: rest });
-      expect(owner).toBe('tests');
-      expect(team).toBe('ads');
-    }
-  });
-
-  test('deletes in dependency order, each waited on until gone, leave the emulator empty', async () => {
-    await client.deleteAudienceGenerationJob({ audienceGenerationJobArn });
-    const jobStatuses = await waitUntilGone(() => client.getAudienceGenerationJob({ audienceGenerationJobArn }));
-    const { audienceExportJobs } = await client.listAudienceExportJobs();
-
-    await client.deleteConfiguredAudienceModel({ configuredAudienceModelArn });
-    const configuredGone = await caught(client.getConfiguredAudienceModel({ configuredAudienceModelArn }));
-
-    await client.deleteAudienceModel({ audienceModelArn });
-    const modelStatuses = await waitUntilGone(() => client.getAudienceModel({ audienceModelArn }));
-
-    await client.deleteTrainingDataset({ trainingDatasetArn });
-    const datasetGone = await caught(client.getTrainingDataset({ trainingDatasetArn }));
-
-    expect(jobStatuses[0]).toBe('DELETE_PENDING');
-    expect(jobStatuses.every((status) => status.startsWith('DELETE_'))).toBe(true);
-    expect(modelStatuses[0]).toBe('DELETE_PENDING');
-    expect(modelStatuses.every((status) => status.startsWith('DELETE_'))).toBe(true);
-    // Exports have no delete: they go with their generation job.
-    expect(audienceExportJobs).toEqual([]);
-    expect(configuredGone).toBeInstanceOf(ResourceNotFoundException);
-    expect(datasetGone).toBeInstanceOf(ResourceNotFoundException);
-    expect(emulator.inventory()).toMatchObject({
-      trainingDatasets: [],
-      audienceModels: [],
-      configuredAudienceModels: [],
-      audienceGenerationJobs: [],
-      audienceExportJobs: [],
-    });
-  });
-
-  test('every one of the 25 operations was called through the client', () => {
+  test('every one of the 25 operations was called through the client', async () => {
+    await pipelineThrough(STEPS.length);
     const { calls } = emulator.stats();
 
     const missing = OPERATION_NAMES.filter((operation) => !calls[operation]);
