@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import CleanRoomsML from 'aws-sdk/clients/cleanroomsml';
@@ -111,13 +111,22 @@ test('ids are reproducible: the same names give the same file in a fresh emulato
 
 test('without outputDirectory nothing is written', async () => {
   const clock = new ManualClock();
-  const cwdBefore = readdirSync(process.cwd());
-  const { emulator, client } = await start({ clock: clock.now, timings: ONE_SECOND_PHASES });
-  await startExport(client, clock);
-  clock.advance(2000);
-  expect(emulator.inventory().audienceExportJobs[0].status).toBe('ACTIVE');
-  expect(filesUnder(directory)).toEqual([]);
-  expect(readdirSync(process.cwd())).toEqual(cwdBefore);
+  // An empty working directory of its own: a path resolved against it is the likeliest stray write, and another
+  // run's reports in the checkout's directory must not look like one.
+  const workingDirectory = join(directory, 'cwd');
+  mkdirSync(workingDirectory);
+  const cwdBefore = process.cwd();
+  process.chdir(workingDirectory);
+  try {
+    const { emulator, client } = await start({ clock: clock.now, timings: ONE_SECOND_PHASES });
+    await startExport(client, clock);
+    clock.advance(2000);
+    expect(emulator.inventory().audienceExportJobs[0].status).toBe('ACTIVE');
+    expect(filesUnder(directory)).toEqual([]);
+    expect(readdirSync(workingDirectory)).toEqual([]);
+  } finally {
+    process.chdir(cwdBefore);
+  }
 });
 
 test('sizes: ABSOLUTE is the line count, PERCENTAGE a share of the notional pool; paths stay inside the directory', () => {
