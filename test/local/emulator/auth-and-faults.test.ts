@@ -219,18 +219,25 @@ describe('injected faults', () => {
   });
 
   test('latencyMs delays every call, and /_emulator control calls are neither delayed nor faulted', async () => {
-    const emulator = await CleanRoomsMlEmulator.start({ faults: { latencyMs: 150, throttleRate: 1 } });
+    const LATENCY_MS = 2000;
+    const emulator = await CleanRoomsMlEmulator.start({ faults: { latencyMs: LATENCY_MS, throttleRate: 1 } });
     try {
       const started = Date.now();
-      await caught(sdkClient(emulator).listTrainingDatasets().promise());
-      const serviceMillis = Date.now() - started;
-      const controlStarted = Date.now();
-      const inventory = await fetch(`${emulator.endpoint}/_emulator/inventory`);
-      const controlMillis = Date.now() - controlStarted;
+      let serviceSettled = false;
+      const service = caught(sdkClient(emulator).listTrainingDatasets().promise()).finally(() => { serviceSettled = true; });
+      // The emulator counts a call on arrival, before its delay: from then on, the service call is waiting.
+      while (emulator.stats().totalCalls === 0) await new Promise((resolveWait) => setTimeout(resolveWait, 1));
 
-      expect(serviceMillis).toBeGreaterThanOrEqual(145);
+      const inventory = await fetch(`${emulator.endpoint}/_emulator/inventory`);
+      const controlAnsweredFirst = !serviceSettled;
+      const refused = await service;
+      const serviceMillis = Date.now() - started;
+
       expect(inventory.status).toBe(200);
-      expect(controlMillis).toBeLessThan(145);
+      expect(controlAnsweredFirst).toBe(true);
+      expect(refused).toMatchObject({ code: 'ThrottlingException' });
+      // Timers never fire early; the few milliseconds allowed are the clock's rounding.
+      expect(serviceMillis).toBeGreaterThanOrEqual(LATENCY_MS - 5);
     } finally {
       await emulator.stop();
     }
