@@ -12,8 +12,8 @@
  *   Lambda functions also get their code copied, so they can run later.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { StackSource } from './assembly';
 import type { EmulatorTarget } from './emulator-target';
 import type { LambdaFunctionSpec, LocalLambda } from './lambda';
@@ -446,20 +446,42 @@ const recordedResources: Provisioner = {
 function captureCode(context: ProvisionContext, request: ResourceRequest): FunctionCode | undefined {
   const code = (request.properties.Code ?? {}) as JsonObject;
   if (typeof code.ZipFile === 'string') {
-    const directory = join(context.functionsDirectory, `inline-${createHash('sha256').update(code.ZipFile).digest('hex').slice(0, 32)}`);
-    mkdirSync(directory, { recursive: true });
-    writeFileSync(join(directory, 'index.js'), code.ZipFile);
+    const zipFile = code.ZipFile;
+    const directory = join(context.functionsDirectory, `inline-${createHash('sha256').update(zipFile).digest('hex').slice(0, 32)}`);
+    placeDirectory(directory, (staging) => {
+      mkdirSync(staging);
+      writeFileSync(join(staging, 'index.js'), zipFile);
+    });
     return { directory: relative(context.stateDirectory, directory) };
   }
   const source = assetSource(context.source, request, code);
   if (!source || !existsSync(source) || !statSync(source).isDirectory()) return undefined;
   const name = /^asset\.[0-9a-f]{16,}$/.test(basename(source)) ? basename(source) : `code-${directoryDigest(source)}`;
   const directory = join(context.functionsDirectory, name);
-  if (!existsSync(directory)) {
-    mkdirSync(context.functionsDirectory, { recursive: true });
-    cpSync(source, directory, { recursive: true, dereference: true });
-  }
+  placeDirectory(directory, (staging) => cpSync(source, staging, { recursive: true, dereference: true }));
   return { directory: relative(context.stateDirectory, directory) };
+}
+
+/**
+ * Makes `directory` once, whole: `fill` builds it under a name of its own,
+ * then one rename puts it in place. Its name is a digest of its content, so
+ * when it exists (another deploy sharing the state directory made it, maybe
+ * at this very moment) it is the same and is kept; a run never loads code
+ * from a directory another run is still copying.
+ */
+function placeDirectory(directory: string, fill: (staging: string) => void): void {
+  if (existsSync(directory)) return;
+  mkdirSync(dirname(directory), { recursive: true });
+  const staging = `${directory}.partial-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    fill(staging);
+    renameSync(staging, directory);
+  } catch (error) {
+    // Another run renamed the same directory into place first.
+    if (!existsSync(directory)) throw error;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 function assetSource(source: StackSource | undefined, request: ResourceRequest, code: JsonObject): string | undefined {

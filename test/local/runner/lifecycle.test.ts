@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aws, CfnCondition, CfnOutput, CfnParameter, CustomResource, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import {
   fixtureProvider,
   onEventCalls,
@@ -258,4 +260,26 @@ test('resolves parameters, conditions and pseudo parameters, and records resourc
 
   expect(prod.status).toBe('UPDATE_COMPLETE');
   expect(prodUpdate.ResourceProperties).toMatchObject({ Mode: 'big', Topic: expect.stringMatching(/^arn:aws:sns:us-east-1:123456789012:RunnerTestStack-ProdOnly-/) });
+});
+
+test('runs a function whose code is inline (ZipFile), kept whole under the state\'s functions directory', async () => {
+  const { stateFile } = workspace();
+  const assembly = synth((stack) => {
+    const onEventHandler = new lambda.Function(stack, 'InlineHandler', {
+      runtime: lambda.Runtime.NODEJS_20_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ PhysicalResourceId: "inline-thing", Data: { From: "inline code" } });'),
+    });
+    const inline = new CustomResource(stack, 'Inline', { serviceToken: new cr.Provider(stack, 'InlineProvider', { onEventHandler }).serviceToken });
+    new CfnOutput(stack, 'From', { value: inline.getAttString('From') });
+  });
+
+  const result = await deployStack({ assembly, stateFile });
+
+  expect(result.status).toBe('CREATE_COMPLETE');
+  expect(result.outputs.From).toBe('inline code');
+  // Only whole copies, named after their content (each is built aside and renamed into place).
+  const functions = readdirSync(join(stateFile, '..', 'state.functions'));
+  expect(functions.filter((name) => name.startsWith('inline-'))).toEqual([expect.stringMatching(/^inline-[0-9a-f]{32}$/)]);
+  expect(functions.filter((name) => name.includes('partial'))).toEqual([]);
 });
