@@ -78,12 +78,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // Handler bundles: minified, and resolved through the ES module builds of the
-// smithy packages so esbuild can tree-shake them (about a fifth of the size).
+// smithy packages so esbuild can tree-shake them (about a fifth of the size);
+// each written aside and renamed into place (projenrc/atomic-esbuild.ts), so
+// that another run in the checkout never loads or hashes half a bundle.
 for (const task of project.tasks.all) {
   if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
   const esbuild = task.steps[0]?.execArgs;
   if (esbuild?.[0] !== 'esbuild') continue;
-  task.updateStep(0, { execArgs: [...esbuild, '--minify', '--main-fields=module,main'] });
+  task.updateStep(0, {
+    execArgs: ['ts-node', '--transpile-only', '--project', 'projenrc/tsconfig.json', 'projenrc/atomic-esbuild.ts', ...esbuild, '--minify', '--main-fields=module,main'],
+  });
 }
 
 // Constructs stage the handler bundles as Lambda assets, so tests need them
