@@ -25,7 +25,7 @@ import {
   timestamp,
   truncateUtf8,
 } from '../../src/handlers/framework';
-import { clientFromEnvironment, clockFromEnvironment } from '../../src/handlers/framework/runtime';
+import { clientFromEnvironment, clockFromEnvironment, retrySleepFromEnvironment } from '../../src/handlers/framework/runtime';
 
 const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/LookalikeStack/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f`;
 const request = (overrides: Partial<CustomResourceEvent> = {}) => ({
@@ -167,6 +167,30 @@ describe('clock', () => {
   test('ignores a time scale that is not a positive number', () => {
     expect(clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: 'fast' })).toBe(Date.now);
     expect(clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '-1' })).toBe(Date.now);
+  });
+});
+
+describe('retry waits of the API clients', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('are the clients\' own real-time waits in a deployed function', () => {
+    expect(retrySleepFromEnvironment({})).toBeUndefined();
+    expect(retrySleepFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: 'fast' })).toBeUndefined();
+  });
+
+  test('are scaled like the clock under the local runner, so a throttled call is retried within its scaled deadlines', async () => {
+    jest.useFakeTimers();
+    const sleep = retrySleepFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '0.01' })!;
+    let done = false;
+
+    const waited = sleep(800).then(() => { done = true; });
+    await jest.advanceTimersByTimeAsync(7);
+    const doneBefore = done;
+    await jest.advanceTimersByTimeAsync(1);
+    await waited;
+
+    expect(doneBefore).toBe(false);
+    expect(done).toBe(true);
   });
 });
 

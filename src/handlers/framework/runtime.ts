@@ -21,9 +21,12 @@ export function clientFromEnvironment(env: NodeJS.ProcessEnv = process.env): Cle
   const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);
   const options = {
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : undefined,
+    sleep: retrySleepFromEnvironment(env),
   };
   // The client reads region and endpoint from the environment; a change of either (tests) needs a new client.
-  const key = JSON.stringify([env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL_CLEANROOMSML, env.AWS_ENDPOINT_URL, options.maxAttempts]);
+  const key = JSON.stringify([
+    env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL_CLEANROOMSML, env.AWS_ENDPOINT_URL, options.maxAttempts, localTimeScale(env),
+  ]);
   if (cached?.key !== key) {
     cached?.client.destroy();
     cached = { key, client: new CleanRoomsMlClient(options) };
@@ -54,11 +57,27 @@ export function loggerFor(event: CustomResourceEvent, handler: 'onEvent' | 'isCo
  * isComplete, separate bundles, agree on it.
  */
 export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): () => number {
+  const scale = localTimeScale(env);
+  return scale === 1 ? Date.now : () => Date.now() / scale;
+}
+
+/**
+ * How the API clients wait between attempts: under the local deploy runner,
+ * their backoff is CloudFormation time too, scaled like the handlers' clock
+ * (a throttled call is retried within the runner's scaled deadlines, not
+ * after a second of real time per retry). `undefined` (the clients' own
+ * real-time wait) in a deployed function.
+ */
+export function retrySleepFromEnvironment(env: NodeJS.ProcessEnv = process.env): ((ms: number) => Promise<void>) | undefined {
+  const scale = localTimeScale(env);
+  if (scale === 1) return undefined;
+  return (ms) => new Promise((resolveWait) => setTimeout(resolveWait, ms * scale));
+}
+
+/** LOCAL_TIME_SCALE_ENV when it is a positive number, else 1 (real time). */
+function localTimeScale(env: NodeJS.ProcessEnv): number {
   const scale = Number(env[LOCAL_TIME_SCALE_ENV]);
-  if (!(Number.isFinite(scale) && scale > 0) || scale === 1) {
-    return Date.now;
-  }
-  return () => Date.now() / scale;
+  return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
 export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete'): HandlerRuntime {

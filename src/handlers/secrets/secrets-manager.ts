@@ -15,6 +15,7 @@ import type { AwsCredentials } from '../api/client';
 import { dnsSuffixFor, resolveRegion } from '../api/endpoint';
 import { CleanRoomsMlNetworkError, CleanRoomsMlServiceError, parseServiceError } from '../api/errors';
 import { backoffDelay, isRetryable, networkErrorCode, type RetryPolicy } from '../api/retry';
+import { retrySleepFromEnvironment } from '../framework/runtime';
 
 /** Signing name and endpoint prefix of Secrets Manager. */
 export const SECRETS_MANAGER_SIGNING_SERVICE = 'secretsmanager';
@@ -164,7 +165,10 @@ export function secretsManagerEndpoint(region: string, override?: string, env: N
 /** A reader for the function's region and endpoint (read at each call: tests change the environment). */
 export function secretReaderFromEnvironment(env: NodeJS.ProcessEnv = process.env): SecretReader {
   const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);
-  return new SecretsManagerReader({ maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : undefined }, env);
+  return new SecretsManagerReader({
+    maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : undefined,
+    sleep: retrySleepFromEnvironment(env),
+  }, env);
 }
 
 /** The SecretString of a GetSecretValue reply; an error (without any of the reply) when there is none. */
