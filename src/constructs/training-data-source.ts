@@ -104,6 +104,12 @@ export abstract class TrainingDataSource {
 const GLUE_TABLE_NAME = /^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$/;
 const GLUE_DATABASE_NAME = /^[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?$/;
 
+// The training data role of the Clean Rooms ML user guide
+// (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-roles.html#ml-create-role-training):
+// Glue read actions on the catalog, the database, the table and the
+// `default` database, glue:CreateDatabase on `default` (which the service
+// creates when the catalog has none), S3 list and read, KMS decrypt.
+
 /** Glue read actions of the user guide's training data role. */
 const GLUE_READ_ACTIONS = [
   'glue:GetDatabase',
@@ -155,6 +161,11 @@ class GlueTableSource extends TrainingDataSource {
         glueArn('table', `${databaseName}/${tableName}`),
       ],
     });
+    grant = grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:CreateDatabase'],
+      resourceArns: [glueArn('database', 'default')],
+    }));
 
     if (bucket) {
       grant = grant.combine(iam.Grant.addToPrincipal({

@@ -51,8 +51,13 @@ function policyStatements(template: Template): any[] {
     .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
 }
 
-function glueStatement(database = 'sales', table = 'interactions', account = ACCOUNT) {
-  return {
+/**
+ * The Glue statements of the user guide's training data role: read the
+ * catalog, database, table and `default` database; create `default`.
+ */
+function glueStatements(database = 'sales', table = 'interactions', account = ACCOUNT) {
+  const defaultDatabase = partitionArn(`:glue:${REGION}:${account}:database/default`);
+  return [{
     Effect: 'Allow',
     Action: [
       'glue:GetDatabase',
@@ -67,10 +72,14 @@ function glueStatement(database = 'sales', table = 'interactions', account = ACC
     Resource: [
       partitionArn(`:glue:${REGION}:${account}:catalog`),
       partitionArn(`:glue:${REGION}:${account}:database/${database}`),
-      partitionArn(`:glue:${REGION}:${account}:database/default`),
+      defaultDatabase,
       partitionArn(`:glue:${REGION}:${account}:table/${database}/${table}`),
     ],
-  };
+  }, {
+    Effect: 'Allow',
+    Action: 'glue:CreateDatabase',
+    Resource: defaultDatabase,
+  }];
 }
 
 /** Runs `define` and returns the validation error it throws. */
@@ -172,8 +181,8 @@ describe('TrainingDataset', () => {
             Action: 'sts:AssumeRole',
             Principal: { Service: 'cleanrooms-ml.amazonaws.com' },
             Condition: {
-              StringEquals: { 'aws:SourceAccount': ACCOUNT },
-              ArnLike: { 'aws:SourceArn': partitionArn(`:cleanrooms-ml:${REGION}:${ACCOUNT}:training-dataset/*`) },
+              StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
+              ArnLikeIfExists: { 'aws:SourceArn': partitionArn(`:cleanrooms-ml:${REGION}:${ACCOUNT}:training-dataset/*`) },
             },
           }],
         },
@@ -188,8 +197,8 @@ describe('TrainingDataset', () => {
         AssumeRolePolicyDocument: {
           Statement: [Match.objectLike({
             Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: {
+              StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLikeIfExists: {
                 'aws:SourceArn': {
                   'Fn::Join': ['', [
                     'arn:', { Ref: 'AWS::Partition' },
@@ -212,7 +221,7 @@ describe('TrainingDataset', () => {
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::IAM::Policy', 1);
       template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: [glueStatement()] },
+        PolicyDocument: { Statement: glueStatements() },
         Roles: [{ Ref: Match.stringLikeRegexp('^DatasetRole') }],
       });
     });
@@ -222,7 +231,7 @@ describe('TrainingDataset', () => {
       dataset(stack, { dataSource: glueTable({ catalogId: '444455556666' }) });
 
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: [glueStatement('sales', 'interactions', '444455556666')] },
+        PolicyDocument: { Statement: glueStatements('sales', 'interactions', '444455556666') },
       });
     });
 
@@ -234,7 +243,7 @@ describe('TrainingDataset', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
-            glueStatement(),
+            ...glueStatements(),
             { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: partitionArn(':s3:::training-data') },
             { Effect: 'Allow', Action: 's3:GetObject', Resource: partitionArn(':s3:::training-data/interactions/*') },
           ],
@@ -268,7 +277,7 @@ describe('TrainingDataset', () => {
       Template.fromStack(withKey).hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
-            glueStatement(),
+            ...glueStatements(),
             { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
           ],
         },
@@ -284,7 +293,7 @@ describe('TrainingDataset', () => {
       dataset(stack, { dataSource: glueTable({ bucket, prefix: 'p/', encryptionKey: key }) });
 
       const statements = policyStatements(Template.fromStack(stack));
-      expect(statements).toHaveLength(4);
+      expect(statements).toHaveLength(5);
       for (const statement of statements) {
         expect([statement.Resource].flat()).not.toContain('*');
         expect([statement.Action].flat().some((action: string) => action.endsWith('*'))).toBe(false);
@@ -324,7 +333,7 @@ describe('TrainingDataset', () => {
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::IAM::Role', 0);
       template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: [glueStatement()] },
+        PolicyDocument: { Statement: glueStatements() },
         Roles: ['training-data-reader'],
       });
       const [policyId] = Object.keys(template.findResources('AWS::IAM::Policy'));
