@@ -1,4 +1,5 @@
-import { Arn, ArnFormat, CfnResource, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Arn, ArnFormat, CfnResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -163,10 +164,23 @@ export interface TrainingDatasetAttributes {
 export interface TrainingDatasetProps {
   /**
    * The name of the training dataset: 1–63 printable characters, not only
-   * white space.
+   * white space, unique among the account's training datasets in the Region.
    *
-   * @default - a name generated from the construct's path, unique within the
-   * account and Region for this app
+   * A given name pins the dataset. Every property of a training dataset but
+   * its tags is fixed at creation, so a change to the description, the
+   * role, the data source or the columns makes CloudFormation replace the
+   * dataset, and the new one cannot take the name the old one still holds:
+   * the update fails ("CloudFormation cannot update a stack when a
+   * custom-named resource requires replacing") unless the name changes in
+   * the same update.
+   *
+   * @default - a name generated from the construct's path and a hash of the
+   * dataset's fixed properties, so any change to them gives the new dataset
+   * a new name: CloudFormation creates it, replaces the audience models
+   * trained on the old one (they train again, on the new dataset) and then
+   * deletes the old dataset. (Releases that generated the name from the path
+   * alone replace the dataset once on upgrade; give its current name here to
+   * keep it.)
    */
   readonly trainingDatasetName?: string;
 
@@ -276,8 +290,10 @@ export class TrainingDataset extends TrainingDatasetBase {
   /** The identifier of the training dataset (the last part of its ARN). */
   public readonly trainingDatasetId: string;
   /**
-   * The name of the training dataset (always set on a created dataset;
-   * optional only because an imported one may not know it).
+   * The name of the training dataset, given or generated (always set on a
+   * created dataset; optional only because an imported one may not know
+   * it). A generated name is a token: it depends on the dataset's final
+   * properties, known at synthesis.
    */
   public readonly trainingDatasetName?: string;
   /**
@@ -289,12 +305,7 @@ export class TrainingDataset extends TrainingDatasetBase {
   constructor(scope: Construct, id: string, props: TrainingDatasetProps) {
     super(scope, id);
 
-    const name = props.trainingDatasetName ?? Names.uniqueResourceName(this, {
-      maxLength: 63,
-      separator: '-',
-      allowedSpecialCharacters: '-_',
-    });
-    validateString(this, 'trainingDatasetName', name, NAME_RULES);
+    validateString(this, 'trainingDatasetName', props.trainingDatasetName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
     validateColumns(this, props.columns);
     const { dataSource } = props.dataSource.bind(this);
@@ -316,7 +327,8 @@ export class TrainingDataset extends TrainingDatasetBase {
       }],
     });
 
-    const resource = new CfnTrainingDataset(this, 'Resource', {
+    const name: string = props.trainingDatasetName ?? Lazy.string({ produce: (): string => generatedName(resource) });
+    const resource: CfnTrainingDataset = new CfnTrainingDataset(this, 'Resource', {
       name,
       description: props.description,
       roleArn: role.roleArn,
@@ -342,6 +354,42 @@ export class TrainingDataset extends TrainingDatasetBase {
     this.trainingDatasetArn = resource.attrTrainingDatasetArn;
     this.trainingDatasetId = Arn.split(this.trainingDatasetArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
   }
+}
+
+/** The longest name the service takes. */
+const MAX_NAME_LENGTH = 63;
+
+/** Hex digits of the hash of the fixed properties at the end of a generated name. */
+const FIXED_PROPERTIES_HASH_LENGTH = 8;
+
+/**
+ * A name for a dataset given none: its construct path (as
+ * `Names.uniqueResourceName` makes it unique within the app) and a hash of
+ * the properties CloudFormation cannot change in place. Every property of
+ * AWS::CleanRoomsML::TrainingDataset but Tags is create-only (its resource
+ * schema's createOnlyProperties: Description, Name, RoleArn, TrainingData;
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-trainingdataset.html),
+ * and a name is unique in the account and Region
+ * (https://docs.aws.amazon.com/cleanrooms-ml/latest/APIReference/API_CreateTrainingDataset.html):
+ * a replacement needs a new name, which the hash gives it, while a tag
+ * change keeps it. The properties hash as the template writes them, so a
+ * reference (the created role's `Fn::GetAtt`) counts as itself, not as the
+ * value it will have; a value that changes at deployment only (a
+ * parameter's) does not change the name.
+ */
+function generatedName(resource: CfnTrainingDataset): string {
+  const prefix = Names.uniqueResourceName(resource.node.scope!, {
+    maxLength: MAX_NAME_LENGTH - FIXED_PROPERTIES_HASH_LENGTH - 1,
+    separator: '-',
+    allowedSpecialCharacters: '-_',
+  });
+  const fixed = Stack.of(resource).resolve({
+    Description: resource.description,
+    RoleArn: resource.roleArn,
+    TrainingData: resource.trainingData,
+  });
+  const hash = createHash('sha256').update(JSON.stringify(fixed)).digest('hex').slice(0, FIXED_PROPERTIES_HASH_LENGTH);
+  return `${prefix}-${hash}`;
 }
 
 /** Column name pattern of the Clean Rooms ML API (ColumnSchema). */

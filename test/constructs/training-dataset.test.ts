@@ -1,9 +1,11 @@
 import { App, CfnParameter, Errors, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
+  AudienceModel,
   ColumnSchema,
   ColumnType,
   GlueTableSourceOptions,
@@ -152,7 +154,7 @@ describe('TrainingDataset', () => {
       });
       const rendered = Template.fromStack(stack).findResources('AWS::CleanRoomsML::TrainingDataset');
       const name = Object.values(rendered)[0].Properties.Name;
-      expect(name).toBe(deep.trainingDatasetName);
+      expect(name).toBe(stack.resolve(deep.trainingDatasetName));
       return name as string;
     });
 
@@ -166,7 +168,79 @@ describe('TrainingDataset', () => {
     const first = new TrainingDataset(stack, 'First', { dataSource: glueTable(), columns: COLUMNS });
     const second = new TrainingDataset(stack, 'Second', { dataSource: glueTable(), columns: COLUMNS });
 
-    expect(first.trainingDatasetName).not.toBe(second.trainingDatasetName);
+    expect(stack.resolve(first.trainingDatasetName)).not.toBe(stack.resolve(second.trainingDatasetName));
+  });
+
+  describe('generated name', () => {
+    /** The Name an unnamed dataset gets in the template, with the props `build` returns and `change` applied to it. */
+    function generatedName(
+      build: (stack: Stack) => Partial<TrainingDatasetProps> = () => ({}),
+      change: (created: TrainingDataset) => void = () => {},
+    ): string {
+      const stack = newStack();
+      const created = new TrainingDataset(stack, 'Dataset', { dataSource: glueTable(), columns: COLUMNS, ...build(stack) });
+      change(created);
+      const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::CleanRoomsML::TrainingDataset'));
+      return resource.Properties.Name;
+    }
+
+    test('is the path-derived prefix and a hash of the create-only properties, within the service\'s name rules', () => {
+      const name = generatedName();
+
+      expect(name).toMatch(/^TestStack-Dataset-[0-9A-F]{8}-[0-9a-f]{8}$/);
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(generatedName()).toBe(name);
+    });
+
+    test('changes when the description, the role or the data changes, so the replacement does not collide with the old dataset', () => {
+      const base = generatedName();
+      const variants = {
+        description: generatedName(() => ({ description: 'Purchases of 2024' })),
+        role: generatedName((stack) => ({
+          role: iam.Role.fromRoleArn(stack, 'Given', `arn:aws:iam::${ACCOUNT}:role/training-data`, { mutable: false }),
+        })),
+        table: generatedName(() => ({ dataSource: glueTable({ tableName: 'interactions_v2' }) })),
+        catalog: generatedName(() => ({ dataSource: glueTable({ catalogId: '444455556666' }) })),
+        columns: generatedName(() => ({ columns: COLUMNS.slice(0, 4) })),
+      };
+
+      for (const [changed, name] of Object.entries(variants)) {
+        expect({ changed, name }).not.toEqual({ changed, name: base });
+        expect(name).toMatch(/^TestStack-Dataset-[0-9A-F]{8}-[0-9a-f]{8}$/);
+      }
+      expect(new Set(Object.values(variants)).size).toBe(Object.keys(variants).length);
+    });
+
+    test('stays the same when only tags change (they change in place)', () => {
+      const base = generatedName();
+
+      expect(generatedName(undefined, (created) => Tags.of(created).add('team', 'growth'))).toBe(base);
+    });
+
+    test('follows a property set on the L1 resource after construction', () => {
+      const base = generatedName();
+
+      expect(generatedName(undefined, (created) => {
+        (created.node.defaultChild as CfnTrainingDataset).description = 'set through the escape hatch';
+      })).not.toBe(base);
+    });
+
+    test('is not used when a name is given: the given name pins the dataset', () => {
+      const stack = newStack();
+      dataset(stack, { trainingDatasetName: 'interactions', description: 'changed' });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::CleanRoomsML::TrainingDataset', { Name: 'interactions' });
+    });
+
+    test('makes an audience model trained on the dataset follow its replacement (its TrainingDatasetArn is the new dataset\'s)', () => {
+      const stack = newStack();
+      const trainingDataset = new TrainingDataset(stack, 'Dataset', { dataSource: glueTable(), columns: COLUMNS });
+      new AudienceModel(stack, 'Model', { trainingDataset });
+
+      Template.fromStack(stack).hasResourceProperties('Custom::CleanRoomsMLAudienceModel', {
+        TrainingDatasetArn: { 'Fn::GetAtt': [stack.getLogicalId(trainingDataset.node.defaultChild as CfnTrainingDataset), 'TrainingDatasetArn'] },
+      });
+    });
   });
 
   describe('created role', () => {
