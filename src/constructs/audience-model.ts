@@ -213,8 +213,7 @@ export interface AudienceModelProps {
 /**
  * A Clean Rooms ML audience model: a lookalike model trained on a training
  * dataset. Creating it starts the training; the deployment waits until the
- * model is `ACTIVE` (see `timeout`, up to 72 hours in one deployment) and
- * exposes its quality metrics as attributes.
+ * model is `ACTIVE` (see `timeout`, up to 72 hours in one deployment).
  *
  * The service has no update call: changing any property but tags creates a
  * new model and deletes the old one. Tags (`Tags.of(model).add(...)`) are
@@ -300,6 +299,13 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
    * `[{"type":"PRECISION","forTopKItemPredictions":10,"value":0.12}, …]`
    * (empty when none).
    *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
+   *
    * @attribute
    */
   public readonly attrMetrics: string;
@@ -307,6 +313,13 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /**
    * The model's normalized discounted cumulative gain at the largest top K
    * reported (empty when not reported).
+   *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
    *
    * @attribute
    */
@@ -316,6 +329,13 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
    * The model's mean reciprocal rank at the largest top K reported (empty
    * when not reported).
    *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
+   *
    * @attribute
    */
   public readonly attrMeanReciprocalRank: string;
@@ -323,12 +343,26 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /**
    * The model's precision at the largest top K reported (empty when not reported).
    *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
+   *
    * @attribute
    */
   public readonly attrPrecision: string;
 
   /**
    * The model's recall at the largest top K reported (empty when not reported).
+   *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
    *
    * @attribute
    */
