@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BUCKET, checkKind, checkRequired, KMS_KEY, objectKind, STRING } from './private/input-types';
 import { ACCOUNT_ID_RULES, validateString, validationError, describeValue } from './private/validation';
 
 /**
@@ -128,7 +129,13 @@ class GlueTableSource extends TrainingDataSource {
   }
 
   public bind(scope: Construct): TrainingDataSourceConfig {
+    checkRequired(scope, 'dataSource', this.options, objectKind('GlueTableSourceOptions'));
     const { databaseName, tableName, catalogId, prefix } = this.options;
+    checkRequired(scope, 'dataSource.databaseName', databaseName, STRING);
+    checkRequired(scope, 'dataSource.tableName', tableName, STRING);
+    checkKind(scope, 'dataSource.bucket', this.options.bucket, BUCKET);
+    checkKind(scope, 'dataSource.encryptionKey', this.options.encryptionKey, KMS_KEY);
+    validateString(scope, 'dataSource.prefix', prefix, {});
     validateString(scope, 'dataSource.databaseName', databaseName, { minLength: 1, maxLength: 128, pattern: GLUE_DATABASE_NAME });
     validateString(scope, 'dataSource.tableName', tableName, { minLength: 1, maxLength: 128, pattern: GLUE_TABLE_NAME });
     validateString(scope, 'dataSource.catalogId', catalogId, ACCOUNT_ID_RULES);

@@ -3,7 +3,8 @@ import { Arn, ArnFormat, CfnResource, IResource, Lazy, Names, RemovalPolicy, Res
 import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { cleanRoomsMlResourceId } from './private/arns';
+import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
+import { bindableKind, checkKind, checkRequired, enumKind, LIST, objectKind, REMOVAL_POLICY, ROLE, STRING } from './private/input-types';
 import { createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -218,9 +219,11 @@ export interface TrainingDatasetProps {
   readonly role?: iam.IRole;
 
   /**
-   * What happens to the training dataset when it leaves the stack. The
-   * dataset is metadata pointing at the Glue table (the data stays where it
-   * is), so by default it is deleted with the stack.
+   * What happens to the training dataset when it leaves the stack (or is
+   * replaced). The dataset is metadata pointing at the Glue table (the data
+   * stays where it is), so by default it is deleted with the stack. A
+   * retained dataset keeps pointing at its role; a role this construct
+   * created is deleted with the stack all the same.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -258,28 +261,20 @@ export class TrainingDataset extends TrainingDatasetBase {
    * @param attrs the dataset's attributes
    */
   public static fromTrainingDatasetAttributes(scope: Construct, id: string, attrs: TrainingDatasetAttributes): ITrainingDataset {
-    const arn = attrs.trainingDatasetArn;
-    const datasetId = cleanRoomsMlResourceId(arn, RESOURCE_TYPE);
+    const arn = attrs?.trainingDatasetArn;
 
     class Import extends TrainingDatasetBase {
       public readonly trainingDatasetArn = arn;
       public readonly trainingDatasetId: string;
-      public readonly trainingDatasetName = attrs.trainingDatasetName;
-      public readonly role = attrs.role;
+      public readonly trainingDatasetName = attrs?.trainingDatasetName;
+      public readonly role = attrs?.role;
 
       constructor() {
-        // A malformed ARN must not reach Resource's own parsing, which throws
-        // a message without the construct path or the field.
-        super(scope, id, { environmentFromArn: datasetId === undefined ? undefined : arn });
-        if (datasetId === undefined) {
-          throw validationError(
-            this,
-            'trainingDatasetArn',
-            `be a training dataset ARN (arn:<partition>:cleanrooms-ml:<region>:<account>:${RESOURCE_TYPE}/<id>)`,
-            describeValue(arn),
-          );
-        }
-        this.trainingDatasetId = datasetId;
+        super(scope, id, { environmentFromArn: environmentFromCleanRoomsMlArn(arn, RESOURCE_TYPE) });
+        checkRequired(this, 'attrs', attrs, objectKind('TrainingDatasetAttributes'));
+        this.trainingDatasetId = cleanRoomsMlResourceIdOf(this, 'trainingDatasetArn', arn, RESOURCE_TYPE, 'a training dataset');
+        validateString(this, 'trainingDatasetName', attrs.trainingDatasetName, NAME_RULES);
+        checkKind(this, 'role', attrs.role, ROLE);
       }
     }
     return new Import();
@@ -305,6 +300,10 @@ export class TrainingDataset extends TrainingDatasetBase {
   constructor(scope: Construct, id: string, props: TrainingDatasetProps) {
     super(scope, id);
 
+    checkRequired(this, 'props', props, objectKind('TrainingDatasetProps'));
+    checkRequired(this, 'dataSource', props.dataSource, TRAINING_DATA_SOURCE);
+    checkKind(this, 'role', props.role, ROLE);
+    checkKind(this, 'removalPolicy', props.removalPolicy, REMOVAL_POLICY);
     validateString(this, 'trainingDatasetName', props.trainingDatasetName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
     validateColumns(this, props.columns);
@@ -354,7 +353,21 @@ export class TrainingDataset extends TrainingDatasetBase {
     this.trainingDatasetArn = resource.attrTrainingDatasetArn;
     this.trainingDatasetId = Arn.split(this.trainingDatasetArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
   }
+
+  /**
+   * Sets what happens to the training dataset when it leaves the stack (or
+   * is replaced), as the `removalPolicy` prop does.
+   *
+   * @param policy the removal policy
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRequired(this, 'removalPolicy', policy, REMOVAL_POLICY);
+    super.applyRemovalPolicy(policy);
+  }
 }
+
+/** What `TrainingDataSource.fromGlueTable(...)` makes. */
+const TRAINING_DATA_SOURCE = bindableKind('be a training data source (e.g. TrainingDataSource.fromGlueTable({ databaseName, tableName }))');
 
 /** The longest name the service takes. */
 const MAX_NAME_LENGTH = 63;
@@ -403,14 +416,16 @@ const FEATURE_COLUMN_TYPES = [ColumnType.CATEGORICAL_FEATURE, ColumnType.NUMERIC
 
 const MAX_FEATURE_COLUMNS = 10;
 
+const COLUMN_TYPE = enumKind(Object.values(ColumnType));
+
 function validateColumns(scope: Construct, columns: ColumnSchema[]): void {
+  checkRequired(scope, 'columns', columns, LIST);
   validateCount(scope, 'columns', columns, { min: 1, max: 100 });
-  const knownTypes: string[] = Object.values(ColumnType);
   columns.forEach((column, index) => {
+    checkRequired(scope, `columns[${index}]`, column, objectKind('ColumnSchema: { columnName, columnType }'));
+    checkRequired(scope, `columns[${index}].columnName`, column.columnName, STRING);
     validateString(scope, `columns[${index}].columnName`, column.columnName, { minLength: 1, maxLength: 128, pattern: COLUMN_NAME });
-    if (!knownTypes.includes(column.columnType)) {
-      throw validationError(scope, `columns[${index}].columnType`, `be one of ${knownTypes.join(', ')}`, describeValue(column.columnType));
-    }
+    checkRequired(scope, `columns[${index}].columnType`, column.columnType, COLUMN_TYPE);
   });
   // Glue keeps column names in lower case, so names differing only in case
   // would point at the same column.
