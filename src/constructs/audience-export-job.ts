@@ -1,12 +1,13 @@
-import { Duration, Resource, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import type { IAudienceGenerationJob } from './audience-generation-job';
 import { AudienceSize } from './audience-size';
 import { AudienceSizeType } from './audience-size-config';
 import { ConfiguredAudienceModel } from './configured-audience-model';
+import { AUDIENCE_SIZE, checkRequired, NUMBER, objectKind, REMOVAL_POLICY, resourceKind } from './private/input-types';
 import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
 import { cleanRoomsMlArnPattern } from './private/service-role';
-import { DESCRIPTION_RULES, NAME_RULES, validateString, validationError } from './private/validation';
+import { DESCRIPTION_RULES, describeValue, NAME_RULES, validateString, validationError } from './private/validation';
 import {
   AUDIENCE_EXPORT_JOB_ATTRIBUTES_REVISION,
   AUDIENCE_EXPORT_JOB_RESOURCE_TYPE,
@@ -108,13 +109,22 @@ export class AudienceExportJob extends Resource {
    */
   public readonly attrOutputLocation: string;
 
-  constructor(scope: Construct, id: string, props: AudienceExportJobProps) {
-    super(scope, id, { physicalName: props.audienceExportJobName });
+  /** The export's custom resource. */
+  private readonly resource: CustomResource;
 
+  constructor(scope: Construct, id: string, props: AudienceExportJobProps) {
+    super(scope, id, { physicalName: props?.audienceExportJobName });
+
+    checkRequired(this, 'props', props, objectKind('AudienceExportJobProps'));
+    checkRequired(this, 'audienceGenerationJob', props.audienceGenerationJob, resourceKind(
+      'audienceGenerationJobArn',
+      'be an audience generation job (an AudienceGenerationJob, or one imported with AudienceGenerationJob.fromAudienceGenerationJobArn)',
+    ));
     validateString(this, 'audienceExportJobName', props.audienceExportJobName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
     validateAudienceSize(this, props.audienceSize, props.audienceGenerationJob);
     const timeout = timeoutSeconds(this, props.timeout ?? Duration.hours(1));
+    claimExportName(this, props.audienceGenerationJob, props.audienceExportJobName);
 
     const provider = CleanRoomsMlProvider.of(this);
     // A generation job of this app is a custom resource depending on the
@@ -137,12 +147,55 @@ export class AudienceExportJob extends Resource {
       },
     });
 
+    this.resource = resource;
     this.audienceGenerationJob = props.audienceGenerationJob;
     this.audienceSize = props.audienceSize;
     this.audienceExportJobName = this.getResourceNameAttribute(resource.getAttString(AudienceExportJobAttribute.NAME));
     this.attrStatus = resource.getAttString(AudienceExportJobAttribute.STATUS);
     this.attrOutputLocation = resource.getAttString(AudienceExportJobAttribute.OUTPUT_LOCATION);
   }
+
+  /**
+   * Sets what CloudFormation does with the export's resource when it leaves
+   * the stack. The service cannot delete an export either way: it stays in
+   * the job's history (and its audience in S3) until the job is deleted.
+   *
+   * @param policy the removal policy
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRequired(this, 'removalPolicy', policy, REMOVAL_POLICY);
+    this.resource.applyRemovalPolicy(policy);
+  }
+}
+
+/**
+ * The export names given in an app (by its root), per generation job (by
+ * ARN when it is known, else by construct), with the path of the export
+ * holding each: the service refuses a second export of a name for a job.
+ */
+const EXPORT_NAMES = new WeakMap<IConstruct, Map<unknown, Map<string, string>>>();
+
+/** Refuses an export name another export of the same generation job already has in this app. */
+function claimExportName(scope: IConstruct, job: IAudienceGenerationJob, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const root = scope.node.root;
+  const jobs = EXPORT_NAMES.get(root) ?? new Map<unknown, Map<string, string>>();
+  EXPORT_NAMES.set(root, jobs);
+  const jobKey = Token.isUnresolved(job.audienceGenerationJobArn) ? job : job.audienceGenerationJobArn;
+  const names = jobs.get(jobKey) ?? new Map<string, string>();
+  jobs.set(jobKey, names);
+  const holder = names.get(name);
+  if (holder !== undefined) {
+    throw validationError(
+      scope,
+      'audienceExportJobName',
+      `be unique among the exports of the audience generation job ${job.node.path} (the service refuses a second export of a name; ${holder} has it)`,
+      describeValue(name),
+    );
+  }
+  names.set(name, scope.node.path);
 }
 
 /**
@@ -150,6 +203,8 @@ export class AudienceExportJob extends Resource {
  * configured audience model is known, one of its bins of the same type.
  */
 function validateAudienceSize(scope: IConstruct, size: AudienceSize, job: IAudienceGenerationJob): void {
+  checkRequired(scope, 'audienceSize', size, AUDIENCE_SIZE);
+  checkRequired(scope, 'audienceSize value', size.value, NUMBER);
   if (Token.isUnresolved(size.value)) {
     return;
   }

@@ -20,7 +20,19 @@ import { Construct, IConstruct } from 'constructs';
 import { AudienceExportJob, AudienceExportOptions } from './audience-export-job';
 import { AudienceSize } from './audience-size';
 import { ConfiguredAudienceModel, IConfiguredAudienceModel } from './configured-audience-model';
-import { cleanRoomsMlResourceId } from './private/arns';
+import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
+import {
+  AUDIENCE_SIZE,
+  bindableKind,
+  BOOLEAN,
+  checkKind,
+  checkRequired,
+  NUMBER,
+  objectKind,
+  REMOVAL_POLICY,
+  resourceKind,
+  ROLE,
+} from './private/input-types';
 import { CleanRoomsMlProvider } from './private/provider';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
@@ -259,7 +271,8 @@ export interface AudienceGenerationJobProps {
 
   /**
    * What happens to the job (and its generated audience) when it leaves the
-   * stack.
+   * stack (or is replaced). It applies to the job's own resource; the wait
+   * resources after it (see `timeout`) own nothing and are always deleted.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -302,29 +315,26 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
    * @param attrs the job's attributes
    */
   public static fromAudienceGenerationJobAttributes(scope: Construct, id: string, attrs: AudienceGenerationJobAttributes): IAudienceGenerationJob {
-    const arn = attrs.audienceGenerationJobArn;
-    const jobId = cleanRoomsMlResourceId(arn, AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
+    const arn = attrs?.audienceGenerationJobArn;
 
     class Import extends AudienceGenerationJobBase {
       public readonly audienceGenerationJobArn = arn;
       public readonly audienceGenerationJobId: string;
-      public readonly audienceGenerationJobName = attrs.audienceGenerationJobName;
-      public readonly configuredAudienceModel = attrs.configuredAudienceModel;
+      public readonly audienceGenerationJobName = attrs?.audienceGenerationJobName;
+      public readonly configuredAudienceModel = attrs?.configuredAudienceModel;
 
       constructor() {
-        // A malformed ARN must not reach Resource's own parsing, which throws
-        // a message without the construct path or the field.
-        super(scope, id, { environmentFromArn: jobId === undefined ? undefined : arn });
-        if (jobId === undefined) {
-          throw validationError(
-            this,
-            'audienceGenerationJobArn',
-            `be an audience generation job ARN (arn:<partition>:cleanrooms-ml:<region>:<account>:${AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE}/<id>)`,
-            describeValue(arn),
-          );
-        }
+        super(scope, id, { environmentFromArn: environmentFromCleanRoomsMlArn(arn, AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE) });
+        checkRequired(this, 'attrs', attrs, objectKind('AudienceGenerationJobAttributes'));
+        this.audienceGenerationJobId = cleanRoomsMlResourceIdOf(
+          this,
+          'audienceGenerationJobArn',
+          arn,
+          AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
+          'an audience generation job',
+        );
         validateString(this, 'audienceGenerationJobName', attrs.audienceGenerationJobName, NAME_RULES);
-        this.audienceGenerationJobId = jobId;
+        checkKind(this, 'configuredAudienceModel', attrs.configuredAudienceModel, CONFIGURED_AUDIENCE_MODEL);
       }
     }
     return new Import();
@@ -381,7 +391,14 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
   private readonly scoreSizes: string[] = [];
 
   constructor(scope: Construct, id: string, props: AudienceGenerationJobProps) {
-    super(scope, id, { physicalName: props.audienceGenerationJobName });
+    super(scope, id, { physicalName: props?.audienceGenerationJobName });
+
+    checkRequired(this, 'props', props, objectKind('AudienceGenerationJobProps'));
+    checkRequired(this, 'configuredAudienceModel', props.configuredAudienceModel, CONFIGURED_AUDIENCE_MODEL);
+    checkRequired(this, 'seedAudience', props.seedAudience, SEED_AUDIENCE);
+    checkKind(this, 'seedRole', props.seedRole, ROLE);
+    checkKind(this, 'includeSeedInOutput', props.includeSeedInOutput, BOOLEAN);
+    checkKind(this, 'removalPolicy', props.removalPolicy, REMOVAL_POLICY);
 
     validateString(this, 'audienceGenerationJobName', props.audienceGenerationJobName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
@@ -476,6 +493,8 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
    * @param size one of the configured audience model's sizes, e.g. `AudienceSize.absolute(10_000)`
    */
   public relevanceScore(size: AudienceSize): string {
+    checkRequired(this, 'relevanceScore size', size, AUDIENCE_SIZE);
+    checkRequired(this, 'relevanceScore size value', size.value, NUMBER);
     if (Token.isUnresolved(size.value) || !Number.isInteger(size.value) || size.value < 1) {
       throw validationError(this, 'relevanceScore size', 'be a whole number of at least 1 known at synthesis', describeValue(size.value));
     }
@@ -484,6 +503,19 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
       this.scoreSizes.push(key);
     }
     return this.attributes.getAttString(relevanceScoreAttributeName(size.sizeType, size.value));
+  }
+
+  /**
+   * Sets what happens to the job (and its generated audience) when it
+   * leaves the stack or is replaced, as the `removalPolicy` prop does: on
+   * the job's own resource. The wait resources after it (see `timeout`) own
+   * nothing and are always deleted.
+   *
+   * @param policy the removal policy
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRequired(this, 'removalPolicy', policy, REMOVAL_POLICY);
+    this.resource.applyRemovalPolicy(policy);
   }
 
   /** The sizes whose score the app reads, rendered at synthesis (after every `relevanceScore` call). */
@@ -522,6 +554,14 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     }
   }
 }
+
+const CONFIGURED_AUDIENCE_MODEL = resourceKind(
+  'configuredAudienceModelArn',
+  'be a configured audience model (a ConfiguredAudienceModel, or one imported with ConfiguredAudienceModel.fromConfiguredAudienceModelArn)',
+);
+
+/** What `SeedAudience.fromS3(...)` and `SeedAudience.fromSql(...)` make. */
+const SEED_AUDIENCE = bindableKind('be a seed audience (SeedAudience.fromS3(bucket, key) or SeedAudience.fromSql({...}))');
 
 /**
  * Lets the handler read one secret's value, and decrypt it with the secret's

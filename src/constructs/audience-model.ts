@@ -1,6 +1,7 @@
 import {
   Arn,
   ArnFormat,
+  CustomResource,
   Duration,
   IResource,
   ITaggable,
@@ -14,12 +15,12 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { cleanRoomsMlResourceId } from './private/arns';
+import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
+import { checkKind, checkRequired, DATE, KMS_KEY, objectKind, REMOVAL_POLICY, resourceKind } from './private/input-types';
 import { CleanRoomsMlProvider } from './private/provider';
 import { cleanRoomsMlArnPattern } from './private/service-role';
 import {
   DESCRIPTION_RULES,
-  describeValue,
   KMS_KEY_ARN_RULES,
   NAME_RULES,
   validateString,
@@ -203,7 +204,10 @@ export interface AudienceModelProps {
   readonly timeout?: Duration;
 
   /**
-   * What happens to the audience model when it leaves the stack.
+   * What happens to the audience model when it leaves the stack (or is
+   * replaced): `RemovalPolicy.RETAIN` keeps the trained model in the
+   * service. It applies to the model's own resource; the wait resources
+   * after it (see `timeout`) own nothing and are always deleted.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -213,8 +217,7 @@ export interface AudienceModelProps {
 /**
  * A Clean Rooms ML audience model: a lookalike model trained on a training
  * dataset. Creating it starts the training; the deployment waits until the
- * model is `ACTIVE` (see `timeout`, up to 72 hours in one deployment) and
- * exposes its quality metrics as attributes.
+ * model is `ACTIVE` (see `timeout`, up to 72 hours in one deployment).
  *
  * The service has no update call: changing any property but tags creates a
  * new model and deletes the old one. Tags (`Tags.of(model).add(...)`) are
@@ -242,28 +245,18 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
    * @param attrs the model's attributes
    */
   public static fromAudienceModelAttributes(scope: Construct, id: string, attrs: AudienceModelAttributes): IAudienceModel {
-    const arn = attrs.audienceModelArn;
-    const modelId = cleanRoomsMlResourceId(arn, AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
+    const arn = attrs?.audienceModelArn;
 
     class Import extends AudienceModelBase {
       public readonly audienceModelArn = arn;
       public readonly audienceModelId: string;
-      public readonly audienceModelName = attrs.audienceModelName;
+      public readonly audienceModelName = attrs?.audienceModelName;
 
       constructor() {
-        // A malformed ARN must not reach Resource's own parsing, which throws
-        // a message without the construct path or the field.
-        super(scope, id, { environmentFromArn: modelId === undefined ? undefined : arn });
-        if (modelId === undefined) {
-          throw validationError(
-            this,
-            'audienceModelArn',
-            `be an audience model ARN (arn:<partition>:cleanrooms-ml:<region>:<account>:${AUDIENCE_MODEL_ARN_RESOURCE_TYPE}/<id>)`,
-            describeValue(arn),
-          );
-        }
+        super(scope, id, { environmentFromArn: environmentFromCleanRoomsMlArn(arn, AUDIENCE_MODEL_ARN_RESOURCE_TYPE) });
+        checkRequired(this, 'attrs', attrs, objectKind('AudienceModelAttributes'));
+        this.audienceModelId = cleanRoomsMlResourceIdOf(this, 'audienceModelArn', arn, AUDIENCE_MODEL_ARN_RESOURCE_TYPE, 'an audience model');
         validateString(this, 'audienceModelName', attrs.audienceModelName, NAME_RULES);
-        this.audienceModelId = modelId;
       }
     }
     return new Import();
@@ -300,6 +293,13 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
    * `[{"type":"PRECISION","forTopKItemPredictions":10,"value":0.12}, …]`
    * (empty when none).
    *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
+   *
    * @attribute
    */
   public readonly attrMetrics: string;
@@ -307,6 +307,13 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /**
    * The model's normalized discounted cumulative gain at the largest top K
    * reported (empty when not reported).
+   *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
    *
    * @attribute
    */
@@ -316,12 +323,26 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
    * The model's mean reciprocal rank at the largest top K reported (empty
    * when not reported).
    *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
+   *
    * @attribute
    */
   public readonly attrMeanReciprocalRank: string;
 
   /**
    * The model's precision at the largest top K reported (empty when not reported).
+   *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
    *
    * @attribute
    */
@@ -330,6 +351,13 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /**
    * The model's recall at the largest top K reported (empty when not reported).
    *
+   * @deprecated Clean Rooms ML no longer reports an audience model's
+   * metrics: GetAudienceModel has no `metrics` in the service's current API
+   * (removed in 2024), so on AWS this attribute is always empty. Judge a
+   * model by the audiences it generates: `AudienceGenerationJob`'s
+   * `attrRelevanceMetrics`, `attrRecallMetric` and `relevanceScore(size)`.
+   * Kept for compatibility with apps that read it.
+   *
    * @attribute
    */
   public readonly attrRecall: string;
@@ -337,9 +365,21 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /** Tags of the model, applied in place (`Tags.of(model).add(key, value)`). */
   public readonly tags: TagManager;
 
-  constructor(scope: Construct, id: string, props: AudienceModelProps) {
-    super(scope, id, { physicalName: props.audienceModelName });
+  /** The model's own custom resource (the wait resources after it own nothing). */
+  private readonly resource: CustomResource;
 
+  constructor(scope: Construct, id: string, props: AudienceModelProps) {
+    super(scope, id, { physicalName: props?.audienceModelName });
+
+    checkRequired(this, 'props', props, objectKind('AudienceModelProps'));
+    checkRequired(this, 'trainingDataset', props.trainingDataset, resourceKind(
+      'trainingDatasetArn',
+      'be a training dataset (a TrainingDataset, or one imported with TrainingDataset.fromTrainingDatasetArn)',
+    ));
+    checkKind(this, 'trainingDataStartTime', props.trainingDataStartTime, DATE);
+    checkKind(this, 'trainingDataEndTime', props.trainingDataEndTime, DATE);
+    checkKind(this, 'kmsKey', props.kmsKey, KMS_KEY);
+    checkKind(this, 'removalPolicy', props.removalPolicy, REMOVAL_POLICY);
     validateString(this, 'audienceModelName', props.audienceModelName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
     validateTrainingPeriod(this, props.trainingDataStartTime, props.trainingDataEndTime);
@@ -380,6 +420,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
+    this.resource = resource;
 
     // With a chain, the last wait resource holds the attributes of the ACTIVE
     // model: whatever reads them is created only once training is over.
@@ -403,6 +444,19 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     this.attrMeanReciprocalRank = active.getAttString(AudienceModelAttribute.MEAN_RECIPROCAL_RANK);
     this.attrPrecision = active.getAttString(AudienceModelAttribute.PRECISION);
     this.attrRecall = active.getAttString(AudienceModelAttribute.RECALL);
+  }
+
+  /**
+   * Sets what happens to the audience model when it leaves the stack (or is
+   * replaced), as the `removalPolicy` prop does: on the model's own
+   * resource. The wait resources after it own nothing and are always
+   * deleted.
+   *
+   * @param policy the removal policy
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRequired(this, 'removalPolicy', policy, REMOVAL_POLICY);
+    this.resource.applyRemovalPolicy(policy);
   }
 
   /** What the stack's custom resource handler needs to create, tag, watch and delete this model. */

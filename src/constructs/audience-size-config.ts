@@ -47,8 +47,10 @@ export class AudienceSizeConfig {
 
   private constructor(sizeType: AudienceSizeType, bins: number[]) {
     this.sizeType = sizeType;
-    // A copy: changing the caller's array later must not change what was validated and deployed.
-    this.bins = [...bins];
+    // A copy: changing the caller's array later must not change what was
+    // validated and deployed. Anything but a list (from JavaScript) is kept
+    // as given, for the configured audience model to refuse with its path.
+    this.bins = Array.isArray(bins) ? [...bins] : bins;
   }
 
   /**
@@ -58,6 +60,6 @@ export class AudienceSizeConfig {
    * @param value the size asked for
    */
   public offers(sizeType: AudienceSizeType, value: number): boolean {
-    return sizeType === this.sizeType && this.bins.includes(value);
+    return sizeType === this.sizeType && Array.isArray(this.bins) && this.bins.includes(value);
   }
 }

@@ -19,7 +19,20 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { IAudienceModel } from './audience-model';
 import { AudienceSizeConfig, AudienceSizeType } from './audience-size-config';
-import { cleanRoomsMlResourceId } from './private/arns';
+import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
+import {
+  BUCKET,
+  checkKind,
+  checkRequired,
+  enumKind,
+  InputKind,
+  KMS_KEY,
+  objectKind,
+  POLICY_STATEMENT,
+  REMOVAL_POLICY,
+  resourceKind,
+  ROLE,
+} from './private/input-types';
 import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
@@ -388,30 +401,26 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
     id: string,
     attrs: ConfiguredAudienceModelAttributes,
   ): IConfiguredAudienceModel {
-    const arn = attrs.configuredAudienceModelArn;
-    const modelId = cleanRoomsMlResourceId(arn, CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
+    const arn = attrs?.configuredAudienceModelArn;
 
     class Import extends ConfiguredAudienceModelBase {
       public readonly configuredAudienceModelArn = arn;
       public readonly configuredAudienceModelId: string;
-      public readonly configuredAudienceModelName = attrs.configuredAudienceModelName;
-      public readonly audienceSizeConfig = attrs.audienceSizeConfig;
+      public readonly configuredAudienceModelName = attrs?.configuredAudienceModelName;
+      public readonly audienceSizeConfig = attrs?.audienceSizeConfig;
 
       constructor() {
-        // A malformed ARN must not reach Resource's own parsing, which throws
-        // a message without the construct path or the field.
-        super(scope, id, { environmentFromArn: modelId === undefined ? undefined : arn });
-        if (modelId === undefined) {
-          throw validationError(
-            this,
-            'configuredAudienceModelArn',
-            `be a configured audience model ARN (arn:<partition>:cleanrooms-ml:<region>:<account>:${CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE}/<id>)`,
-            describeValue(arn),
-          );
-        }
+        super(scope, id, { environmentFromArn: environmentFromCleanRoomsMlArn(arn, CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE) });
+        checkRequired(this, 'attrs', attrs, objectKind('ConfiguredAudienceModelAttributes'));
+        this.configuredAudienceModelId = cleanRoomsMlResourceIdOf(
+          this,
+          'configuredAudienceModelArn',
+          arn,
+          CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
+          'a configured audience model',
+        );
         validateString(this, 'configuredAudienceModelName', attrs.configuredAudienceModelName, NAME_RULES);
         validateAudienceSizeConfig(this, 'audienceSizeConfig', attrs.audienceSizeConfig);
-        this.configuredAudienceModelId = modelId;
       }
     }
     return new Import();
@@ -459,7 +468,19 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
   private readonly resourcePolicyStatements: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: ConfiguredAudienceModelProps) {
-    super(scope, id, { physicalName: props.configuredAudienceModelName });
+    super(scope, id, { physicalName: props?.configuredAudienceModelName });
+
+    checkRequired(this, 'props', props, objectKind('ConfiguredAudienceModelProps'));
+    checkRequired(this, 'audienceModel', props.audienceModel, resourceKind(
+      'audienceModelArn',
+      'be an audience model (an AudienceModel, or one imported with AudienceModel.fromAudienceModelArn)',
+    ));
+    checkRequired(this, 'outputBucket', props.outputBucket, BUCKET);
+    checkKind(this, 'outputEncryptionKey', props.outputEncryptionKey, KMS_KEY);
+    checkKind(this, 'outputRole', props.outputRole, ROLE);
+    checkKind(this, 'sharedAudienceMetrics', props.sharedAudienceMetrics, SHARED_AUDIENCE_METRICS);
+    checkKind(this, 'childResourceTagOnCreatePolicy', props.childResourceTagOnCreatePolicy, TAG_ON_CREATE_POLICY);
+    checkKind(this, 'removalPolicy', props.removalPolicy, REMOVAL_POLICY);
 
     validateString(this, 'configuredAudienceModelName', props.configuredAudienceModelName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
@@ -540,6 +561,7 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
    * @param statement the statement
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    checkRequired(this, 'statement', statement, POLICY_STATEMENT);
     checkResourcePolicyStatement(this, statement);
     this.resourcePolicyStatements.push(statement);
     return { statementAdded: true, policyDependable: this };
@@ -556,6 +578,18 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
   public allowAccountToStartGenerationJobs(accountId: string): iam.Grant {
     validateString(this, 'accountId', accountId, ACCOUNT_ID_RULES);
     return this.grantStartAudienceGenerationJob(new iam.AccountPrincipal(accountId));
+  }
+
+  /**
+   * Sets what happens to the configured audience model (and its resource
+   * policy) when it leaves the stack or is replaced, as the `removalPolicy`
+   * prop does.
+   *
+   * @param policy the removal policy
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRequired(this, 'removalPolicy', policy, REMOVAL_POLICY);
+    this.resource.applyRemovalPolicy(policy);
   }
 
   /** What the stack's custom resource handler needs to create, update, tag, guard the policy of and delete this model. */
@@ -747,8 +781,19 @@ const MAX_AUDIENCE_SIZE = 20_000_000;
 /** Largest percentage size. */
 const MAX_AUDIENCE_PERCENTAGE = 100;
 
+const SHARED_AUDIENCE_METRICS = enumKind(Object.values(SharedAudienceMetrics));
+const TAG_ON_CREATE_POLICY = enumKind(Object.values(TagOnCreatePolicy));
+
+/** What `AudienceSizeConfig.absolute(...)` and `.percentage(...)` make. */
+const AUDIENCE_SIZE_CONFIG: InputKind = {
+  rule: 'be an AudienceSizeConfig (AudienceSizeConfig.absolute([...]) or AudienceSizeConfig.percentage([...]))',
+  test: (value) => value !== null && typeof value === 'object'
+    && (Object.values(AudienceSizeType) as unknown[]).includes(value.sizeType) && value.bins !== undefined,
+};
+
 /** 1–25 unique whole-number bins, each 1–20,000,000 (1–100 for percentages). */
 function validateAudienceSizeConfig(scope: IConstruct, field: string, config: AudienceSizeConfig | undefined): void {
+  checkKind(scope, field, config, AUDIENCE_SIZE_CONFIG);
   if (config === undefined) {
     return;
   }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { BUCKET, checkKind, checkRequired, KMS_KEY, objectKind, SECRET, STRING } from './private/input-types';
 import { describeValue, S3_URI_RULES, validateString, validationError } from './private/validation';
 
 /**
@@ -202,6 +203,10 @@ class S3SeedAudience extends SeedAudience {
   }
 
   public bind(scope: Construct): SeedAudienceConfig {
+    checkRequired(scope, 'seedAudience bucket', this.bucket, BUCKET);
+    checkRequired(scope, 'seedAudience key', this.key, STRING);
+    checkRequired(scope, 'seedAudience options', this.options, objectKind('S3SeedAudienceOptions'));
+    checkKind(scope, 'seedAudience encryptionKey', this.options.encryptionKey, KMS_KEY);
     validateString(scope, 'seedAudience key', this.key, { minLength: 1, maxLength: MAX_S3_KEY_LENGTH });
     if (!Token.isUnresolved(this.key) && this.key.startsWith('/')) {
       throw validationError(scope, 'seedAudience key', 'not start with "/" (it is an object key, e.g. "seeds/buyers.csv")', describeValue(this.key));
@@ -238,6 +243,10 @@ class SqlSeedAudience extends SeedAudience {
   }
 
   public bind(scope: Construct, options: SeedAudienceBindOptions = {}): SeedAudienceConfig {
+    checkRequired(scope, 'seedAudience', this.options, objectKind('SqlSeedAudienceOptions'));
+    checkRequired(scope, 'seedAudience membershipArn', this.options.membershipArn, STRING);
+    checkKind(scope, 'seedAudience queryStringSecret', this.options.queryStringSecret, SECRET);
+    checkKind(scope, 'seedAudience parameters', this.options.parameters, SECRET);
     const { membershipArn, queryString, queryStringSecret, analysisTemplateArn, parameters } = this.options;
     validateString(scope, 'seedAudience membershipArn', membershipArn, {
       pattern: MEMBERSHIP_ARN,

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BUCKET, checkKind, checkRequired, KMS_KEY, objectKind, STRING } from './private/input-types';
 import { ACCOUNT_ID_RULES, validateString, validationError, describeValue } from './private/validation';
 
 /**
@@ -104,6 +105,12 @@ export abstract class TrainingDataSource {
 const GLUE_TABLE_NAME = /^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$/;
 const GLUE_DATABASE_NAME = /^[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?$/;
 
+// The training data role of the Clean Rooms ML user guide
+// (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-roles.html#ml-create-role-training):
+// Glue read actions on the catalog, the database, the table and the
+// `default` database, glue:CreateDatabase on `default` (which the service
+// creates when the catalog has none), S3 list and read, KMS decrypt.
+
 /** Glue read actions of the user guide's training data role. */
 const GLUE_READ_ACTIONS = [
   'glue:GetDatabase',
@@ -122,7 +129,13 @@ class GlueTableSource extends TrainingDataSource {
   }
 
   public bind(scope: Construct): TrainingDataSourceConfig {
+    checkRequired(scope, 'dataSource', this.options, objectKind('GlueTableSourceOptions'));
     const { databaseName, tableName, catalogId, prefix } = this.options;
+    checkRequired(scope, 'dataSource.databaseName', databaseName, STRING);
+    checkRequired(scope, 'dataSource.tableName', tableName, STRING);
+    checkKind(scope, 'dataSource.bucket', this.options.bucket, BUCKET);
+    checkKind(scope, 'dataSource.encryptionKey', this.options.encryptionKey, KMS_KEY);
+    validateString(scope, 'dataSource.prefix', prefix, {});
     validateString(scope, 'dataSource.databaseName', databaseName, { minLength: 1, maxLength: 128, pattern: GLUE_DATABASE_NAME });
     validateString(scope, 'dataSource.tableName', tableName, { minLength: 1, maxLength: 128, pattern: GLUE_TABLE_NAME });
     validateString(scope, 'dataSource.catalogId', catalogId, ACCOUNT_ID_RULES);
@@ -155,6 +168,11 @@ class GlueTableSource extends TrainingDataSource {
         glueArn('table', `${databaseName}/${tableName}`),
       ],
     });
+    grant = grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:CreateDatabase'],
+      resourceArns: [glueArn('database', 'default')],
+    }));
 
     if (bucket) {
       grant = grant.combine(iam.Grant.addToPrincipal({

@@ -1,8 +1,10 @@
-import { Arn, ArnFormat, CfnResource, IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Arn, ArnFormat, CfnResource, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { cleanRoomsMlResourceId } from './private/arns';
+import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
+import { bindableKind, checkKind, checkRequired, enumKind, LIST, objectKind, REMOVAL_POLICY, ROLE, STRING } from './private/input-types';
 import { createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -163,10 +165,23 @@ export interface TrainingDatasetAttributes {
 export interface TrainingDatasetProps {
   /**
    * The name of the training dataset: 1–63 printable characters, not only
-   * white space.
+   * white space, unique among the account's training datasets in the Region.
    *
-   * @default - a name generated from the construct's path, unique within the
-   * account and Region for this app
+   * A given name pins the dataset. Every property of a training dataset but
+   * its tags is fixed at creation, so a change to the description, the
+   * role, the data source or the columns makes CloudFormation replace the
+   * dataset, and the new one cannot take the name the old one still holds:
+   * the update fails ("CloudFormation cannot update a stack when a
+   * custom-named resource requires replacing") unless the name changes in
+   * the same update.
+   *
+   * @default - a name generated from the construct's path and a hash of the
+   * dataset's fixed properties, so any change to them gives the new dataset
+   * a new name: CloudFormation creates it, replaces the audience models
+   * trained on the old one (they train again, on the new dataset) and then
+   * deletes the old dataset. (Releases that generated the name from the path
+   * alone replace the dataset once on upgrade; give its current name here to
+   * keep it.)
    */
   readonly trainingDatasetName?: string;
 
@@ -204,9 +219,11 @@ export interface TrainingDatasetProps {
   readonly role?: iam.IRole;
 
   /**
-   * What happens to the training dataset when it leaves the stack. The
-   * dataset is metadata pointing at the Glue table (the data stays where it
-   * is), so by default it is deleted with the stack.
+   * What happens to the training dataset when it leaves the stack (or is
+   * replaced). The dataset is metadata pointing at the Glue table (the data
+   * stays where it is), so by default it is deleted with the stack. A
+   * retained dataset keeps pointing at its role; a role this construct
+   * created is deleted with the stack all the same.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -244,28 +261,20 @@ export class TrainingDataset extends TrainingDatasetBase {
    * @param attrs the dataset's attributes
    */
   public static fromTrainingDatasetAttributes(scope: Construct, id: string, attrs: TrainingDatasetAttributes): ITrainingDataset {
-    const arn = attrs.trainingDatasetArn;
-    const datasetId = cleanRoomsMlResourceId(arn, RESOURCE_TYPE);
+    const arn = attrs?.trainingDatasetArn;
 
     class Import extends TrainingDatasetBase {
       public readonly trainingDatasetArn = arn;
       public readonly trainingDatasetId: string;
-      public readonly trainingDatasetName = attrs.trainingDatasetName;
-      public readonly role = attrs.role;
+      public readonly trainingDatasetName = attrs?.trainingDatasetName;
+      public readonly role = attrs?.role;
 
       constructor() {
-        // A malformed ARN must not reach Resource's own parsing, which throws
-        // a message without the construct path or the field.
-        super(scope, id, { environmentFromArn: datasetId === undefined ? undefined : arn });
-        if (datasetId === undefined) {
-          throw validationError(
-            this,
-            'trainingDatasetArn',
-            `be a training dataset ARN (arn:<partition>:cleanrooms-ml:<region>:<account>:${RESOURCE_TYPE}/<id>)`,
-            describeValue(arn),
-          );
-        }
-        this.trainingDatasetId = datasetId;
+        super(scope, id, { environmentFromArn: environmentFromCleanRoomsMlArn(arn, RESOURCE_TYPE) });
+        checkRequired(this, 'attrs', attrs, objectKind('TrainingDatasetAttributes'));
+        this.trainingDatasetId = cleanRoomsMlResourceIdOf(this, 'trainingDatasetArn', arn, RESOURCE_TYPE, 'a training dataset');
+        validateString(this, 'trainingDatasetName', attrs.trainingDatasetName, NAME_RULES);
+        checkKind(this, 'role', attrs.role, ROLE);
       }
     }
     return new Import();
@@ -276,8 +285,10 @@ export class TrainingDataset extends TrainingDatasetBase {
   /** The identifier of the training dataset (the last part of its ARN). */
   public readonly trainingDatasetId: string;
   /**
-   * The name of the training dataset (always set on a created dataset;
-   * optional only because an imported one may not know it).
+   * The name of the training dataset, given or generated (always set on a
+   * created dataset; optional only because an imported one may not know
+   * it). A generated name is a token: it depends on the dataset's final
+   * properties, known at synthesis.
    */
   public readonly trainingDatasetName?: string;
   /**
@@ -289,12 +300,11 @@ export class TrainingDataset extends TrainingDatasetBase {
   constructor(scope: Construct, id: string, props: TrainingDatasetProps) {
     super(scope, id);
 
-    const name = props.trainingDatasetName ?? Names.uniqueResourceName(this, {
-      maxLength: 63,
-      separator: '-',
-      allowedSpecialCharacters: '-_',
-    });
-    validateString(this, 'trainingDatasetName', name, NAME_RULES);
+    checkRequired(this, 'props', props, objectKind('TrainingDatasetProps'));
+    checkRequired(this, 'dataSource', props.dataSource, TRAINING_DATA_SOURCE);
+    checkKind(this, 'role', props.role, ROLE);
+    checkKind(this, 'removalPolicy', props.removalPolicy, REMOVAL_POLICY);
+    validateString(this, 'trainingDatasetName', props.trainingDatasetName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
     validateColumns(this, props.columns);
     const { dataSource } = props.dataSource.bind(this);
@@ -316,7 +326,8 @@ export class TrainingDataset extends TrainingDatasetBase {
       }],
     });
 
-    const resource = new CfnTrainingDataset(this, 'Resource', {
+    const name: string = props.trainingDatasetName ?? Lazy.string({ produce: (): string => generatedName(resource) });
+    const resource: CfnTrainingDataset = new CfnTrainingDataset(this, 'Resource', {
       name,
       description: props.description,
       roleArn: role.roleArn,
@@ -342,6 +353,56 @@ export class TrainingDataset extends TrainingDatasetBase {
     this.trainingDatasetArn = resource.attrTrainingDatasetArn;
     this.trainingDatasetId = Arn.split(this.trainingDatasetArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
   }
+
+  /**
+   * Sets what happens to the training dataset when it leaves the stack (or
+   * is replaced), as the `removalPolicy` prop does.
+   *
+   * @param policy the removal policy
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRequired(this, 'removalPolicy', policy, REMOVAL_POLICY);
+    super.applyRemovalPolicy(policy);
+  }
+}
+
+/** What `TrainingDataSource.fromGlueTable(...)` makes. */
+const TRAINING_DATA_SOURCE = bindableKind('be a training data source (e.g. TrainingDataSource.fromGlueTable({ databaseName, tableName }))');
+
+/** The longest name the service takes. */
+const MAX_NAME_LENGTH = 63;
+
+/** Hex digits of the hash of the fixed properties at the end of a generated name. */
+const FIXED_PROPERTIES_HASH_LENGTH = 8;
+
+/**
+ * A name for a dataset given none: its construct path (as
+ * `Names.uniqueResourceName` makes it unique within the app) and a hash of
+ * the properties CloudFormation cannot change in place. Every property of
+ * AWS::CleanRoomsML::TrainingDataset but Tags is create-only (its resource
+ * schema's createOnlyProperties: Description, Name, RoleArn, TrainingData;
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-trainingdataset.html),
+ * and a name is unique in the account and Region
+ * (https://docs.aws.amazon.com/cleanrooms-ml/latest/APIReference/API_CreateTrainingDataset.html):
+ * a replacement needs a new name, which the hash gives it, while a tag
+ * change keeps it. The properties hash as the template writes them, so a
+ * reference (the created role's `Fn::GetAtt`) counts as itself, not as the
+ * value it will have; a value that changes at deployment only (a
+ * parameter's) does not change the name.
+ */
+function generatedName(resource: CfnTrainingDataset): string {
+  const prefix = Names.uniqueResourceName(resource.node.scope!, {
+    maxLength: MAX_NAME_LENGTH - FIXED_PROPERTIES_HASH_LENGTH - 1,
+    separator: '-',
+    allowedSpecialCharacters: '-_',
+  });
+  const fixed = Stack.of(resource).resolve({
+    Description: resource.description,
+    RoleArn: resource.roleArn,
+    TrainingData: resource.trainingData,
+  });
+  const hash = createHash('sha256').update(JSON.stringify(fixed)).digest('hex').slice(0, FIXED_PROPERTIES_HASH_LENGTH);
+  return `${prefix}-${hash}`;
 }
 
 /** Column name pattern of the Clean Rooms ML API (ColumnSchema). */
@@ -355,14 +416,16 @@ const FEATURE_COLUMN_TYPES = [ColumnType.CATEGORICAL_FEATURE, ColumnType.NUMERIC
 
 const MAX_FEATURE_COLUMNS = 10;
 
+const COLUMN_TYPE = enumKind(Object.values(ColumnType));
+
 function validateColumns(scope: Construct, columns: ColumnSchema[]): void {
+  checkRequired(scope, 'columns', columns, LIST);
   validateCount(scope, 'columns', columns, { min: 1, max: 100 });
-  const knownTypes: string[] = Object.values(ColumnType);
   columns.forEach((column, index) => {
+    checkRequired(scope, `columns[${index}]`, column, objectKind('ColumnSchema: { columnName, columnType }'));
+    checkRequired(scope, `columns[${index}].columnName`, column.columnName, STRING);
     validateString(scope, `columns[${index}].columnName`, column.columnName, { minLength: 1, maxLength: 128, pattern: COLUMN_NAME });
-    if (!knownTypes.includes(column.columnType)) {
-      throw validationError(scope, `columns[${index}].columnType`, `be one of ${knownTypes.join(', ')}`, describeValue(column.columnType));
-    }
+    checkRequired(scope, `columns[${index}].columnType`, column.columnType, COLUMN_TYPE);
   });
   // Glue keeps column names in lower case, so names differing only in case
   // would point at the same column.

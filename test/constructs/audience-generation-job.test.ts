@@ -161,8 +161,8 @@ describe('AudienceGenerationJob', () => {
       Action: 'sts:AssumeRole',
       Principal: { Service: 'cleanrooms-ml.amazonaws.com' },
       Condition: {
-        StringEquals: { 'aws:SourceAccount': ACCOUNT },
-        ArnLike: { 'aws:SourceArn': cleanRoomsMlPattern('audience-generation-job') },
+        StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
+        ArnLikeIfExists: { 'aws:SourceArn': cleanRoomsMlPattern('audience-generation-job') },
       },
     }]);
     expect(stack.resolve(job.seedRole.roleArn)).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });

@@ -243,8 +243,8 @@ describe('ConfiguredAudienceModel', () => {
             Action: 'sts:AssumeRole',
             Principal: { Service: 'cleanrooms-ml.amazonaws.com' },
             Condition: {
-              StringEquals: { 'aws:SourceAccount': ACCOUNT },
-              ArnLike: { 'aws:SourceArn': arnPattern('configured-audience-model') },
+              StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
+              ArnLikeIfExists: { 'aws:SourceArn': arnPattern('configured-audience-model') },
             },
           }],
         },

@@ -1,9 +1,11 @@
 import { App, CfnParameter, Errors, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnTrainingDataset } from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
+  AudienceModel,
   ColumnSchema,
   ColumnType,
   GlueTableSourceOptions,
@@ -51,8 +53,13 @@ function policyStatements(template: Template): any[] {
     .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
 }
 
-function glueStatement(database = 'sales', table = 'interactions', account = ACCOUNT) {
-  return {
+/**
+ * The Glue statements of the user guide's training data role: read the
+ * catalog, database, table and `default` database; create `default`.
+ */
+function glueStatements(database = 'sales', table = 'interactions', account = ACCOUNT) {
+  const defaultDatabase = partitionArn(`:glue:${REGION}:${account}:database/default`);
+  return [{
     Effect: 'Allow',
     Action: [
       'glue:GetDatabase',
@@ -67,10 +74,14 @@ function glueStatement(database = 'sales', table = 'interactions', account = ACC
     Resource: [
       partitionArn(`:glue:${REGION}:${account}:catalog`),
       partitionArn(`:glue:${REGION}:${account}:database/${database}`),
-      partitionArn(`:glue:${REGION}:${account}:database/default`),
+      defaultDatabase,
       partitionArn(`:glue:${REGION}:${account}:table/${database}/${table}`),
     ],
-  };
+  }, {
+    Effect: 'Allow',
+    Action: 'glue:CreateDatabase',
+    Resource: defaultDatabase,
+  }];
 }
 
 /** Runs `define` and returns the validation error it throws. */
@@ -143,7 +154,7 @@ describe('TrainingDataset', () => {
       });
       const rendered = Template.fromStack(stack).findResources('AWS::CleanRoomsML::TrainingDataset');
       const name = Object.values(rendered)[0].Properties.Name;
-      expect(name).toBe(deep.trainingDatasetName);
+      expect(name).toBe(stack.resolve(deep.trainingDatasetName));
       return name as string;
     });
 
@@ -157,7 +168,79 @@ describe('TrainingDataset', () => {
     const first = new TrainingDataset(stack, 'First', { dataSource: glueTable(), columns: COLUMNS });
     const second = new TrainingDataset(stack, 'Second', { dataSource: glueTable(), columns: COLUMNS });
 
-    expect(first.trainingDatasetName).not.toBe(second.trainingDatasetName);
+    expect(stack.resolve(first.trainingDatasetName)).not.toBe(stack.resolve(second.trainingDatasetName));
+  });
+
+  describe('generated name', () => {
+    /** The Name an unnamed dataset gets in the template, with the props `build` returns and `change` applied to it. */
+    function generatedName(
+      build: (stack: Stack) => Partial<TrainingDatasetProps> = () => ({}),
+      change: (created: TrainingDataset) => void = () => {},
+    ): string {
+      const stack = newStack();
+      const created = new TrainingDataset(stack, 'Dataset', { dataSource: glueTable(), columns: COLUMNS, ...build(stack) });
+      change(created);
+      const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::CleanRoomsML::TrainingDataset'));
+      return resource.Properties.Name;
+    }
+
+    test('is the path-derived prefix and a hash of the create-only properties, within the service\'s name rules', () => {
+      const name = generatedName();
+
+      expect(name).toMatch(/^TestStack-Dataset-[0-9A-F]{8}-[0-9a-f]{8}$/);
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(generatedName()).toBe(name);
+    });
+
+    test('changes when the description, the role or the data changes, so the replacement does not collide with the old dataset', () => {
+      const base = generatedName();
+      const variants = {
+        description: generatedName(() => ({ description: 'Purchases of 2024' })),
+        role: generatedName((stack) => ({
+          role: iam.Role.fromRoleArn(stack, 'Given', `arn:aws:iam::${ACCOUNT}:role/training-data`, { mutable: false }),
+        })),
+        table: generatedName(() => ({ dataSource: glueTable({ tableName: 'interactions_v2' }) })),
+        catalog: generatedName(() => ({ dataSource: glueTable({ catalogId: '444455556666' }) })),
+        columns: generatedName(() => ({ columns: COLUMNS.slice(0, 4) })),
+      };
+
+      for (const [changed, name] of Object.entries(variants)) {
+        expect({ changed, name }).not.toEqual({ changed, name: base });
+        expect(name).toMatch(/^TestStack-Dataset-[0-9A-F]{8}-[0-9a-f]{8}$/);
+      }
+      expect(new Set(Object.values(variants)).size).toBe(Object.keys(variants).length);
+    });
+
+    test('stays the same when only tags change (they change in place)', () => {
+      const base = generatedName();
+
+      expect(generatedName(undefined, (created) => Tags.of(created).add('team', 'growth'))).toBe(base);
+    });
+
+    test('follows a property set on the L1 resource after construction', () => {
+      const base = generatedName();
+
+      expect(generatedName(undefined, (created) => {
+        (created.node.defaultChild as CfnTrainingDataset).description = 'set through the escape hatch';
+      })).not.toBe(base);
+    });
+
+    test('is not used when a name is given: the given name pins the dataset', () => {
+      const stack = newStack();
+      dataset(stack, { trainingDatasetName: 'interactions', description: 'changed' });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::CleanRoomsML::TrainingDataset', { Name: 'interactions' });
+    });
+
+    test('makes an audience model trained on the dataset follow its replacement (its TrainingDatasetArn is the new dataset\'s)', () => {
+      const stack = newStack();
+      const trainingDataset = new TrainingDataset(stack, 'Dataset', { dataSource: glueTable(), columns: COLUMNS });
+      new AudienceModel(stack, 'Model', { trainingDataset });
+
+      Template.fromStack(stack).hasResourceProperties('Custom::CleanRoomsMLAudienceModel', {
+        TrainingDatasetArn: { 'Fn::GetAtt': [stack.getLogicalId(trainingDataset.node.defaultChild as CfnTrainingDataset), 'TrainingDatasetArn'] },
+      });
+    });
   });
 
   describe('created role', () => {
@@ -172,8 +255,8 @@ describe('TrainingDataset', () => {
             Action: 'sts:AssumeRole',
             Principal: { Service: 'cleanrooms-ml.amazonaws.com' },
             Condition: {
-              StringEquals: { 'aws:SourceAccount': ACCOUNT },
-              ArnLike: { 'aws:SourceArn': partitionArn(`:cleanrooms-ml:${REGION}:${ACCOUNT}:training-dataset/*`) },
+              StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
+              ArnLikeIfExists: { 'aws:SourceArn': partitionArn(`:cleanrooms-ml:${REGION}:${ACCOUNT}:training-dataset/*`) },
             },
           }],
         },
@@ -188,8 +271,8 @@ describe('TrainingDataset', () => {
         AssumeRolePolicyDocument: {
           Statement: [Match.objectLike({
             Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: {
+              StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLikeIfExists: {
                 'aws:SourceArn': {
                   'Fn::Join': ['', [
                     'arn:', { Ref: 'AWS::Partition' },
@@ -212,7 +295,7 @@ describe('TrainingDataset', () => {
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::IAM::Policy', 1);
       template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: [glueStatement()] },
+        PolicyDocument: { Statement: glueStatements() },
         Roles: [{ Ref: Match.stringLikeRegexp('^DatasetRole') }],
       });
     });
@@ -222,7 +305,7 @@ describe('TrainingDataset', () => {
       dataset(stack, { dataSource: glueTable({ catalogId: '444455556666' }) });
 
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: [glueStatement('sales', 'interactions', '444455556666')] },
+        PolicyDocument: { Statement: glueStatements('sales', 'interactions', '444455556666') },
       });
     });
 
@@ -234,7 +317,7 @@ describe('TrainingDataset', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
-            glueStatement(),
+            ...glueStatements(),
             { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: partitionArn(':s3:::training-data') },
             { Effect: 'Allow', Action: 's3:GetObject', Resource: partitionArn(':s3:::training-data/interactions/*') },
           ],
@@ -268,7 +351,7 @@ describe('TrainingDataset', () => {
       Template.fromStack(withKey).hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: [
-            glueStatement(),
+            ...glueStatements(),
             { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
           ],
         },
@@ -284,7 +367,7 @@ describe('TrainingDataset', () => {
       dataset(stack, { dataSource: glueTable({ bucket, prefix: 'p/', encryptionKey: key }) });
 
       const statements = policyStatements(Template.fromStack(stack));
-      expect(statements).toHaveLength(4);
+      expect(statements).toHaveLength(5);
       for (const statement of statements) {
         expect([statement.Resource].flat()).not.toContain('*');
         expect([statement.Action].flat().some((action: string) => action.endsWith('*'))).toBe(false);
@@ -324,7 +407,7 @@ describe('TrainingDataset', () => {
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::IAM::Role', 0);
       template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: [glueStatement()] },
+        PolicyDocument: { Statement: glueStatements() },
         Roles: ['training-data-reader'],
       });
       const [policyId] = Object.keys(template.findResources('AWS::IAM::Policy'));

@@ -291,8 +291,10 @@ describe('lookalike pipeline example', () => {
       // Training dataset, output and seed role of every pipeline.
       expect(trusted).toHaveLength(3 * pipelines);
       const sourceArnTypes = trusted.map(({ statement }) => {
-        expect(statement.Condition.StringEquals).toEqual({ 'aws:SourceAccount': EXAMPLE_ENV.account });
-        const sourceArn = flatten(statement.Condition.ArnLike['aws:SourceArn']);
+        // The user guide's operators (ml-roles.html): IfExists on both keys.
+        expect(Object.keys(statement.Condition).sort()).toEqual(['ArnLikeIfExists', 'StringEqualsIfExists']);
+        expect(statement.Condition.StringEqualsIfExists).toEqual({ 'aws:SourceAccount': EXAMPLE_ENV.account });
+        const sourceArn = flatten(statement.Condition.ArnLikeIfExists['aws:SourceArn']);
         expect(sourceArn).toMatch(new RegExp(`^arn:aws:cleanrooms-ml:${EXAMPLE_ENV.region}:${EXAMPLE_ENV.account}:[a-z-]+/\\*$`));
         return sourceArn.split(':')[5].split('/')[0];
       });

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { checkRequired, DURATION } from './input-types';
 import { CLEAN_ROOMS_ML_PRINCIPAL } from './service-role';
 import { validationError } from './validation';
 import {
@@ -87,6 +88,7 @@ export function validateProviderTiming(scope: IConstruct, timing: ProviderTiming
  * and CloudFormation's hour) and returns it in seconds. A token passes.
  */
 export function timeoutSeconds(scope: IConstruct, timeout: Duration): number {
+  checkRequired(scope, 'timeout', timeout, DURATION);
   if (Token.isUnresolved(timeout.toSeconds({ integral: false }))) {
     return timeout.toSeconds();
   }

@@ -4,7 +4,16 @@ import { Construct, IConstruct } from 'constructs';
 
 // Roles that Clean Rooms ML assumes (training data read, audience output
 // write, seed read) and the iam:PassRole grants for them. Every such role
-// carries the confused-deputy conditions of the service's user guide.
+// is trusted as the Clean Rooms ML user guide writes its trust policies
+// ("Set up service roles for lookalike modeling",
+// https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-roles.html:
+// #ml-create-role-training, #ml-create-role-write-segment and
+// #ml-create-role-read-seed): the service principal, with the
+// confused-deputy conditions StringEqualsIfExists on aws:SourceAccount and
+// ArnLikeIfExists on aws:SourceArn (the resource type's ARNs in the
+// account and Region). The IfExists forms are the guide's: they hold
+// another account's request to the keys' values whenever the service sends
+// them, and keep the role usable on requests where it does not.
 
 /**
  * The service principal of Clean Rooms ML. (The same value is exported
@@ -35,13 +44,14 @@ export function cleanRoomsMlArn(scope: IConstruct, resourceType: string, resourc
 /**
  * The Clean Rooms ML service principal, allowed to act only for resources of
  * `resourceType` in the stack's account (`aws:SourceAccount` and
- * `aws:SourceArn`), so another account cannot make the service use the role.
+ * `aws:SourceArn`, with the user guide's IfExists operators), so another
+ * account cannot make the service use the role.
  */
 export function cleanRoomsMlPrincipal(scope: IConstruct, resourceType: string): iam.IPrincipal {
   return new iam.ServicePrincipal(CLEAN_ROOMS_ML_PRINCIPAL, {
     conditions: {
-      StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
-      ArnLike: { 'aws:SourceArn': cleanRoomsMlArnPattern(scope, resourceType) },
+      StringEqualsIfExists: { 'aws:SourceAccount': Stack.of(scope).account },
+      ArnLikeIfExists: { 'aws:SourceArn': cleanRoomsMlArnPattern(scope, resourceType) },
     },
   });
 }

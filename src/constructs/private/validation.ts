@@ -32,6 +32,46 @@ export function describeValue(value: unknown): string {
 }
 
 /**
+ * A value of the wrong kind (from JavaScript or another jsii language, which
+ * can hand a construct anything), as the `got <value>` part shows it: what
+ * it is, never a JSON dump of an object (a construct is circular).
+ */
+export function describeInput(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return `a list of ${value.length} entries`;
+  }
+  switch (typeof value) {
+    case 'undefined':
+    case 'string':
+      return describeValue(value);
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${String(value)} (a ${typeof value})`;
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+  }
+  const node = (value as { node?: { path?: unknown } }).node;
+  if (typeof node?.path === 'string') {
+    return `the construct ${node.path}`;
+  }
+  const className = Object.getPrototypeOf(value)?.constructor?.name;
+  if (className && className !== 'Object') {
+    return `an instance of ${className}`;
+  }
+  const keys = Object.keys(value as object);
+  if (keys.length === 0) {
+    return 'an empty object';
+  }
+  return `an object with ${keys.slice(0, 4).map((key) => JSON.stringify(key)).join(', ')}${keys.length > 4 ? ', …' : ''}`;
+}
+
+/**
  * The error every check throws: `<path>: <field> must <rule>, got <got>`.
  *
  * @param got the already rendered offending value (see `describeValue`)
@@ -65,6 +105,9 @@ export function validateString(scope: IConstruct, field: string, value: string |
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
+  if (typeof value !== 'string') {
+    throw validationError(scope, field, 'be a string', describeInput(value));
+  }
   const { minLength, maxLength } = rules;
   if ((minLength !== undefined && value.length < minLength) || (maxLength !== undefined && value.length > maxLength)) {
     throw validationError(scope, field, `be ${amount(minLength, maxLength, 'characters')}`, lengthGot(value));
@@ -94,6 +137,9 @@ export function validateNumber(scope: IConstruct, field: string, value: number |
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
+  if (typeof value !== 'number') {
+    throw validationError(scope, field, 'be a number', describeInput(value));
+  }
   if (rules.integer && !Number.isInteger(value)) {
     throw validationError(scope, field, 'be a whole number', describeValue(value));
   }
@@ -118,6 +164,9 @@ export interface CountRules {
 export function validateCount(scope: IConstruct, field: string, values: readonly unknown[] | undefined, rules: CountRules): void {
   if (values === undefined || Token.isUnresolved(values)) {
     return;
+  }
+  if (!Array.isArray(values)) {
+    throw validationError(scope, field, 'be a list', describeInput(values));
   }
   const { min, max } = rules;
   if ((min !== undefined && values.length < min) || (max !== undefined && values.length > max)) {

@@ -1,5 +1,6 @@
 import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { checkRequired, DURATION } from './input-types';
 import { CleanRoomsMlProvider, Tokenized } from './provider';
 import { validationError } from './validation';
 import {
@@ -80,6 +81,7 @@ export function planWait(timeoutSeconds: number): WaitPlan {
  * seconds. A token passes.
  */
 export function chainedTimeoutSeconds(scope: IConstruct, timeout: Duration): number {
+  checkRequired(scope, 'timeout', timeout, DURATION);
   const seconds = timeout.toSeconds({ integral: false });
   if (Token.isUnresolved(seconds)) {
     return timeout.toSeconds();

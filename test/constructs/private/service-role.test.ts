@@ -29,8 +29,8 @@ describe('Clean Rooms ML service roles', () => {
           Action: 'sts:AssumeRole',
           Principal: { Service: 'cleanrooms-ml.amazonaws.com' },
           Condition: {
-            StringEquals: { 'aws:SourceAccount': '111122223333' },
-            ArnLike: {
+            StringEqualsIfExists: { 'aws:SourceAccount': '111122223333' },
+            ArnLikeIfExists: {
               'aws:SourceArn': {
                 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cleanrooms-ml:us-east-1:111122223333:configured-audience-model/*']],
               },
