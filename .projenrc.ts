@@ -113,6 +113,15 @@ for (const [language, checks] of Object.entries(codeOnlyTargets)) {
   task.reset(`jsii-pacmak -v --code-only --target ${language}`);
   checks.forEach((check) => task.exec(check));
 }
+// The JavaScript package is refused, before and after packing, unless it
+// holds the handler bundles and API.md (projenrc/package-contents.ts): after
+// `compile` alone it would install fine and fail every synth with "Cannot
+// find asset". A tarball that lacks them is removed.
+const packageJs = project.tasks.tryFind('package:js');
+if (!packageJs) throw new Error('projen no longer defines package:js');
+const checkPackageContents = 'ts-node --project projenrc/tsconfig.json projenrc/package-contents.ts';
+packageJs.prependExec(checkPackageContents);
+packageJs.exec(`${checkPackageContents} --tarball-dir dist/js`);
 const packageAll = project.tasks.tryFind('package-all');
 if (!packageAll) throw new Error('projen no longer defines package-all');
 project.packageTask.reset();
@@ -138,7 +147,7 @@ for (const dir of ['examples', 'bench']) {
 const demo = project.addTask('demo', {
   description: 'Deploy, update and destroy the lookalike pipeline example on the embedded Clean Rooms ML emulator',
 });
-demo.spawn(project.tasks.tryFind('bundle')!);
+demo.spawn(bundle);
 demo.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/demo.ts');
 // Local deployment state, function logs and exported audiences (the runner's and the demo's).
 project.gitignore.exclude('/.cleanrooms-ml-local/');
@@ -146,11 +155,13 @@ project.gitignore.exclude('/.cleanrooms-ml-local/');
 // The example stack, synthesized where the local deploy runner and users
 // look for it.
 const exampleOut = 'examples/lookalike-pipeline/cdk.out';
-project.addTask('synth:example', {
+// It stages the handler bundles, so it builds them first (also on a fresh clone).
+const synthExample = project.addTask('synth:example', {
   description: 'Synthesize examples/lookalike-pipeline into examples/lookalike-pipeline/cdk.out',
   env: { CDK_OUTDIR: exampleOut },
-  exec: 'ts-node --project examples/tsconfig.json examples/lookalike-pipeline/app.ts',
 });
+synthExample.spawn(bundle);
+synthExample.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/app.ts');
 project.gitignore.exclude(`/${exampleOut}/`);
 
 // `npm run bench`: synth time and memory against the same pipelines written
@@ -160,7 +171,7 @@ project.gitignore.exclude(`/${exampleOut}/`);
 const bench = project.addTask('bench', {
   description: 'Benchmark the library against hand-written AwsCustomResource pipelines; writes bench/results/latest.json and latest.svg',
 });
-bench.spawn(project.tasks.tryFind('bundle')!);
+bench.spawn(bundle);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 
 project.synth();

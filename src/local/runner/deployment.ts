@@ -34,7 +34,7 @@ import {
   StackEvent,
   StackStatus,
 } from './events';
-import { IntrinsicError, TemplateResolver } from './intrinsics';
+import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrinsics';
 import { LocalLambda, RunnerFaults } from './lambda';
 import { ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure } from './resources';
 import { DeploymentState, ResourceRecord, StackRecord } from './state';
@@ -42,10 +42,12 @@ import { genericAttribute, physicalNameOf, StackScope } from './synthetic';
 import {
   dependenciesOf,
   deploymentOrder,
+  importValueArguments,
   Json,
   jsonEqual,
   JsonObject,
   Template,
+  TemplateOutput,
   TemplateValidationError,
   topologicalOrder,
   validateTemplate,
@@ -251,6 +253,7 @@ function newStackRecord(source: StackSource, target: EmulatorTarget, parameters:
     resources: {},
     outputs: {},
     exports: {},
+    imports: [],
     creationTime: now,
     lastUpdatedTime: now,
   };
@@ -350,13 +353,15 @@ class StackOperation {
       if (!(await this.createResource(template, logicalId, active))) break;
     }
     if (!this.failure) {
-      this.completeOutputs(template);
+      this.completeOutputs(template, active);
     }
     if (!this.failure) {
       this.setStackStatus('CREATE_COMPLETE');
       return;
     }
-    this.setStackStatus('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${this.failure.logicalResourceId}]. Rollback requested by user.`);
+    this.setStackStatus('ROLLBACK_IN_PROGRESS', this.stackFailed()
+      ? this.failure.reason
+      : `The following resource(s) failed to create: [${this.failure.logicalResourceId}]. Rollback requested by user.`);
     const deleted = await this.deleteInReverseOrder(Object.keys(this.stack.resources), { createdByThisOperation: true });
     this.setStackStatus(deleted ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
   }
@@ -401,8 +406,8 @@ class StackOperation {
   // -------------------------------------------------------------------------
 
   public async update(template: Template, parameters: Record<string, string>): Promise<void> {
-    const { template: previousTemplate, parameters: previousParameters, resources, outputs, exports } = this.stack;
-    const previous = structuredClone({ template: previousTemplate, parameters: previousParameters, resources, outputs, exports });
+    const { template: previousTemplate, parameters: previousParameters, resources, outputs, exports, imports } = this.stack;
+    const previous = structuredClone({ template: previousTemplate, parameters: previousParameters, resources, outputs, exports, imports });
     const active = this.activeResources(template, parameters);
     const typeChanges = [...active].filter((id) => previous.resources[id] && previous.resources[id].type !== template.Resources[id].Type);
     if (typeChanges.length > 0) {
@@ -427,7 +432,7 @@ class StackOperation {
       if (!(await this.updateResource(template, logicalId, before, active, journal))) break;
     }
     if (!this.failure) {
-      this.completeOutputs(template);
+      this.completeOutputs(template, active);
     }
 
     if (!this.failure) {
@@ -455,12 +460,15 @@ class StackOperation {
     }
 
     const failedAction = this.failure.resourceType !== STACK_RESOURCE_TYPE && !previous.resources[this.failure.logicalResourceId] ? 'create' : 'update';
-    this.setStackStatus('UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to ${failedAction}: [${this.failure.logicalResourceId}].`);
+    this.setStackStatus('UPDATE_ROLLBACK_IN_PROGRESS', this.stackFailed()
+      ? this.failure.reason
+      : `The following resource(s) failed to ${failedAction}: [${this.failure.logicalResourceId}].`);
     const rolledBack = await this.rollBackUpdate(previous, journal);
     this.stack.template = previous.template;
     this.stack.parameters = previous.parameters;
     this.stack.outputs = previous.outputs;
     this.stack.exports = previous.exports;
+    this.stack.imports = previous.imports;
     this.setStackStatus(rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED');
   }
 
@@ -601,6 +609,18 @@ class StackOperation {
   // -------------------------------------------------------------------------
 
   public async destroy(): Promise<void> {
+    const inUse = Object.keys(this.stack.exports ?? {})
+      .map((name) => ({ name, importers: this.state.importersOf(name, this.stack.stackName) }))
+      .find(({ importers }) => importers.length > 0);
+    if (inUse) {
+      // CloudFormation refuses before deleting anything: the stack keeps its status, the reason says why
+      // (e.g. "Export vpc-demo:DemoVPCPublicSubnetIDs0C2D9BEE cannot be deleted as it is in use by
+      // cdk-vpc-to-cfn-elb-demo and elb-cfn-demo", https://github.com/aws/aws-cdk/issues/604).
+      const reason = exportInUse(inUse.name, 'deleted', inUse.importers);
+      this.fail(this.stack.stackName, STACK_RESOURCE_TYPE, undefined, reason);
+      this.setStackStatus(this.stack.status, reason);
+      return;
+    }
     this.setStackStatus('DELETE_IN_PROGRESS', 'User Initiated');
     const deleted = await this.deleteInReverseOrder(Object.keys(this.stack.resources), {});
     if (deleted) {
@@ -685,14 +705,23 @@ class StackOperation {
     return typeof resolved === 'string' ? resolved : undefined;
   }
 
-  /** Resolves the outputs and exports after every resource is done; a failure fails the stack. */
-  private completeOutputs(template: Template): void {
+  /**
+   * Resolves the outputs and exports after every resource is done, and
+   * records the exports the template imports; a failure fails the stack.
+   * An export that another stack imports can be neither removed nor changed
+   * ("After another stack imports an output value, you can't delete the stack
+   * that is exporting the output value or modify the exported output value",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html).
+   */
+  private completeOutputs(template: Template, active: ReadonlySet<string>): void {
     const resolver = this.resolverFor(template);
     const outputs: Record<string, string> = {};
     const exports: Record<string, string> = {};
+    const activeOutputs: TemplateOutput[] = [];
     try {
       for (const [name, output] of Object.entries(template.Outputs ?? {})) {
         if (output.Condition !== undefined && !resolver.condition(output.Condition)) continue;
+        activeOutputs.push(output);
         const value = resolver.resolve(output.Value);
         outputs[name] = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
         if (output.Export) {
@@ -704,12 +733,71 @@ class StackOperation {
           exports[exportName] = outputs[name];
         }
       }
+      // The wording of CloudFormation's stack events, e.g. "Export A:B cannot be updated as it is in use by C"
+      // (https://github.com/linz/geostore/issues/630) and "... cannot be deleted as it is in use by ..."
+      for (const [exportName, value] of Object.entries(this.stack.exports ?? {})) {
+        const importers = this.state.importersOf(exportName, this.stack.stackName);
+        if (importers.length === 0) continue;
+        if (!(exportName in exports)) throw new IntrinsicError(exportInUse(exportName, 'deleted', importers));
+        if (exports[exportName] !== value) throw new IntrinsicError(exportInUse(exportName, 'updated', importers));
+      }
     } catch (error) {
       this.fail(this.stack.stackName, STACK_RESOURCE_TYPE, undefined, reasonOf(error));
       return;
     }
     this.stack.outputs = outputs;
     this.stack.exports = exports;
+    this.stack.imports = this.importedExports(template, active, activeOutputs);
+  }
+
+  /**
+   * The export names the active resources and outputs import. Both branches
+   * of an Fn::If count (as written, not as taken): an import the stack does
+   * not use can only keep an export longer than CloudFormation would.
+   */
+  private importedExports(template: Template, active: ReadonlySet<string>, outputs: readonly TemplateOutput[]): string[] {
+    const resolver = this.resolverFor(template);
+    const fragments = [...[...active].map((logicalId) => template.Resources[logicalId].Properties ?? {}), ...outputs.map((output) => output.Value)];
+    const names = new Set<string>();
+    for (const argument of importValueArguments(fragments)) {
+      try {
+        const name = resolver.resolve(argument);
+        if (typeof name === 'string') names.add(name);
+      } catch (error) {
+        // A name that cannot be resolved names no export in use.
+        if (!(error instanceof IntrinsicError)) throw error;
+      }
+    }
+    return [...names].sort();
+  }
+
+  /** Whether the operation failed at the stack level (outputs, exports) rather than on a resource. */
+  private stackFailed(): boolean {
+    return this.failure?.resourceType === STACK_RESOURCE_TYPE && this.failure.logicalResourceId === this.stack.stackName;
+  }
+
+  /**
+   * `Fn::GetStackOutput`: the output as last recorded for the producing stack,
+   * looked up by name in the region given (default: this stack's) and the
+   * account of the role given (default: this stack's). A weak reference: the
+   * producer records nothing about it and may be destroyed or changed freely.
+   */
+  private stackOutput(reference: StackOutputReference): string {
+    const region = reference.region ?? this.stack.region;
+    const accountId = reference.roleArn === undefined ? this.stack.accountId : roleAccount(reference.roleArn);
+    const where = `account ${accountId}, region ${region}`;
+    const producer = this.state.stack(reference.stackName);
+    if (!producer || producer.region !== region || producer.accountId !== accountId || producer.stackName === this.stack.stackName) {
+      throw new IntrinsicError(`Fn::GetStackOutput: stack ${reference.stackName} is not deployed in ${where}: `
+        + `deploy it before ${this.stack.stackName}, which reads its output ${reference.outputName}`);
+    }
+    const value = producer.outputs[reference.outputName];
+    if (value === undefined) {
+      const known = Object.keys(producer.outputs);
+      throw new IntrinsicError(`Fn::GetStackOutput: stack ${reference.stackName} (${producer.status}) has no output ${reference.outputName}`
+        + ` (its outputs: ${known.length > 0 ? known.join(', ') : 'none'})`);
+    }
+    return value;
   }
 
   /**
@@ -739,6 +827,7 @@ class StackOperation {
         },
         attribute: (logicalId, name) => this.attribute(logicalId, name, scope),
         exports: () => new Map([...this.state.exports()].map(([name, { value }]) => [name, value])),
+        stackOutput: (reference) => this.stackOutput(reference),
       });
       this.resolver = { template, parameters, resolver };
     }
@@ -851,7 +940,10 @@ class StackOperation {
       physicalResourceId: record.physicalResourceId,
       resourceStatus: record.status,
     }));
-    const success = this.noChanges || ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_COMPLETE'].includes(this.stack.status);
+    // A refused destroy leaves the stack as it was (e.g. CREATE_COMPLETE): only DELETE_COMPLETE is a destroy's success.
+    const success = this.noChanges || (this.operation === 'destroy'
+      ? this.stack.status === 'DELETE_COMPLETE'
+      : ['CREATE_COMPLETE', 'UPDATE_COMPLETE'].includes(this.stack.status));
     return {
       operation: this.operation,
       stackName: this.stack.stackName,
@@ -885,6 +977,19 @@ function recordFields(result: ProvisionResult): Pick<ResourceRecord, 'physicalRe
     ...(result.code ? { code: result.code } : {}),
     ...(result.noEcho ? { noEcho: true } : {}),
   };
+}
+
+/** CloudFormation's refusal to remove or change an export that other stacks import. */
+function exportInUse(exportName: string, change: 'deleted' | 'updated', importers: readonly string[]): string {
+  const names = importers.length > 1 ? `${importers.slice(0, -1).join(', ')} and ${importers[importers.length - 1]}` : importers[0];
+  return `Export ${exportName} cannot be ${change} as it is in use by ${names}`;
+}
+
+/** The account of an IAM role ARN (arn:<partition>:iam::<account>:role/<name>). */
+function roleAccount(roleArn: string): string {
+  const match = /^arn:[a-z-]+:iam::(\d{12}):role\/.+$/.exec(roleArn);
+  if (!match) throw new IntrinsicError(`Template error: Fn::GetStackOutput RoleArn must be an IAM role ARN, got ${roleArn}`);
+  return match[1];
 }
 
 function reasonOf(error: unknown): string {

@@ -65,7 +65,8 @@ export async function connectEmulator(options: ConnectOptions): Promise<Emulator
 export async function emulatorHealth(endpoint: string): Promise<{ readonly accountId: string; readonly region: string }> {
   const url = new URL('/_emulator/health', endpoint);
   const body = await new Promise<string>((resolveBody, reject) => {
-    const request = http.get(url, { timeout: 5_000 }, (response) => {
+    // A connection of its own: a kept-alive one from an earlier operation may be closing on the emulator's side (ECONNRESET).
+    const request = http.get(url, { timeout: 5_000, agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {

@@ -5,6 +5,15 @@
  * Fn::ImportValue, Fn::Sub), one template fragment at a time, so a stack of
  * hundreds of resources is not re-evaluated for each of them.
  *
+ * Fn::GetStackOutput (the weak cross-stack reference aws-cdk-lib writes from
+ * 2.254.0 on when `@aws-cdk/core:defaultCrossStackReferences` is `weak`, the
+ * value `cdk init` puts in cdk.json since 2.259.0) reads an output of another
+ * stack the runner deployed:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+ * The library does not know it, so each one is handed to it as an
+ * Fn::ImportValue of a stand-in name whose value is looked up here (its
+ * arguments resolved first), and so works inside Fn::Join, Fn::Sub and the rest.
+ *
  * What this adapter adds, because cfn-resolver-lib 1.1.8 does not do it:
  * - values are looked up lazily (a Ref or Fn::GetAtt that has no value fails
  *   the resource using it, as in CloudFormation, but only when the branch
@@ -50,6 +59,19 @@ export interface ResolverSources {
   attribute(logicalId: string, name: string): Json;
   /** `Fn::ImportValue`: the exports of the stacks deployed with the runner. */
   exports(): ReadonlyMap<string, string>;
+  /** `Fn::GetStackOutput`: an output of a stack deployed with the runner; throws an IntrinsicError when there is none. */
+  stackOutput(reference: StackOutputReference): string;
+}
+
+/** The arguments of an `Fn::GetStackOutput`, resolved. */
+export interface StackOutputReference {
+  readonly stackName: string;
+  /** The output's logical id in the producing stack's template. */
+  readonly outputName: string;
+  /** @default the region of the stack being deployed */
+  readonly region?: string;
+  /** A role in the producing stack's account (cross-account references). @default the stack being deployed's account */
+  readonly roleArn?: string;
 }
 
 interface NodeEvaluatorParameters {
@@ -64,7 +86,7 @@ const NodeEvaluator: NodeEvaluatorConstructor = require('cfn-resolver-lib');
 
 const SUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::If', 'Fn::Equals', 'Fn::And', 'Fn::Or',
-  'Fn::Not', 'Fn::FindInMap', 'Fn::GetAZs', 'Fn::ImportValue', 'Fn::Base64',
+  'Fn::Not', 'Fn::FindInMap', 'Fn::GetAZs', 'Fn::ImportValue', 'Fn::Base64', 'Fn::GetStackOutput',
 ]);
 
 /**
@@ -102,7 +124,7 @@ export class TemplateResolver {
   /** Resolves every intrinsic in `fragment`; undefined when it is AWS::NoValue. */
   public resolve(fragment: unknown): unknown {
     if (fragment === null || typeof fragment !== 'object') return fragment;
-    const fragmentReferences: FragmentReferences = { refs: new Set(), imports: new Set(), usesMappings: false, usesConditions: false };
+    const fragmentReferences: FragmentReferences = newFragmentReferences(false);
     const prepared = prepare(fragment, fragmentReferences, false);
     const failures: string[] = [];
     const failed = (message: string): string => `${TOKEN_PREFIX}${failures.push(message) - 1}\u0000`;
@@ -120,8 +142,11 @@ export class TemplateResolver {
       if (!(name in refs)) refs[name] = lazily(() => this.sources.resourceRef(name));
     }
     const exports = fragmentReferences.imports.size > 0 ? this.sources.exports() : new Map<string, string>();
-    const imports = Object.fromEntries([...fragmentReferences.imports]
+    const imports: Record<string, unknown> = Object.fromEntries([...fragmentReferences.imports]
       .map((name) => [name, exports.get(name) ?? failed(`No export named ${name} found.`)]));
+    for (const [standIn, argument] of fragmentReferences.stackOutputs) {
+      imports[standIn] = lazily(() => this.sources.stackOutput(stackOutputReference(this.resolve(argument))));
+    }
     // Looked up only when the library evaluates an Fn::GetAtt. The library
     // takes a falsy value for a missing one, so those are boxed (and unboxed below).
     const attributes = new Map<string, unknown>();
@@ -162,8 +187,11 @@ export class TemplateResolver {
   private evaluateConditions(): Record<string, boolean> {
     const conditions = this.sources.template.Conditions ?? {};
     if (Object.keys(conditions).length === 0) return {};
-    const fragmentReferences: FragmentReferences = { refs: new Set(), imports: new Set(), usesMappings: false, usesConditions: true };
+    const fragmentReferences: FragmentReferences = newFragmentReferences(true);
     const prepared = prepare(conditions, fragmentReferences, true);
+    if (fragmentReferences.stackOutputs.size > 0) {
+      throw new IntrinsicError('Template error: Fn::GetStackOutput cannot be used in the Conditions section by the local runner');
+    }
     const source = {
       Parameters: {},
       Conditions: prepared,
@@ -193,8 +221,41 @@ export class TemplateResolver {
 interface FragmentReferences {
   readonly refs: Set<string>;
   readonly imports: Set<string>;
+  /** Stand-in export name → the Fn::GetStackOutput's argument, as written. */
+  readonly stackOutputs: Map<string, unknown>;
   usesMappings: boolean;
   usesConditions: boolean;
+}
+
+function newFragmentReferences(usesConditions: boolean): FragmentReferences {
+  return { refs: new Set(), imports: new Set(), stackOutputs: new Map(), usesMappings: false, usesConditions };
+}
+
+const STACK_OUTPUT_KEYS: Readonly<Record<string, keyof StackOutputReference>> = {
+  StackName: 'stackName',
+  OutputName: 'outputName',
+  Region: 'region',
+  RoleArn: 'roleArn',
+};
+
+/** An Fn::GetStackOutput's resolved argument as a reference; StackName and OutputName are required, every value a string. */
+function stackOutputReference(argument: unknown): StackOutputReference {
+  const shape = 'Fn::GetStackOutput takes {"StackName", "OutputName", optional "Region" and "RoleArn"} with string values';
+  if (argument === null || typeof argument !== 'object' || Array.isArray(argument)) {
+    throw new IntrinsicError(`Template error: ${shape}, got ${JSON.stringify(argument)}`);
+  }
+  const reference: Partial<Record<keyof StackOutputReference, string>> = {};
+  for (const [key, value] of Object.entries(argument as Record<string, unknown>)) {
+    const field = STACK_OUTPUT_KEYS[key];
+    if (field === undefined || typeof value !== 'string' || value === '') {
+      throw new IntrinsicError(`Template error: ${shape}, got ${key} ${JSON.stringify(value)}`);
+    }
+    reference[field] = value;
+  }
+  if (reference.stackName === undefined || reference.outputName === undefined) {
+    throw new IntrinsicError(`Template error: ${shape}, got ${JSON.stringify(argument)}`);
+  }
+  return reference as StackOutputReference;
 }
 
 /** A copy of `value` the library evaluates correctly (see the file's comment). */
@@ -214,6 +275,11 @@ function prepare(value: unknown, found: FragmentReferences, inConditions: boolea
       case 'Fn::ImportValue':
         if (typeof argument === 'string') found.imports.add(argument);
         break;
+      case 'Fn::GetStackOutput': {
+        const standIn = `${TOKEN_PREFIX}stack-output:${found.stackOutputs.size}\u0000`;
+        found.stackOutputs.set(standIn, argument);
+        return { 'Fn::ImportValue': standIn };
+      }
       case 'Fn::FindInMap': {
         found.usesMappings = true;
         const keys = prepare(argument, found, inConditions);

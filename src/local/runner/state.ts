@@ -62,6 +62,13 @@ export interface StackRecord {
   resources: { [logicalId: string]: ResourceRecord };
   outputs: { readonly [name: string]: string };
   exports: { readonly [name: string]: string };
+  /**
+   * The export names the stack's template imports (Fn::ImportValue), as of
+   * its last completed create or update: what CloudFormation's ListImports
+   * counts, and what keeps the exporting stack from deleting or changing them.
+   * Absent in state files written before imports were recorded.
+   */
+  imports?: readonly string[];
   readonly creationTime: string;
   lastUpdatedTime: string;
 }
@@ -132,6 +139,13 @@ export class DeploymentState {
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(this.data, undefined, 2)}\n`);
     renameSync(temporary, this.path);
+  }
+
+  /** The other stacks that import `exportName`, by name. */
+  public importersOf(exportName: string, exporter: string): string[] {
+    return Object.values(this.data.stacks)
+      .filter((stack) => stack.stackName !== exporter && (stack.imports ?? []).includes(exportName))
+      .map((stack) => stack.stackName);
   }
 
   /** Every export of every stack, for Fn::ImportValue. */

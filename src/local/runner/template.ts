@@ -113,6 +113,18 @@ export function referencesOf(value: unknown, into: References = { refs: new Set(
   return into;
 }
 
+/** The arguments (export names, possibly intrinsics) of every Fn::ImportValue in a template fragment. */
+export function importValueArguments(value: unknown, into: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) {
+    value.forEach((item) => importValueArguments(item, into));
+  } else if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && entries[0][0] === 'Fn::ImportValue') into.push(entries[0][1]);
+    else entries.forEach(([, item]) => importValueArguments(item, into));
+  }
+  return into;
+}
+
 /** The `${...}` names of an Fn::Sub string, `${!Literal}` excluded. */
 export function subNames(text: string): string[] {
   const names: string[] = [];

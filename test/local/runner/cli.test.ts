@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CfnOutput } from 'aws-cdk-lib';
-import { fixtureProvider, removeTemporaryDirectories, synth, temporaryDirectory, thing } from './helpers';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { fixtureProvider, removeTemporaryDirectories, synth, synthApp, temporaryDirectory, thing } from './helpers';
 import { main } from '../../../src/local/cli';
 
 afterAll(removeTemporaryDirectories);
@@ -82,6 +84,25 @@ test('fails a deploy with exit status 1, and --json writes one object per event,
     success: false,
     failure: { logicalResourceId: 'Broken', resourceType: 'Custom::Thing' },
   });
+});
+
+test('fails a destroy of a stack whose export another stack imports with exit status 1, naming the export and the importer', async () => {
+  const stateFile = join(temporaryDirectory(), 'state.json');
+  const assembly = synthApp((app) => {
+    const queue = new sqs.Queue(new Stack(app, 'Producer'), 'Queue');
+    new ssm.StringParameter(new Stack(app, 'Consumer'), 'QueueArn', { stringValue: queue.queueArn });
+  }, { '@aws-cdk/core:defaultCrossStackReferences': 'strong' });
+  expect((await cli('deploy', assembly, '--stack', 'Producer', '--state-file', stateFile)).code).toBe(0);
+  expect((await cli('deploy', assembly, '--stack', 'Consumer', '--state-file', stateFile)).code).toBe(0);
+
+  const refused = await cli('destroy', '--stack', 'Producer', '--state-file', stateFile);
+  const status = await cli('status', '--state-file', stateFile);
+
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(/^Producer: CREATE_COMPLETE in \d+\.\ds$/m);
+  expect(refused.stdout).toMatch(
+    /^ {2}Producer \(AWS::CloudFormation::Stack\) failed: Export Producer:ExportsOutput\w+ cannot be deleted as it is in use by Consumer$/m);
+  expect(status.stdout).toMatch(/^Producer {2}CREATE_COMPLETE {2}\(Export Producer:ExportsOutput\w+ cannot be deleted as it is in use by Consumer\)$/m);
 });
 
 test('deploy --secrets-manager-endpoint hands the URL to the functions as AWS_ENDPOINT_URL_SECRETS_MANAGER', async () => {

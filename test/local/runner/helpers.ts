@@ -39,6 +39,15 @@ export function synth(build: (stack: Stack) => void, stackName = STACK_NAME): st
   return outdir;
 }
 
+/** Synthesizes an app of several stacks (with the given context, e.g. feature flags) into a new cloud assembly directory. */
+export function synthApp(build: (app: App) => void, context: Record<string, unknown> = {}): string {
+  const outdir = temporaryDirectory('cdk-out-');
+  const app = new App({ outdir, context });
+  build(app);
+  app.synth();
+  return outdir;
+}
+
 export interface FixtureProviderOptions {
   /** The JSON-lines file the functions append every call to. */
   readonly journal: string;

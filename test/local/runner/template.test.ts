@@ -25,6 +25,10 @@ const sources: ResolverSources = {
     return name === 'Empty' ? '' : `${logicalId}/${name}`;
   },
   exports: () => new Map([['SharedTable', 'table-1']]),
+  stackOutput: ({ stackName, outputName, region, roleArn }) => {
+    if (stackName !== 'Network' || outputName === 'Missing') throw new IntrinsicError(`no output ${outputName} of ${stackName}`);
+    return [outputName, region ?? 'here', roleArn?.split(':')[4] ?? 'same-account'].join('@');
+  },
 };
 
 test('resolves the intrinsic functions and pseudo parameters CDK templates use', () => {
@@ -115,6 +119,40 @@ test('fails on functions and values the runner cannot evaluate', () => {
   expect(() => resolver.resolve({ Size: { 'Fn::FindInMap': ['Sizes', 'eu-west-1', 'colour'] } }))
     .toThrow(new IntrinsicError('Template error: Unable to get mapping for Sizes::eu-west-1::colour'));
   expect(() => resolver.resolve({ Table: { 'Fn::ImportValue': 'Elsewhere' } })).toThrow(new IntrinsicError('No export named Elsewhere found.'));
+});
+
+test('resolves Fn::GetStackOutput as CloudFormation documents it, its arguments resolved, inside other functions too', () => {
+  const resolver = new TemplateResolver(sources);
+
+  expect(resolver.resolve({
+    Plain: { 'Fn::GetStackOutput': { StackName: 'Network', OutputName: 'VpcId' } },
+    // aws-cdk-lib's weak references name the region; env-agnostic stacks with Ref AWS::Region.
+    Cdk: { 'Fn::GetStackOutput': { StackName: 'Network', Region: { Ref: 'AWS::Region' }, OutputName: 'QueueArn' } },
+    CrossAccount: { 'Fn::GetStackOutput': { StackName: 'Network', OutputName: 'Key', RoleArn: 'arn:aws:iam::444455556666:role/Reader' } },
+    Joined: { 'Fn::Join': ['/', ['prefix', { 'Fn::GetStackOutput': { StackName: { 'Fn::Join': ['', ['Net', 'work']] }, OutputName: 'VpcId' } }]] },
+    Sub: { 'Fn::Sub': ['vpc=${Vpc}', { Vpc: { 'Fn::GetStackOutput': { StackName: 'Network', OutputName: 'VpcId' } } }] },
+    NotTaken: { 'Fn::If': ['IsDev', { 'Fn::GetStackOutput': { StackName: 'Network', OutputName: 'Missing' } }, 'prod'] },
+  })).toEqual({
+    Plain: 'VpcId@here@same-account',
+    Cdk: 'QueueArn@eu-west-1@same-account',
+    CrossAccount: 'Key@here@444455556666',
+    Joined: 'prefix/VpcId@here@same-account',
+    Sub: 'vpc=VpcId@here@same-account',
+    NotTaken: 'prod',
+  });
+});
+
+test('fails on an Fn::GetStackOutput with no such output, or with arguments CloudFormation does not take', () => {
+  const resolver = new TemplateResolver(sources);
+
+  expect(() => resolver.resolve({ Vpc: { 'Fn::GetStackOutput': { StackName: 'Network', OutputName: 'Missing' } } }))
+    .toThrow(new IntrinsicError('no output Missing of Network'));
+  expect(() => resolver.resolve({ Vpc: { 'Fn::GetStackOutput': ['Network', 'VpcId'] } })).toThrow(/Fn::GetStackOutput takes .*, got \["Network","VpcId"\]/);
+  expect(() => resolver.resolve({ Vpc: { 'Fn::GetStackOutput': { StackName: 'Network' } } })).toThrow(/Fn::GetStackOutput takes .*, got \{"StackName":"Network"\}/);
+  expect(() => resolver.resolve({ Vpc: { 'Fn::GetStackOutput': { StackName: 'Network', OutputName: 'VpcId', Account: '1' } } }))
+    .toThrow(/Fn::GetStackOutput takes .*, got Account "1"/);
+  expect(() => resolver.resolve({ Vpc: { 'Fn::GetStackOutput': { StackName: { Ref: 'Nowhere' }, OutputName: 'VpcId' } } }))
+    .toThrow(new IntrinsicError('Template error: instance of Fn::GetAtt / Ref references undefined resource Nowhere'));
 });
 
 const resource = (properties: object = {}, dependsOn?: string[]): Template['Resources'][string] =>
