@@ -15,6 +15,7 @@ import {
   RESPONSE_URL_CANARY,
   ROLE_ARN,
   runToCompletion,
+  serviceCallsDuring,
 } from './harness';
 import { configuredAudienceModel, FakeSecretsManager } from './job-fixtures';
 import type { AudienceGenerationJobProperties } from '../../src/handlers/audience-generation-job/types';
@@ -133,7 +134,7 @@ describe('Create', () => {
       collaborationId: COLLABORATION_ID,
       seedAudience: { dataSource: { s3Uri: 's3://seeds/buyers.csv' }, roleArn: ROLE_ARN },
       status: 'ACTIVE',
-      tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{32}$/) },
     });
     const metrics = job.metrics!.relevanceMetrics;
     expect(metrics.map((metric) => metric.audienceSize)).toEqual([{ type: 'ABSOLUTE', value: 10_000 }, { type: 'ABSOLUTE', value: 100_000 }]);
@@ -536,6 +537,48 @@ describe('Update', () => {
       'audience generation job still holds; change audienceGenerationJobName as well, or remove it to have a name generated.',
     );
     expect(jobs()).toEqual([expect.objectContaining({ audienceGenerationJobArn: arn, seedAudience: expect.objectContaining({ dataSource: { s3Uri: 's3://seeds/2024.csv' } }) })]);
+  });
+});
+
+// CloudFormation rolls a failed Update back with another Update: the old properties as ResourceProperties, the
+// failed update's as OldResourceProperties, and the physical id the resource had before (see ResourceHandler).
+describe('Rollback of a failed update', () => {
+  test('the rollback of a refused change of a named job keeps the job: same physical id, nothing started or deleted', async () => {
+    const before = properties({ Name: 'lookalikes', SeedS3Uri: 's3://seeds/2024.csv', Tags: { team: 'growth' } });
+    const arn = await created(before);
+    const attempted = properties({ Name: 'lookalikes', SeedS3Uri: 's3://seeds/2025.csv', Tags: { team: 'ads' } });
+    const refusal = await rejectionOf(onEvent(events.update(arn, before, attempted)));
+    expect(refusal.message).toMatch(/cannot replace the audience generation job "lookalikes" to change SeedS3Uri/);
+
+    const { result: rollback, createsAndDeletes } = await serviceCallsDuring(testbed.emulator, () =>
+      runToCompletion(events.update(arn, attempted, before)));
+
+    expect(rollback.response.PhysicalResourceId).toBe(arn);
+    expect(rollback.result.Data).toMatchObject({ AudienceGenerationJobArn: arn, Name: 'lookalikes', Status: 'ACTIVE' });
+    expect(createsAndDeletes).toEqual({});
+    expect(jobs()).toEqual([expect.objectContaining({
+      audienceGenerationJobArn: arn,
+      seedAudience: expect.objectContaining({ dataSource: { s3Uri: 's3://seeds/2024.csv' } }),
+      tags: expect.objectContaining({ team: 'growth' }),
+    })]);
+  });
+
+  test('the rollback of a replacement whose generation failed keeps the original job and starts none', async () => {
+    const before = properties({ Description: 'first' });
+    const arn = await created(before);
+    const attempted = properties({ Description: 'second', Tags: { 'emulator:fail': 'CREATE' } });
+    const updateEvent = events.update(arn, before, attempted);
+    const replacing = await onEvent(updateEvent);
+    expect(replacing.PhysicalResourceId).not.toBe(arn);
+    expect((await isCompleteFailure(updateEvent, replacing)).message).toMatch(/failed \(CREATE_FAILED\)/);
+
+    const { result: rollback, createsAndDeletes } = await serviceCallsDuring(testbed.emulator, () =>
+      runToCompletion(events.update(arn, attempted, before)));
+
+    expect(rollback.response.PhysicalResourceId).toBe(arn);
+    expect(createsAndDeletes).toEqual({});
+    expect(DELETED_OR_DELETING).toContain(jobAt(replacing.PhysicalResourceId)?.status);
+    expect(jobAt(arn)).toMatchObject({ description: 'first', status: 'ACTIVE' });
   });
 });
 

@@ -2,6 +2,7 @@ import {
   DELETED_OR_DELETING,
   ACCOUNT_ID,
   captureLogs,
+  completion,
   CustomResourceEvents,
   ManualClock,
   ONE_SECOND_PHASES,
@@ -14,6 +15,7 @@ import {
   RESPONSE_URL_CANARY,
   ROLE_ARN,
   runToCompletion,
+  serviceCallsDuring,
 } from './harness';
 import { AudienceModelProperties } from '../../src/handlers/audience-model/types';
 import { CREATION_TOKEN_TAG, MAX_REASON_BYTES } from '../../src/handlers/framework';
@@ -84,7 +86,7 @@ describe('Create', () => {
       trainingDataStartTime: '2024-01-01T00:00:00.000Z',
       trainingDataEndTime: '2024-07-01T00:00:00.000Z',
       status: 'ACTIVE',
-      tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{32}$/) },
     });
     const metric = (type: string) => String(model.metrics!.find((entry) => entry.type === type)!.value);
     expect(result).toEqual({
@@ -394,6 +396,68 @@ describe('Update', () => {
       'audience model still holds; change audienceModelName as well, or remove it to have a name generated.',
     );
     expect(models()).toEqual([expect.objectContaining({ audienceModelArn: arn, description: 'first' })]);
+  });
+});
+
+// CloudFormation rolls a failed Update back with another Update: the old properties as ResourceProperties, the
+// failed update's as OldResourceProperties, and the physical id the resource had before (see ResourceHandler).
+describe('Rollback of a failed update', () => {
+  test('the rollback of a refused change of a named model keeps the model: same physical id, nothing created or deleted', async () => {
+    const before = properties({ Name: 'lookalike', Description: 'first', Tags: { team: 'growth' } });
+    const arn = await created(before);
+    const attempted = properties({ Name: 'lookalike', Description: 'second', Tags: { team: 'growth' } });
+    const refusal = await rejectionOf(onEvent(events.update(arn, before, attempted)));
+    expect(refusal.message).toMatch(/cannot replace the audience model "lookalike" to change Description/);
+
+    const { result: rollback, createsAndDeletes } = await serviceCallsDuring(testbed.emulator, () =>
+      runToCompletion(events.update(arn, attempted, before)));
+
+    expect(rollback.response.PhysicalResourceId).toBe(arn);
+    expect(rollback.result.Data).toMatchObject({ AudienceModelArn: arn, Name: 'lookalike', Status: 'ACTIVE' });
+    expect(createsAndDeletes).toEqual({});
+    expect(models()).toEqual([expect.objectContaining({ audienceModelArn: arn, description: 'first', status: 'ACTIVE' })]);
+  });
+
+  test('the rollback of a replacement whose training failed keeps the original model and creates none', async () => {
+    const before = properties({ Description: 'first' });
+    const arn = await created(before);
+    const attempted = properties({ Description: 'second', Tags: { 'emulator:fail': 'CREATE', 'emulator:fail-message': 'Not enough interactions' } });
+    const updateEvent = events.update(arn, before, attempted);
+    const replacing = await onEvent(updateEvent);
+    expect(replacing.PhysicalResourceId).not.toBe(arn);
+    const failure = await rejectionOf(completion(updateEvent, replacing));
+    expect(failure.message).toMatch(/failed \(CREATE_FAILED\): Not enough interactions/);
+
+    const { result: rollback, createsAndDeletes } = await serviceCallsDuring(testbed.emulator, () =>
+      runToCompletion(events.update(arn, attempted, before)));
+
+    expect(rollback.response.PhysicalResourceId).toBe(arn);
+    expect(createsAndDeletes).toEqual({});
+    // The failed replacement deleted what it started: the original is the only model left.
+    const leftBehind = models().filter((model) => model.audienceModelArn !== arn);
+    expect(leftBehind.map((model) => model.status).every((status) => DELETED_OR_DELETING.includes(status))).toBe(true);
+    expect(modelAt(arn)).toMatchObject({ description: 'first', status: 'ACTIVE' });
+  });
+
+  test('an update that asks for create-only values other than those the model was created with still replaces it', async () => {
+    const first = properties({ Description: 'first' });
+    const arn = await created(first);
+    // A rollback-shaped request (the properties swapped) whose "old" values are not the model's: a real change.
+    const { response } = await runToCompletion(events.update(arn, properties({ Description: 'second' }), properties({ Description: 'third' })));
+
+    expect(response.PhysicalResourceId).not.toBe(arn);
+    expect(modelAt(response.PhysicalResourceId)).toMatchObject({ description: 'third' });
+  });
+
+  test('fails to replace a named model whose creation record is gone (tags removed outside the stack), as before', async () => {
+    const before = properties({ Name: 'lookalike', Description: 'first' });
+    const arn = await created(before);
+    await testbed.client.untagResource({ resourceArn: arn, tagKeys: [CREATION_TOKEN_TAG] });
+    const attempted = properties({ Name: 'lookalike', Description: 'second' });
+
+    const error = await rejectionOf(onEvent(events.update(arn, attempted, before)));
+
+    expect(error.message).toMatch(/cannot replace the audience model "lookalike" to change Description/);
   });
 });
 

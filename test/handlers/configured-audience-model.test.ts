@@ -11,6 +11,7 @@ import {
   rejectionOf,
   ROLE_ARN,
   runToCompletion,
+  serviceCallsDuring,
 } from './harness';
 import { CleanRoomsMlClient } from '../../src/handlers/api';
 import { POLICY_SELF_ARN_PLACEHOLDER } from '../../src/handlers/configured-audience-model/types';
@@ -149,7 +150,7 @@ describe('Create', () => {
       minMatchingSeedSize: 100,
       childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE',
       status: 'ACTIVE',
-      tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{32}$/) },
     });
     expect(configuredAt(response.PhysicalResourceId)!.policy).toBeUndefined();
     expect(result).toEqual({
@@ -488,6 +489,45 @@ describe('Update by replacement', () => {
       'the name the current configured audience model still holds; change configuredAudienceModelName as well, or remove it to have a name generated.',
     );
     expect(configuredModels()).toEqual([expect.objectContaining({ configuredAudienceModelArn: arn, description: 'first' })]);
+  });
+});
+
+// CloudFormation rolls a failed Update back with another Update: the old properties as ResourceProperties, the
+// failed update's as OldResourceProperties, and the physical id the resource had before (see ResourceHandler).
+describe('Rollback of a failed update', () => {
+  test('the rollback of a refused change of a named configured model keeps it: same physical id, nothing created or deleted', async () => {
+    const before = properties({ Name: 'configured', ChildResourceTagOnCreatePolicy: 'NONE', Description: 'first', Policy: policy() });
+    const arn = await created(before);
+    const attempted = { ...before, ChildResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE', Description: 'second' };
+    const refusal = await rejectionOf(onEvent(events.update(arn, before, attempted)));
+    expect(refusal.message).toMatch(/cannot replace the configured audience model "configured" to change ChildResourceTagOnCreatePolicy/);
+
+    const { result: rollback, createsAndDeletes } = await serviceCallsDuring(testbed.emulator, () =>
+      runToCompletion(events.update(arn, attempted, before)));
+
+    expect(rollback.response.PhysicalResourceId).toBe(arn);
+    expect(rollback.result.Data).toMatchObject({ ConfiguredAudienceModelArn: arn, Name: 'configured', Status: 'ACTIVE' });
+    expect(createsAndDeletes).toEqual({});
+    expect(configuredModels()).toEqual([expect.objectContaining({
+      configuredAudienceModelArn: arn,
+      childResourceTagOnCreatePolicy: 'NONE',
+      description: 'first',
+      policy: expect.objectContaining({ configuredAudienceModelPolicy: policyOf(arn) }),
+    })]);
+  });
+
+  test('the rollback of a refused removal of the audience sizes keeps the configured model and its sizes', async () => {
+    const before = properties({ Name: 'configured', AudienceSizeType: 'ABSOLUTE', AudienceSizeBins: [1000, 5000] });
+    const arn = await created(before);
+    const attempted = properties({ Name: 'configured' });
+    await rejectionOf(onEvent(events.update(arn, before, attempted)));
+
+    const { result: rollback, createsAndDeletes } = await serviceCallsDuring(testbed.emulator, () =>
+      runToCompletion(events.update(arn, attempted, before)));
+
+    expect(rollback.response.PhysicalResourceId).toBe(arn);
+    expect(createsAndDeletes).toEqual({});
+    expect(configuredAt(arn)!.audienceSizeConfig).toEqual({ audienceSizeType: 'ABSOLUTE', audienceSizeBins: [1000, 5000] });
   });
 });
 

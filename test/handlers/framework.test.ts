@@ -2,6 +2,7 @@ import { CustomResourceEvents, FAST_TIMINGS, HandlerTestbed, rejectionOf, REGION
 import {
   boolean,
   CREATION_TOKEN_TAG,
+  creationRecord,
   creationToken,
   CustomResourceEvent,
   dispatchOnEvent,
@@ -15,6 +16,8 @@ import {
   optional,
   parseProperties,
   Progress,
+  propertiesDigest,
+  readCreationRecord,
   ResourceFailure,
   ResourceHandler,
   secretsOf,
@@ -110,6 +113,20 @@ describe('naming', () => {
     expect(creationToken(request({ RequestId: 'retry' }))).not.toBe(token);
     expect(creationToken(request({ LogicalResourceId: 'Other' }))).not.toBe(token);
     expect(creationToken(request({ StackId: STACK_ID.replace('LookalikeStack', 'OtherStack') }))).not.toBe(token);
+  });
+
+  test('a creation record holds the request\'s token and a digest of the create-only properties, whatever their order', () => {
+    const digest = propertiesDigest('Custom::CleanRoomsMLAudienceModel', { Name: 'm', Description: 'first' });
+
+    expect(digest).toMatch(/^[0-9a-f]{32}$/);
+    expect(propertiesDigest('Custom::CleanRoomsMLAudienceModel', { Description: 'first', Name: 'm' })).toBe(digest);
+    expect(propertiesDigest('Custom::CleanRoomsMLAudienceModel', { Name: 'm', Description: 'second' })).not.toBe(digest);
+    expect(propertiesDigest('Custom::CleanRoomsMLAudienceGenerationJob', { Name: 'm', Description: 'first' })).not.toBe(digest);
+    const record = creationRecord(request(), digest);
+    expect(readCreationRecord(record)).toEqual({ token: creationToken(request()), propertiesDigest: digest });
+    // A tag without a digest still names its request: adoption works, nothing is vouched for.
+    expect(readCreationRecord(creationToken(request()))).toEqual({ token: creationToken(request()) });
+    expect(readCreationRecord(undefined)).toBeUndefined();
   });
 });
 

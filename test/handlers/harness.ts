@@ -188,7 +188,11 @@ export interface Completed {
 
 /** onEvent, then isComplete until it answers done (as the framework's waiter does, minus the waiting). */
 export async function runToCompletion(event: CustomResourceEvent, maxPolls = 500): Promise<Completed> {
-  const response = await onEvent(event);
+  return completion(event, await onEvent(event), maxPolls);
+}
+
+/** isComplete until it answers done, after onEvent answered `response` to `event`. */
+export async function completion(event: CustomResourceEvent, response: OnEventResponse, maxPolls = 500): Promise<Completed> {
   const next = isCompleteEvent(event, response);
   for (let polls = 0; polls < maxPolls; polls++) {
     const result = await isComplete(next);
@@ -222,4 +226,23 @@ export function captureLogs(): { readonly lines: string[]; readonly parsed: () =
     parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     restore: () => spies.forEach((spy) => spy.mockRestore()),
   };
+}
+
+/**
+ * What `action` did to the service: the calls the emulator answered while it
+ * ran, per operation, and among them those that create, start or delete a
+ * resource (`{}` when none).
+ */
+export async function serviceCallsDuring<T>(
+  emulator: CleanRoomsMlEmulator,
+  action: () => Promise<T>,
+): Promise<{ readonly result: T; readonly calls: Record<string, number>; readonly createsAndDeletes: Record<string, number> }> {
+  const before = emulator.stats().calls;
+  const result = await action();
+  const after = emulator.stats().calls;
+  const calls = Object.fromEntries(Object.entries(after)
+    .map(([operation, count]) => [operation, count - (before[operation] ?? 0)] as const)
+    .filter(([, count]) => count > 0));
+  const createsAndDeletes = Object.fromEntries(Object.entries(calls).filter(([operation]) => /^(Create|Start|Delete)/.test(operation)));
+  return { result, calls, createsAndDeletes };
 }

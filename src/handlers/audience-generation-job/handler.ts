@@ -53,10 +53,13 @@ const PROPERTIES: PropertySchema<AudienceGenerationJobProperties> = {
   RelevanceScoreSizes: optional(audienceSizeList),
 };
 
-/** Properties an update applies to the existing job. */
-const IN_PLACE: ReadonlySet<string> = new Set<keyof AudienceGenerationJobProperties>(['Tags', 'RelevanceScoreSizes']);
+type Property = keyof AudienceGenerationJobProperties & string;
 
-/** Operation state: set when this request started the job (so a failed job may be cleaned up). */
+/** Properties an update applies to the existing job (the scores the template reads are only read). */
+const IN_PLACE: readonly Property[] = ['Tags', 'RelevanceScoreSizes'];
+
+/** The rest is fixed when the job starts: the service has no update call. */
+const CREATE_ONLY = (Object.keys(PROPERTIES) as Property[]).filter((property) => !IN_PLACE.includes(property));
 
 /** Shorter secret fragments are not scrubbed from error messages (they would blank ordinary words). */
 const MIN_SCRUBBED_LENGTH = 4;
@@ -69,7 +72,7 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
    * at the endpoint the environment names)
    */
   constructor(runtime: HandlerRuntime, event: CustomResourceEvent, private readonly secrets?: SecretReader) {
-    super(runtime, event, PROPERTIES);
+    super(runtime, event, PROPERTIES, CREATE_ONLY);
   }
 
   protected onCreate(): Promise<Started> {
@@ -78,7 +81,7 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
 
   protected async onUpdate(): Promise<Started> {
     const arn = this.physicalArnOf(AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
-    const fixed = this.changedProperties().filter((property) => !IN_PLACE.has(property));
+    const fixed = await this.changesRequiringReplacement(arn);
     if (arn === undefined || fixed.length > 0) {
       if (arn !== undefined) {
         this.refuseReplacementOfNamedResource('Name', 'audienceGenerationJobName', fixed);

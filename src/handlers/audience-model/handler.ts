@@ -35,13 +35,16 @@ const PROPERTIES: PropertySchema<AudienceModelProperties> = {
   Tags: optional(stringMap),
 };
 
-/** Operation state: set when this request created the model (so a failed training may be cleaned up). */
+type Property = keyof AudienceModelProperties & string;
+
+/** Every property but the tags is fixed at creation: the service has no update call. */
+const CREATE_ONLY = (Object.keys(PROPERTIES) as Property[]).filter((property) => property !== 'Tags');
 
 export class AudienceModelHandler extends ResourceHandler<AudienceModelProperties, AudienceModelData> {
   protected readonly noun = 'audience model';
 
   constructor(runtime: HandlerRuntime, event: CustomResourceEvent) {
-    super(runtime, event, PROPERTIES);
+    super(runtime, event, PROPERTIES, CREATE_ONLY);
   }
 
   protected onCreate(): Promise<Started> {
@@ -50,7 +53,7 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
 
   protected async onUpdate(): Promise<Started> {
     const arn = this.physicalArnOf(AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
-    const fixed = this.changedProperties().filter((property) => property !== 'Tags');
+    const fixed = await this.changesRequiringReplacement(arn);
     if (arn === undefined || fixed.length > 0) {
       if (arn !== undefined) {
         this.refuseReplacementOfNamedResource('Name', 'audienceModelName', fixed);

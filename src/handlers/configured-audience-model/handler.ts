@@ -73,11 +73,15 @@ const UPDATABLE: readonly Property[] = [
 /** What other calls change in place. */
 const CHANGED_BY_OTHER_CALLS: readonly Property[] = ['Tags', 'Policy'];
 
+/** The rest is fixed at creation (the name, the child resources' tag policy). */
+const CREATE_ONLY = (Object.keys(PROPERTIES) as Property[])
+  .filter((property) => !UPDATABLE.includes(property) && !CHANGED_BY_OTHER_CALLS.includes(property));
+
 export class ConfiguredAudienceModelHandler extends ResourceHandler<ConfiguredAudienceModelProperties, ConfiguredAudienceModelData> {
   protected readonly noun = 'configured audience model';
 
   constructor(runtime: HandlerRuntime, event: CustomResourceEvent) {
-    super(runtime, event, PROPERTIES);
+    super(runtime, event, PROPERTIES, CREATE_ONLY);
   }
 
   protected onCreate(): Promise<Started> {
@@ -87,7 +91,7 @@ export class ConfiguredAudienceModelHandler extends ResourceHandler<ConfiguredAu
   protected async onUpdate(): Promise<Started> {
     const arn = this.physicalArnOf(CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
     const changed = this.changedProperties();
-    const fixed = changed.filter((property) => !UPDATABLE.includes(property) && !CHANGED_BY_OTHER_CALLS.includes(property));
+    const fixed = await this.changesRequiringReplacement(arn, changed);
     if (this.oldProperties.AudienceSizeBins !== undefined && this.properties.AudienceSizeBins === undefined) {
       // UpdateConfiguredAudienceModel keeps the sizes when none are sent: only a new model has none.
       fixed.push(...(['AudienceSizeType', 'AudienceSizeBins'] as const).filter((property) => !fixed.includes(property)));

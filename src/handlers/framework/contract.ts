@@ -90,9 +90,14 @@ export const RESERVED_TAG_PREFIX = 'cdk-cleanrooms-ml:';
 
 /**
  * Marks a resource as made by one Create (or replacing Update) request of one
- * logical resource of one stack: its value is a hash of the stack id, the
- * logical id and the request id. A replayed request that finds its name taken
- * adopts the resource only when this tag matches.
+ * logical resource of one stack, from given create-only properties. Its value
+ * is `<creation token>.<properties digest>`: a hash of the stack id, the
+ * logical id and the request id, and a hash of the create-only properties the
+ * resource was made from (one tag, so users keep all but one of the service's
+ * tags). A replayed request that finds its name taken adopts the resource
+ * only when the token matches; an Update whose create-only properties give
+ * the same digest asks for what the resource already is (the rollback of a
+ * failed update), so nothing needs replacing.
  */
 export const CREATION_TOKEN_TAG = `${RESERVED_TAG_PREFIX}creation-token`;
 

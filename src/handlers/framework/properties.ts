@@ -98,6 +98,14 @@ export function oneOf<T extends string>(values: readonly T[]): PropertyParser<T>
   };
 }
 
+/** JSON with object keys sorted, so that two maps with the same entries compare equal (`undefined` for undefined). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, entry: unknown) =>
+    (entry !== null && typeof entry === 'object' && !Array.isArray(entry)
+      ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : entry)) ?? 'undefined';
+}
+
 function invalid(name: string, rule: string, value: unknown): PropertyError {
   const shown = typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value) : typeof value;
   return new PropertyError(`property ${name} must ${rule}, got ${shown}`);

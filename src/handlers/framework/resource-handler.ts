@@ -4,7 +4,8 @@
  * onUpdate / onDelete (onEvent) and isCreateComplete / isUpdateComplete /
  * isDeleteComplete (isComplete), and holds what every resource type needs
  * around the service's lifecycle: parsed properties, generated names,
- * creation tokens and adoption of a replayed create, tag diffs, clean-up of a
+ * creation tokens and adoption of a replayed create, the answer to
+ * CloudFormation's rollback of a failed update, tag diffs, clean-up of a
  * half-made resource, deadlines, and "not yet" on transient errors.
  *
  * A subclass reads as the service's lifecycle of its resource and nothing
@@ -21,10 +22,10 @@ import {
 import { describeCause, ResourceFailure } from './errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse, OperationState, RequestType } from './events';
 import type { Logger } from './logger';
-import { creationToken, generateName } from './naming';
-import { integer, optional, parseProperties, PropertySchema } from './properties';
+import { creationRecord, creationToken, generateName, propertiesDigest, readCreationRecord } from './naming';
+import { canonicalJson, integer, optional, parseProperties, PropertySchema } from './properties';
 import type { CleanRoomsMlClient } from '../api/client';
-import { isConflict, isTransient } from '../api/errors';
+import { isConflict, isNotFound, isTransient } from '../api/errors';
 
 /** What a handler works with; the entry points build it from the environment, tests give their own. */
 export interface HandlerRuntime {
@@ -95,10 +96,17 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   private parsedProperties?: P;
   private parsedOldProperties?: P;
 
+  /**
+   * @param schema a parser for each property of the type's contract
+   * @param createOnly the properties fixed at creation (a change needs a new
+   * resource), whose digest the resource's creation record keeps (see
+   * `changesRequiringReplacement`)
+   */
   constructor(
     protected readonly runtime: HandlerRuntime,
     protected readonly event: CustomResourceEvent,
     private readonly schema: PropertySchema<P>,
+    private readonly createOnly: ReadonlyArray<keyof P & string> = [],
   ) {
     this.client = runtime.client;
     this.log = runtime.log;
@@ -272,9 +280,13 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     return generateName(this.event, maxLength);
   }
 
-  /** Tags for a create: the user's (minus reserved keys) and this request's creation token. */
+  /**
+   * Tags for a create: the user's (minus reserved keys) and the creation
+   * record: this request's creation token and the digest of the create-only
+   * properties it asks for.
+   */
   protected creationTags(userTags: Readonly<Record<string, string>> = {}): Record<string, string> {
-    return { ...withoutReservedKeys(userTags), [CREATION_TOKEN_TAG]: creationToken(this.event) };
+    return { ...withoutReservedKeys(userTags), [CREATION_TOKEN_TAG]: creationRecord(this.event, this.requestedPropertiesDigest()) };
   }
 
   /**
@@ -304,7 +316,7 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
         throw err;
       }
       const { tags } = await this.client.listTagsForResource({ resourceArn: existing });
-      if (tags?.[CREATION_TOKEN_TAG] !== creationToken(this.event)) {
+      if (readCreationRecord(tags?.[CREATION_TOKEN_TAG])?.token !== creationToken(this.event)) {
         throw new ResourceFailure(
           `the name "${name}" is already used by ${withArticle(this.noun)} this stack did not create (${existing}); choose another name`,
         );
@@ -340,6 +352,85 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     const before = this.oldProperties as Record<string, unknown>;
     const after = this.properties as Record<string, unknown>;
     return [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key])) as Array<keyof P & string>;
+  }
+
+  /**
+   * The changed properties (`changed`, by default every one that differs
+   * from the old properties) that need a new resource: the create-only ones,
+   * unless the resource the physical id names was made from exactly the
+   * create-only values this request asks for. Then nothing needs replacing:
+   * the request asks for what already exists, and the caller keeps the
+   * resource (same physical id, nothing created) and applies in place only
+   * what can change in place.
+   *
+   * That is how CloudFormation's rollback of a failed update looks to a
+   * custom resource, and why it must succeed even where the update was
+   * refused. When a custom resource answers an Update with FAILED,
+   * CloudFormation rolls the stack back and sends the resource another
+   * Update "to roll back to the previous state (with ResourceProperties and
+   * OldResourceProperties reversed)"
+   * (https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/custom-resources/README.md#important-cases-to-handle):
+   * RequestType `Update`, `ResourceProperties` the properties the resource
+   * had before the failed update, `OldResourceProperties` those of the
+   * failed update (the fields of an Update request:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html),
+   * and the physical id CloudFormation holds for the resource. The
+   * Provider framework answers a failed onEvent with the request's physical
+   * id, so after a refused change (or a replacing create that failed in
+   * onEvent) the rollback names the resource as it was before the update.
+   * It answers a failed isComplete (or its timeout) with the id onEvent
+   * returned: a different id on Update is a replacement
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html),
+   * and CloudFormation later sends a Delete for that new id
+   * (https://github.com/aws/aws-cdk/issues/30012), while the stack goes
+   * back to the resource it had. Either way the Update that asks for the
+   * old properties names a resource made from them: answering with its
+   * physical id and changing nothing restores the stack, where a
+   * replacement would create a third resource (or, with a user-given name,
+   * be refused again and leave the stack UPDATE_ROLLBACK_FAILED). The
+   * resource a failed replacement started is deleted by the handler that
+   * started it (`deleteStartedResource`, and each type's CREATE_FAILED),
+   * and again by CloudFormation's Delete if it comes.
+   *
+   * A resource without a creation record (its tags removed outside the
+   * stack) or gone cannot be vouched for: the changes then need a new
+   * resource, as for any other update.
+   */
+  protected async changesRequiringReplacement(
+    resourceArn: string | undefined,
+    changed: ReadonlyArray<keyof P & string> = this.changedProperties(),
+  ): Promise<Array<keyof P & string>> {
+    const fixed = changed.filter((property) => this.createOnly.includes(property));
+    if (resourceArn === undefined || fixed.length === 0 || !(await this.madeFromRequestedProperties(resourceArn))) {
+      return fixed;
+    }
+    this.log.info(`The ${this.noun} already has the properties asked for (the rollback of a failed update): keeping it`, {
+      arn: resourceArn,
+      unchanged: fixed,
+    });
+    return [];
+  }
+
+  /** Whether the creation record of the resource says it was made from the create-only properties of this request. */
+  private async madeFromRequestedProperties(resourceArn: string): Promise<boolean> {
+    let tags: Record<string, string> | undefined;
+    try {
+      ({ tags } = await this.client.listTagsForResource({ resourceArn }));
+    } catch (err) {
+      if (isNotFound(err)) {
+        return false;
+      }
+      throw err;
+    }
+    return readCreationRecord(tags?.[CREATION_TOKEN_TAG])?.propertiesDigest === this.requestedPropertiesDigest();
+  }
+
+  /** The digest of the create-only properties this request asks for. */
+  private requestedPropertiesDigest(): string {
+    const requested = this.properties as Record<string, unknown>;
+    const createOnly = Object.fromEntries(this.createOnly.filter((property) => requested[property] !== undefined)
+      .map((property) => [property, requested[property]]));
+    return propertiesDigest(this.event.ResourceType, createOnly);
   }
 
   /**
@@ -426,14 +517,6 @@ function withArticle(noun: string): string {
 
 function withoutReservedKeys(tags: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith(RESERVED_TAG_PREFIX)));
-}
-
-/** JSON with object keys sorted, so that two maps with the same entries compare equal. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, entry: unknown) =>
-    (entry !== null && typeof entry === 'object' && !Array.isArray(entry)
-      ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : entry)) ?? 'undefined';
 }
 
 /** `45 seconds`, `12 minutes`, `1 hour`. */

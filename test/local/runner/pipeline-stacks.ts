@@ -11,7 +11,7 @@ import { App, CfnResource, Duration, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { temporaryDirectory } from './helpers';
 import { EXAMPLE_ENV, LookalikePipelineStack } from '../../../examples/lookalike-pipeline/stack';
-import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorTimingOptions } from '../../../src/local/emulator';
+import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions } from '../../../src/local/emulator';
 import type { DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from '../../../src/local/runner';
 
 export const EXAMPLE_STACK_NAME = 'LookalikePipeline';
@@ -36,6 +36,8 @@ export interface ExampleVariant {
   readonly audienceSizes?: number[];
   /** Overrides the first pipeline's audience model description (a create-only property: a replacement). */
   readonly modelDescription?: string;
+  /** A user-given name for the first pipeline's audience model (which a replacement then cannot take). @default a generated one */
+  readonly modelName?: string;
   /** Stack-wide tags added after the example's own (same key: this value wins). */
   readonly tags?: Readonly<Record<string, string>>;
   /** Tags of the first pipeline's audience model only (e.g. the emulator's failure tags). */
@@ -74,6 +76,7 @@ export function synthExample(variant: ExampleVariant = {}): string {
   }));
   const model = stack.pipeline.audienceModel;
   if (variant.modelDescription !== undefined) cfnResourceOf(model).addPropertyOverride('Description', variant.modelDescription);
+  if (variant.modelName !== undefined) cfnResourceOf(model).addPropertyOverride('Name', variant.modelName);
   if (variant.timeoutSeconds?.model !== undefined) cfnResourceOf(model).addPropertyOverride('TimeoutSeconds', variant.timeoutSeconds.model);
   if (variant.timeoutSeconds?.job !== undefined) cfnResourceOf(stack.pipeline.generationJob).addPropertyOverride('TimeoutSeconds', variant.timeoutSeconds.job);
   Object.entries(variant.modelTags ?? {}).forEach(([key, value]) => Tags.of(model).add(key, value));
@@ -178,6 +181,14 @@ export function heldResources(inventory: EmulatorInventory): HeldResource[] {
       kind: 'audience-export-job' as const, id: `${item.audienceGenerationJobArn}|${item.name}`, name: item.name, status: item.status, tags: {},
     })),
   ];
+}
+
+/** Calls that make or remove a Clean Rooms ML resource, counted between two stats snapshots. */
+export function lifecycleCalls(before: EmulatorStats, after: EmulatorStats): Record<string, number> {
+  return Object.fromEntries(Object.entries(after.calls)
+    .filter(([operation]) => /^(Create|Start|Delete)/.test(operation) && !operation.endsWith('Policy'))
+    .map(([operation, count]) => [operation, count - (before.calls[operation] ?? 0)])
+    .filter(([, count]) => count !== 0));
 }
 
 /** `kind name (status)` of what the emulator holds: `[]` when nothing leaked. */

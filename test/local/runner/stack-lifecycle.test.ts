@@ -17,13 +17,14 @@ import {
   FAST_TIMINGS,
   heldResources,
   leftovers,
+  lifecycleCalls,
   pipelineIds,
   statusesOf,
   synthExample,
   TIME_SCALE,
 } from './pipeline-stacks';
 import { AUDIENCE_SIZES } from '../../../examples/lookalike-pipeline/stack';
-import { CleanRoomsMlEmulator, EmulatorStats } from '../../../src/local/emulator';
+import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
 import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';
 
 afterAll(removeTemporaryDirectories);
@@ -32,14 +33,6 @@ const PIPELINES = { 1: ['Retail'], 3: ['Retail', 'Outlet', 'Online'] } as const;
 const NEW_PARTNER = '444455556666';
 const MORE_SIZES = [...AUDIENCE_SIZES, 200_000];
 const RETRAINED = 'Lookalikes of our buyers, retrained on 2026 interactions';
-
-/** Calls that make or remove a Clean Rooms ML resource, counted between two stats snapshots. */
-function lifecycleCalls(before: EmulatorStats, after: EmulatorStats): Record<string, number> {
-  return Object.fromEntries(Object.entries(after.calls)
-    .filter(([operation]) => /^(Create|Start|Delete)/.test(operation) && !operation.endsWith('Policy'))
-    .map(([operation, count]) => [operation, count - (before.calls[operation] ?? 0)])
-    .filter(([, count]) => count !== 0));
-}
 
 describe.each([1, 3] as const)('a stack with %i pipeline(s)', (pipelines) => {
   const names = PIPELINES[pipelines];
