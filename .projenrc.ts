@@ -141,6 +141,10 @@ for (const dir of ['examples', 'bench']) {
   project.npmignore?.exclude(`/${dir}/`);
 }
 
+// AWS's current service models (spec/README.md): the reference the tests
+// compare the client and the emulator with; not part of the package.
+project.npmignore?.exclude('/spec/');
+
 // The README's main job: the example stack synthesized, deployed on the
 // embedded emulator through its own (freshly bundled) handlers, updated and
 // destroyed.
