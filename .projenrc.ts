@@ -16,8 +16,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // 2.180.0 has both aws_cleanroomsml.CfnTrainingDataset and Runtime.NODEJS_22_X.
-  cdkVersion: '2.180.0',
+  // The oldest aws-cdk-lib whose custom-resource Provider framework functions
+  // use a Lambda runtime AWS still lets you create in every region it knows:
+  // 2.221.0 picks nodejs22.x everywhere (its LATEST_NODE_RUNTIME fact);
+  // 2.197.0-2.220.0 already pick nodejs22.x in the commercial regions but
+  // still nodejs18.x in some isolated ones, and every release before 2.197.0
+  // picks nodejs20.x, whose creation AWS Lambda blocked on 2026-06-01
+  // (README, "Supported aws-cdk-lib versions").
+  cdkVersion: '2.221.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
@@ -29,9 +35,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
-  // Lambda entry points (`*.lambda.ts`) are bundled with esbuild for Node.js 22.
+  // Lambda entry points (`*.lambda.ts`) are bundled with esbuild for Node.js
+  // 24, the Lambda runtime with the longest support (Node.js 22 is deprecated
+  // on 2027-04-30). The generated functions name it as a string, so it works
+  // on aws-cdk-lib releases older than Runtime.NODEJS_24_X.
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     bundlingOptions: { sourcemap: false },
   },
 

@@ -181,6 +181,9 @@ export class CleanRoomsMlProvider extends Construct {
     // The functions may run only once their permissions exist.
     onEvent.node.addDependency(this.handlerPolicy);
     isComplete.node.addDependency(this.handlerPolicy);
+    for (const handler of [onEvent, isComplete]) {
+      suppressOlderRuntimeFinding(handler, 'The handlers run on Node.js 24, the Lambda runtime with the longest support when this release was made.');
+    }
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
@@ -188,6 +191,9 @@ export class CleanRoomsMlProvider extends Construct {
       queryInterval: QUERY_INTERVAL,
       totalTimeout: TOTAL_TIMEOUT,
       logGroup: newLogGroup(this, 'FrameworkLogGroup'),
+      // Since aws-cdk-lib 2.18x the waiter logs nothing unless told to,
+      // whatever waiterStateMachineLogOptions says.
+      disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
         destination: newLogGroup(this, 'WaiterLogGroup', '/aws/vendedlogs/states/'),
         includeExecutionData: false,
@@ -319,6 +325,33 @@ function suppressWildcardFindings(policy: iam.Policy): void {
 }
 
 /**
+ * cdk-nag's AwsSolutions-L1 asks for the newest Node.js runtime that the
+ * installed aws-cdk-lib knows, so whether a function is a finding depends on
+ * the user's aws-cdk-lib: suppressed, with its reason, only where it is one. A
+ * runtime resolved per Region at deployment (a mapping, on releases whose
+ * Regions disagree) cannot be checked at all.
+ */
+function suppressOlderRuntimeFinding(fn: lambda.Function, reason: string): void {
+  const runtime = (fn.node.defaultChild as lambda.CfnFunction).runtime;
+  if (runtime !== undefined && Token.isUnresolved(runtime)) {
+    suppressNagFindings(fn, [
+      { id: 'CdkNagValidationFailure', reason: 'The runtime is resolved per Region at deployment.', applies_to: ['AwsSolutions-L1'] },
+    ]);
+  } else if (runtime !== newestNodeRuntimeKnown()) {
+    suppressNagFindings(fn, [{ id: 'AwsSolutions-L1', reason }]);
+  }
+}
+
+/** The newest `nodejsNN.x` in the installed aws-cdk-lib's `Runtime.ALL`. */
+function newestNodeRuntimeKnown(): string | undefined {
+  const version = (name: string) => Number(/^nodejs(\d+)\.x$/.exec(name)?.[1] ?? NaN);
+  return lambda.Runtime.ALL.map((runtime) => runtime.name)
+    .filter((name) => !Number.isNaN(version(name)))
+    .sort((a, b) => version(a) - version(b))
+    .pop();
+}
+
+/**
  * cdk-nag findings on what aws-cdk-lib's Provider framework creates, each
  * reviewed: its functions' roles (basic execution role, invoking any version
  * of the handlers), its runtime (aws-cdk-lib picks the latest Node.js of the
@@ -328,10 +361,7 @@ function suppressWildcardFindings(policy: iam.Policy): void {
 function suppressFrameworkFindings(provider: cr.Provider): void {
   for (const child of provider.node.children) {
     if (child instanceof lambda.Function && child.node.id.startsWith('framework-')) {
-      suppressNagFindings(child, [
-        { id: 'AwsSolutions-L1', reason: 'aws-cdk-lib\'s Provider framework picks the latest Node.js runtime of the Region (determineLatestNodeRuntime).' },
-        { id: 'CdkNagValidationFailure', reason: 'The framework\'s runtime is resolved per Region at deployment.', applies_to: ['AwsSolutions-L1'] },
-      ]);
+      suppressOlderRuntimeFinding(child, 'aws-cdk-lib\'s Provider framework picks the Node.js runtime of its release (determineLatestNodeRuntime).');
       suppressNagFindings(child.role, [{
         id: 'AwsSolutions-IAM4',
         reason: 'aws-cdk-lib\'s Provider framework gives its functions the basic execution role (CloudWatch Logs only).',

@@ -17,6 +17,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { StackSource } from './assembly';
 import type { EmulatorTarget } from './emulator-target';
 import type { LambdaFunctionSpec, LocalLambda } from './lambda';
+import { runtimeRefusal } from './lambda-runtimes';
 import {
   CloudFormationRequest,
   CloudFormationResponse,
@@ -414,6 +415,7 @@ function camelCaseKeys(value: Json | undefined): unknown {
 
 const recordedResources: Provisioner = {
   async create(context, request) {
+    refuseBlockedRuntime(request, 'create');
     const { physicalResourceId, attributes } = syntheticResource(request.type, request.logicalId, request.properties, context.scope);
     return {
       physicalResourceId,
@@ -424,6 +426,7 @@ const recordedResources: Provisioner = {
   },
 
   async update(context, request, current) {
+    refuseBlockedRuntime(request, 'update');
     return {
       physicalResourceId: current.physicalResourceId,
       attributes: { ...current.attributes },
@@ -436,6 +439,13 @@ const recordedResources: Provisioner = {
     // Nothing exists outside the record.
   },
 };
+
+/** Lambda refuses to create or update a function on a runtime past its block date; so does the runner. */
+function refuseBlockedRuntime(request: ResourceRequest, operation: 'create' | 'update'): void {
+  if (request.type !== 'AWS::Lambda::Function' || typeof request.properties.Runtime !== 'string') return;
+  const refusal = runtimeRefusal(request.properties.Runtime, operation, new Date());
+  if (refusal) throw new ResourceFailure(refusal);
+}
 
 /**
  * Copies a Lambda function's code out of the assembly into the state's

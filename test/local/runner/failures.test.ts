@@ -229,3 +229,41 @@ test('fails a Delete whose handler returns another physical id', async () => {
   expect(result.status).toBe('DELETE_FAILED');
   expect(result.failure!.reason).toMatch(/^DELETE: cannot change the physical resource ID from "A-g1-[0-9a-f]+" to "something-else" during deletion$/);
 });
+
+describe('Lambda runtimes past their block date', () => {
+  test.each([
+    // AWS Lambda blocked creating nodejs20.x functions on 2026-06-01: what
+    // aws-cdk-lib before 2.197 gives the Provider framework's functions.
+    ['nodejs20.x'],
+    ['nodejs16.x'],
+  ])('fails to create a function on %s, as Lambda refuses it, and rolls back', async (runtime) => {
+    const { stateFile } = workspace();
+    const assembly = synth((stack) => {
+      new CfnResource(stack, 'Fn', {
+        type: 'AWS::Lambda::Function',
+        properties: { Runtime: runtime, Handler: 'index.handler', Role: 'arn:aws:iam::111122223333:role/r', Code: { ZipFile: 'exports.handler=()=>{}' } },
+      });
+    });
+
+    const result = await deployStack({ assembly, stateFile });
+
+    expect(result).toMatchObject({ status: 'ROLLBACK_COMPLETE', success: false, resources: [] });
+    expect(result.failure).toEqual({
+      logicalResourceId: 'Fn',
+      resourceType: 'AWS::Lambda::Function',
+      reason: expect.stringContaining(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions.`),
+    });
+  });
+
+  test('creates a function on nodejs24.x', async () => {
+    const { stateFile } = workspace();
+    const assembly = synth((stack) => {
+      new CfnResource(stack, 'Fn', {
+        type: 'AWS::Lambda::Function',
+        properties: { Runtime: 'nodejs24.x', Handler: 'index.handler', Role: 'arn:aws:iam::111122223333:role/r', Code: { ZipFile: 'exports.handler=()=>{}' } },
+      });
+    });
+
+    await expect(deployStack({ assembly, stateFile })).resolves.toMatchObject({ status: 'CREATE_COMPLETE', success: true });
+  });
+});

@@ -57,17 +57,24 @@ export interface FixtureProviderOptions {
   readonly totalTimeout?: Duration;
 }
 
+/**
+ * The runtime of the fixture functions: one AWS Lambda still lets you create
+ * (the runner refuses the others, as Lambda does), named as a string because
+ * the oldest aws-cdk-lib the library supports has no Runtime.NODEJS_24_X.
+ */
+export const NODE_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
+
 /** A custom-resources Provider whose onEvent / isComplete are the fixture functions. */
 export function fixtureProvider(stack: Stack, options: FixtureProviderOptions): cr.Provider {
   const environment = { JOURNAL: options.journal, FIXTURE_SETTING: 'from-the-template' };
   const onEventHandler = new lambda.Function(stack, 'OnEventHandler', {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: NODE_RUNTIME,
     handler: 'index.onEvent',
     code: lambda.Code.fromAsset(FIXTURE_PROVIDER),
     environment,
   });
   const isCompleteHandler = options.isComplete === false ? undefined : new lambda.Function(stack, 'IsCompleteHandler', {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: NODE_RUNTIME,
     handler: 'index.isComplete',
     code: lambda.Code.fromAsset(FIXTURE_PROVIDER),
     environment,

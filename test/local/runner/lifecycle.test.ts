@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import {
   fixtureProvider,
+  NODE_RUNTIME,
   onEventCalls,
   readJournal,
   removeTemporaryDirectories,
@@ -266,7 +267,7 @@ test('runs a function whose code is inline (ZipFile), kept whole under the state
   const { stateFile } = workspace();
   const assembly = synth((stack) => {
     const onEventHandler = new lambda.Function(stack, 'InlineHandler', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: NODE_RUNTIME,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => ({ PhysicalResourceId: "inline-thing", Data: { From: "inline code" } });'),
     });

@@ -11,7 +11,7 @@ const spec = (name: string): LambdaFunctionSpec => ({
   functionName: name,
   functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
   handler: 'index.handler',
-  runtime: 'nodejs20.x',
+  runtime: 'nodejs24.x',
   environment: {},
 });
 
