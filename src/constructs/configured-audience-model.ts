@@ -685,7 +685,8 @@ function checkResourcePolicyStatement(scope: IConstruct, statement: iam.PolicySt
   // A statement without resources applies to this model (the placeholder is
   // filled in at deployment); newer aws-cdk-lib releases ask every resource
   // policy statement for a resource, so it is checked as it will be deployed.
-  const deployed = statement.hasResource || statement.notResources.length > 0 ? statement : statement.copy({ resources: [POLICY_SELF_ARN_PLACEHOLDER] });
+  const appliesToThisModel = !statement.hasResource && statement.notResources.length === 0;
+  const deployed = appliesToThisModel ? statement.copy({ resources: [POLICY_SELF_ARN_PLACEHOLDER] }) : statement;
   const errors = deployed.validateForResourcePolicy();
   if (errors.length > 0) {
     throw validationError(scope, field, 'be a valid resource policy statement', errors.join(' '));
