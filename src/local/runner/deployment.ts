@@ -515,6 +515,13 @@ class StackOperation {
       try {
         result = await provisioner.create(this.context(), request);
       } catch (error) {
+        // A replacement that was created before it failed (its read failed)
+        // is recorded, so the rollback deletes it as it deletes a replacement.
+        const started = error instanceof ResourceFailure ? error.physicalResourceId : undefined;
+        if (started) {
+          const after: ResourceRecord = { ...before, ...fields, properties, physicalResourceId: started, attributes: {}, status: 'UPDATE_FAILED' };
+          journal.push({ logicalId, action: 'replace', before, after });
+        }
         this.fail(logicalId, resource.Type, 'UPDATE_FAILED', reasonOf(error), before.physicalResourceId);
         return false;
       }

@@ -333,7 +333,15 @@ const trainingDatasets: Provisioner = {
       description: typeof properties.Description === 'string' ? properties.Description : undefined,
       tags: tagMap(properties.Tags),
     }));
-    const dataset = await handlerCall(() => client.getTrainingDataset({ trainingDatasetArn }));
+    // From here on the dataset exists: CloudFormation records a create that
+    // succeeded before anything else can fail, so a failed read leaves its
+    // physical id for the rollback to delete, never an unknown dataset.
+    let dataset: { readonly status: string };
+    try {
+      dataset = await client.getTrainingDataset({ trainingDatasetArn });
+    } catch (error) {
+      throw new ResourceFailure(handlerFailure(error).reason, trainingDatasetArn);
+    }
     return {
       physicalResourceId: trainingDatasetArn,
       attributes: { TrainingDatasetArn: trainingDatasetArn, Status: dataset.status },

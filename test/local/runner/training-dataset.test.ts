@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CfnOutput } from 'aws-cdk-lib';
 import { removeTemporaryDirectories, resourceEvents, synth, temporaryDirectory, trainingDataset } from './helpers';
@@ -138,4 +140,71 @@ test('fails to create a training dataset whose name is taken outside the stack, 
     reason: expect.stringMatching(/^Resource handler returned message: ".*purchases.*" \(RequestToken: [0-9a-f-]+, HandlerErrorCode: AlreadyExists\)$/),
   });
   expect(emulator.inventory().trainingDatasets.map((dataset) => dataset.trainingDatasetArn)).toEqual([foreign]);
+});
+
+/**
+ * A proxy in front of the emulator that answers every GetTrainingDataset with
+ * a 500, as the service does when it fails: what the runner meets when its
+ * read right after a successful CreateTrainingDataset fails.
+ */
+async function failingReadsProxy(target: string): Promise<{ readonly endpoint: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && /^\/training-dataset\/[^/]+$/.test(request.url ?? '')) {
+      request.resume();
+      response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServiceException' });
+      response.end(JSON.stringify({ message: 'Internal service error (from the test proxy)' }));
+      return;
+    }
+    const upstream = new URL(request.url ?? '/', target);
+    const forwarded = httpRequest(upstream, { method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('a read that fails right after CreateTrainingDataset succeeded', () => {
+  test('fails the create and the rollback deletes the dataset; a later deploy succeeds', async () => {
+    const state = stateFile();
+    const assembly = synth((stack) => {
+      trainingDataset(stack, 'Dataset', { name: 'purchases' });
+    });
+    const proxy = await failingReadsProxy(emulator.endpoint);
+
+    const failed = await deployStack({ assembly, stateFile: state, endpoint: proxy.endpoint }).finally(() => proxy.close());
+
+    expect(failed.status).toBe('ROLLBACK_COMPLETE');
+    expect(failed.failure).toMatchObject({ logicalResourceId: 'Dataset', reason: expect.stringContaining('Internal service error') });
+    expect(emulator.inventory().trainingDatasets).toEqual([]);
+    // As on CloudFormation, a stack in ROLLBACK_COMPLETE is deleted before it is created again.
+    await destroyStack({ stateFile: state, endpoint: emulator.endpoint });
+    const redeployed = await deployStack({ assembly, stateFile: state, endpoint: emulator.endpoint });
+    expect(redeployed.status).toBe('CREATE_COMPLETE');
+    expect(emulator.inventory().trainingDatasets).toHaveLength(1);
+  });
+
+  test('fails a replacement and the rollback deletes the new dataset, keeping the old one', async () => {
+    const state = stateFile();
+    const version = (description: string): string => synth((stack) => {
+      trainingDataset(stack, 'Dataset', { name: `purchases-${description}`, description });
+    });
+    const first = await deployStack({ assembly: version('first'), stateFile: state, endpoint: emulator.endpoint });
+    const proxy = await failingReadsProxy(emulator.endpoint);
+
+    const second = await deployStack({ assembly: version('second'), stateFile: state, endpoint: proxy.endpoint }).finally(() => proxy.close());
+
+    expect(second.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(emulator.inventory().trainingDatasets.map((dataset) => [dataset.trainingDatasetArn, dataset.description]))
+      .toEqual([[physicalId(first, 'Dataset'), 'first']]);
+    const destroyed = await destroyStack({ stateFile: state, endpoint: emulator.endpoint });
+    expect(destroyed.status).toBe('DELETE_COMPLETE');
+    expect(emulator.inventory().trainingDatasets).toEqual([]);
+  });
 });
