@@ -15,13 +15,15 @@
  * the error each authentication problem gets).
  *
  * Behaviour:
- * - Every input is validated against one constraint table (constraints.ts):
- *   ValidationException (400) naming the field path.
+ * - Every input is validated against one constraint table (constraints.ts),
+ *   held to AWS's current model: ValidationException (400) naming the field
+ *   path, also for a member the operation does not have.
  * - ARNs are `arn:<partition>:cleanrooms-ml:<region>:<account>:<type>/<uuid>`.
- *   An unknown ARN is ResourceNotFoundException (404), and so is a
- *   well-formed Clean Rooms ML ARN of another resource type, account, region
- *   or partition (the resource cannot exist here). A role ARN outside the
- *   emulator's account is AccessDeniedException (403).
+ *   An ARN of another resource type than the member's is a
+ *   ValidationException (the model gives each type its own ARN pattern). An
+ *   unknown ARN is ResourceNotFoundException (404), and so is a well-formed
+ *   ARN of another account, region or partition (the resource cannot exist
+ *   here). A role ARN outside the emulator's account is AccessDeniedException (403).
  * - Names are unique per resource type (export jobs: per generation job):
  *   ConflictException (409). So are deletes of a training dataset used by
  *   an audience model, an audience model used by a configured audience

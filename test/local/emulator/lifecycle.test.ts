@@ -9,7 +9,6 @@ import {
   ManualClock,
   ONE_SECOND_PHASES,
   rawBody,
-  rawRequest,
   ROLE_ARN,
   sdkClient,
   trainingDatasetRequest,
@@ -295,14 +294,6 @@ describe('with a manual clock', () => {
       createTime: before.createTime,
     });
     expect(after.updateTime!.getTime() - before.updateTime!.getTime()).toBe(60_000);
-
-    // Members that are not updatable are ignored, as the service ignores members it does not know for an operation.
-    const renamed = await rawRequest(emulator.endpoint, 'PATCH', `/configured-audience-model/${encodeURIComponent(configuredAudienceModelArn)}`, {
-      body: JSON.stringify({ name: 'renamed', childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE', description: 'Renamed?' }),
-    });
-    expect(renamed.status).toBe(200);
-    expect(await client.getConfiguredAudienceModel({ configuredAudienceModelArn }).promise())
-      .toMatchObject({ name: before.name, childResourceTagOnCreatePolicy: 'NONE', description: 'Renamed?' });
   });
 
   test('a generation job exports the audience sizes its configured model had when the job started', async () => {
