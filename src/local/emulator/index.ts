@@ -32,8 +32,10 @@
  *   restarts): audience models and generation jobs go CREATE_PENDING →
  *   CREATE_IN_PROGRESS → ACTIVE and DELETE_PENDING → DELETE_IN_PROGRESS →
  *   gone; export jobs CREATE_PENDING → CREATE_IN_PROGRESS → ACTIVE; training
- *   datasets and configured audience models are ACTIVE at once. ACTIVE models
- *   report metrics, ACTIVE generation jobs relevance metrics per audience size.
+ *   datasets and configured audience models are ACTIVE at once. ACTIVE generation
+ *   jobs report relevance metrics per audience size; audience models report
+ *   no metrics, as in AWS's current model (option legacyAudienceModelMetrics
+ *   brings back the 2023 API's).
  * - Quotas (configurable) answer ServiceQuotaExceededException (402) with
  *   quotaName and quotaValue.
  * - Faults (throttling, server errors, latency) are seeded and injected
