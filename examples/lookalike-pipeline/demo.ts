@@ -4,8 +4,10 @@
  * stack's own Lambda handlers, updated, and destroyed — no AWS account.
  *
  *   1. synthesize `LookalikePipelineStack` into a cloud assembly;
- *   2. deploy it: every Clean Rooms ML resource until ACTIVE, then the model's
- *      metrics and the exported audience (a JSON Lines file standing for S3);
+ *   2. deploy it: every Clean Rooms ML resource until ACTIVE, then the
+ *      generation job's relevance metrics (AWS's current model reports no
+ *      audience model metrics) and the exported audience (a JSON Lines file
+ *      standing for S3);
  *   3. update it: one more audience size bin and a stack-wide tag, both
  *      applied in place;
  *   4. destroy it and show the emulator holds nothing.
@@ -93,16 +95,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say('Clean Rooms ML resources now in the emulator:');
     printInventory(say, deployed);
 
-    const model = deployed.audienceModels[0];
-    const { metrics = [] } = await client.getAudienceModel({ audienceModelArn: model.audienceModelArn });
-    say(`audience model metrics (${model.name}):`);
-    for (const metric of metrics) {
-      say(`  ${metric.type.padEnd(40)} top ${String(metric.forTopKItemPredictions).padStart(3)}: ${metric.value.toFixed(3)}`);
-    }
     const job = deployed.audienceGenerationJobs[0];
     const { metrics: jobMetrics } = await client.getAudienceGenerationJob({ audienceGenerationJobArn: job.audienceGenerationJobArn });
+    say(`relevance metrics of audience generation job ${job.name}:`);
     for (const metric of jobMetrics?.relevanceMetrics ?? []) {
       say(`  relevance of the ${metric.audienceSize.value.toLocaleString('en-US').padStart(7)}-user audience: ${metric.score?.toFixed(3)}`);
+    }
+    if (jobMetrics?.recallMetric !== undefined) {
+      say(`  recall: ${jobMetrics.recallMetric.toFixed(3)}`);
     }
 
     const exported = deployed.audienceExportJobs[0];

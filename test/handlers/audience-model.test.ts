@@ -88,20 +88,40 @@ describe('Create', () => {
       status: 'ACTIVE',
       tags: { team: 'growth', [CREATION_TOKEN_TAG]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{32}$/) },
     });
-    const metric = (type: string) => String(model.metrics!.find((entry) => entry.type === type)!.value);
+    // AWS's current model reports no audience model metrics: the deprecated metric attributes are empty.
     expect(result).toEqual({
       IsComplete: true,
       Data: {
         AudienceModelArn: response.PhysicalResourceId,
         Name: 'lookalike',
         Status: 'ACTIVE',
+        Metrics: '',
+        NormalizedDiscountedCumulativeGain: '',
+        MeanReciprocalRank: '',
+        Precision: '',
+        Recall: '',
+      },
+    });
+  });
+
+  test('fills the deprecated metric attributes from a service that still reports metrics (the 2023 API)', async () => {
+    // A testbed of its own restores the environment to the suite's emulator when it stops.
+    const legacy = await HandlerTestbed.start(undefined, undefined, { legacyAudienceModelMetrics: true });
+    try {
+      const { response, result } = await runToCompletion(events.create(properties({ TrainingDatasetArn: await legacy.trainingDataset() })));
+
+      const model = legacy.emulator.inventory().audienceModels.find((entry) => entry.audienceModelArn === response.PhysicalResourceId)!;
+      const metric = (type: string) => String(model.metrics!.find((entry) => entry.type === type)!.value);
+      expect(result.Data).toMatchObject({
         Metrics: JSON.stringify(model.metrics),
         NormalizedDiscountedCumulativeGain: metric('NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN'),
         MeanReciprocalRank: metric('MEAN_RECIPROCAL_RANK'),
         Precision: metric('PRECISION'),
         Recall: metric('RECALL'),
-      },
-    });
+      });
+    } finally {
+      await legacy.stop();
+    }
   });
 
   test('generates a name from the stack, the logical id and the request when none is given', async () => {

@@ -10,7 +10,7 @@ import { CleanRoomsMlClient } from '../../src/handlers/api';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../../src/handlers/framework/events';
 import { handler as isCompleteHandler } from '../../src/handlers/provider/is-complete.lambda';
 import { handler as onEventHandler } from '../../src/handlers/provider/on-event.lambda';
-import { CleanRoomsMlEmulator, EmulatorTimingOptions } from '../../src/local/emulator';
+import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from '../../src/local/emulator';
 
 export const ACCOUNT_ID = '123456789012';
 export const REGION = 'us-east-1';
@@ -38,9 +38,14 @@ export class HandlerTestbed {
   /**
    * @param timings how long the emulator's asynchronous phases last
    * @param clock the emulator's notion of now (a `ManualClock` makes statuses move only when the test says)
+   * @param options the emulator's other options
    */
-  public static async start(timings: EmulatorTimingOptions = FAST_TIMINGS, clock?: () => number): Promise<HandlerTestbed> {
-    return new HandlerTestbed(await CleanRoomsMlEmulator.start({ timings, clock }));
+  public static async start(
+    timings: EmulatorTimingOptions = FAST_TIMINGS,
+    clock?: () => number,
+    options: CleanRoomsMlEmulatorOptions = {},
+  ): Promise<HandlerTestbed> {
+    return new HandlerTestbed(await CleanRoomsMlEmulator.start({ ...options, timings, clock }));
   }
 
   /** The test's own client (not the handlers'). */

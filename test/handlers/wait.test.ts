@@ -40,7 +40,8 @@ let handlerNow: number;
 
 beforeAll(async () => {
   clock = new ManualClock();
-  testbed = await HandlerTestbed.start(ONE_SECOND_PHASES, clock.now);
+  // The 2023 API's model metrics, so the deprecated metric attributes show they are the ACTIVE model's.
+  testbed = await HandlerTestbed.start(ONE_SECOND_PHASES, clock.now, { legacyAudienceModelMetrics: true });
 });
 afterAll(() => testbed.stop());
 beforeEach(() => {

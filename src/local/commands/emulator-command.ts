@@ -17,7 +17,7 @@ Options:
   --secret-access-key S    secret key clients sign with (default test)
   --no-verify-signature    accept any well-formed SigV4 Authorization header
   --throttle-rate R        fraction 0-1 of calls answered 429 ThrottlingException (default 0)
-  --server-error-rate R    fraction 0-1 of calls answered 500 InternalServerException (default 0)
+  --server-error-rate R    fraction 0-1 of calls answered 500 InternalServiceException (default 0)
   --latency-ms N           delay added to every call (default 0)
   --seed N                 seed of the fault sequence (default 1)
   -h, --help               show this help

@@ -69,10 +69,11 @@ function parseArn(arn: string): ParsedArn | undefined {
 
 /**
  * Looks a resource up by ARN, answering ResourceNotFoundException with the
- * reason when it cannot exist here. A well-formed Clean Rooms ML ARN of
- * another resource type, account, region or partition is "not found" rather
- * than invalid: the pattern check (ValidationException) has already passed,
- * and the resource it names is not one this endpoint holds.
+ * reason when it cannot exist here. The ARN has passed its member's pattern
+ * (constraints.ts: the model's ARN shape of the expected type, so an ARN of
+ * another type was already a ValidationException); one of another account,
+ * region or partition is "not found" rather than invalid: the resource it
+ * names is not one this endpoint holds.
  */
 export function lookUp<T>(
   scope: AccountScope,
@@ -82,9 +83,6 @@ export function lookUp<T>(
 ): T {
   const label = resourceTypeLabel(expectedType);
   const parsed = parseArn(arn);
-  if (parsed && parsed.resourceType !== expectedType) {
-    throw notFound(`${capitalize(label)} ${arn} not found: the ARN names a ${parsed.resourceType}, not a ${expectedType}`);
-  }
   if (parsed && (parsed.accountId !== scope.accountId || parsed.region !== scope.region || parsed.partition !== scope.partition)) {
     throw notFound(
       `${capitalize(label)} ${arn} not found: this endpoint serves account ${scope.accountId} in ${scope.region} (${scope.partition}), `

@@ -1,11 +1,18 @@
 /**
  * The one declarative table of what every Clean Rooms ML request may carry:
- * the input members of all 25 operations with the official model's required
- * members, the reference text's enums and constraints.md's lengths, patterns,
- * ranges and cross-field rules (where the model and the user guide disagree,
- * the stricter one). `validateInput` walks a request against it and answers
- * ValidationException messages that name the field path, e.g.
+ * the input members of all 25 operations as AWS's current model
+ * (`spec/cleanroomsml-2023-09-06/service-2.json`) declares them — types,
+ * required members, lengths, sizes, ranges, enums and patterns — plus the
+ * rules the model cannot express, each with the AWS source it comes from.
+ * Where the emulator is stricter than the model, the constraint says which
+ * facet and why (`stricter`); test/local/emulator/model-drift.test.ts holds
+ * the table to the model member by member, so a drift fails CI.
+ *
+ * `validateInput` walks a request against it and answers ValidationException
+ * messages that name the field path, e.g.
  * `trainingData[0].inputConfig.schema[2].columnName must match pattern ..., got "..."`.
+ * A member the table does not declare is refused the same way (see
+ * `checkStructure`).
  *
  * Handlers never re-check what this table says; they only check what needs
  * state (existence, names, dependencies, quotas).
@@ -13,57 +20,81 @@
 import { ServiceError, validationError } from './errors';
 import type { OperationName } from '../../handlers/api/operations';
 
-export interface StringConstraint {
+/** A facet of a constraint the emulator checks more strictly than the model, and the AWS source for it. */
+export type StricterThanModel = Readonly<Partial<Record<'length' | 'size' | 'range' | 'format', string>>>;
+
+/**
+ * A rule over a whole value (several members, or list items together). It
+ * runs only when the value itself passed its member constraints, so it may
+ * rely on their types. `check` returns one message per violation; `source`
+ * says where AWS states the rule (or why the emulator has it).
+ */
+export interface CrossFieldRule {
+  readonly source: string;
+  readonly check: (value: any, path: string) => string[];
+}
+
+interface ConstraintBase {
+  readonly rules?: readonly CrossFieldRule[];
+  readonly stricter?: StricterThanModel;
+}
+
+export interface PatternConstraint {
+  /** The pattern exactly as AWS's model declares it; messages show it. */
+  readonly model: string;
+  /**
+   * Tested against the whole value. Smithy patterns are not implicitly
+   * anchored, but the model's describe whole values (ARNs, Glue names,
+   * S3 URIs), so the emulator anchors them: the stricter reading.
+   */
+  readonly regexp: RegExp;
+  /** Why `regexp` is not the model's pattern read as an anchored ECMAScript regular expression. */
+  readonly deviation?: string;
+  /** Plain words added to messages. */
+  readonly hint?: string;
+}
+
+export interface StringConstraint extends ConstraintBase {
   readonly kind: 'string';
   /** Inclusive bounds on the number of Unicode code points. */
   readonly length?: readonly [number, number];
-  /** Tested against the whole value. */
-  readonly pattern?: RegExp;
-  /** The pattern as the service documents it, for messages. */
-  readonly patternText?: string;
+  readonly pattern?: PatternConstraint;
   readonly oneOf?: readonly string[];
   /** The value must parse as this format. */
   readonly format?: 'json';
-  readonly rules?: readonly CrossFieldRule[];
 }
 
-export interface IntegerConstraint {
+export interface IntegerConstraint extends ConstraintBase {
   readonly kind: 'integer';
   readonly range?: readonly [number, number];
-  readonly rules?: readonly CrossFieldRule[];
 }
 
-export interface BooleanConstraint {
+export interface BooleanConstraint extends ConstraintBase {
   readonly kind: 'boolean';
-  readonly rules?: readonly CrossFieldRule[];
 }
 
 /** ISO-8601 text (what restJson1 sends) or epoch seconds. */
-export interface TimestampConstraint {
+export interface TimestampConstraint extends ConstraintBase {
   readonly kind: 'timestamp';
-  readonly rules?: readonly CrossFieldRule[];
 }
 
-export interface ListConstraint {
+export interface ListConstraint extends ConstraintBase {
   readonly kind: 'list';
   readonly member: Constraint;
   readonly size?: readonly [number, number];
-  readonly rules?: readonly CrossFieldRule[];
 }
 
-export interface MapConstraint {
+export interface MapConstraint extends ConstraintBase {
   readonly kind: 'map';
   readonly key: StringConstraint;
   readonly value: Constraint;
   readonly size?: readonly [number, number];
-  readonly rules?: readonly CrossFieldRule[];
 }
 
-export interface StructureConstraint {
+export interface StructureConstraint extends ConstraintBase {
   readonly kind: 'structure';
   readonly members: Readonly<Record<string, Constraint>>;
   readonly required?: readonly string[];
-  readonly rules?: readonly CrossFieldRule[];
 }
 
 export type Constraint =
@@ -75,15 +106,8 @@ export type Constraint =
   | MapConstraint
   | StructureConstraint;
 
-/**
- * A rule over a whole value (several members, or list items together). It
- * runs only when the value itself passed its member constraints, so it may
- * rely on their types. Returns one message per violation.
- */
-export type CrossFieldRule = (value: any, path: string) => string[];
-
 // ---------------------------------------------------------------------------
-// Building blocks (constraints.md "Field constraints")
+// Building blocks (the model's shapes)
 // ---------------------------------------------------------------------------
 
 const string = (options: Omit<StringConstraint, 'kind'> = {}): StringConstraint => ({ kind: 'string', ...options });
@@ -95,53 +119,76 @@ const structure = (
   rules?: readonly CrossFieldRule[],
 ): StructureConstraint => ({ kind: 'structure', members, required, rules });
 const enumOf = (...values: string[]): StringConstraint => string({ oneOf: values });
+const rule = (source: string, checkValue: CrossFieldRule['check']): CrossFieldRule => ({ source, check: checkValue });
 const BOOLEAN: BooleanConstraint = { kind: 'boolean' };
 const TIMESTAMP: TimestampConstraint = { kind: 'timestamp' };
 
+/** The model's pattern, tested against the whole value. */
+function modelPattern(model: string, hint?: string): PatternConstraint {
+  return { model, regexp: new RegExp(`^(?:${model})$`), hint };
+}
+
+const PRINTABLE_DEVIATION = String.raw`The model spells the surrogate ranges D800-DBFF and DC00-DFFF as \uD800\uDBFF-\uDC00\uDFFF; `
+  + 'read literally by ECMAScript that admits only four lone surrogates and would refuse every character beyond the BMP '
+  + '(an emoji in a name), so the emulator admits every surrogate, as the pattern intends.';
+
+/** NameString. */
 const NAME = string({
   length: [1, 63],
-  pattern: /^(?!\s*$)[\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDFFF\t]*$/,
-  patternText: String.raw`(?!\s*$)[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t]* (not only white space; printable characters and tab)`,
+  pattern: {
+    model: String.raw`(?!\s*$)[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t]*`,
+    regexp: /^(?!\s*$)[\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDFFF\t]*$/,
+    deviation: PRINTABLE_DEVIATION,
+    hint: 'not only white space; printable characters and tab',
+  },
 });
 
+/** ResourceDescription. */
 const DESCRIPTION = string({
   length: [0, 255],
-  pattern: /^[\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDFFF\t\r\n]*$/,
-  patternText: String.raw`[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]* (printable characters, tab, CR, LF)`,
+  pattern: {
+    model: String.raw`[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*`,
+    regexp: /^[\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDFFF\t\r\n]*$/,
+    deviation: PRINTABLE_DEVIATION,
+    hint: 'printable characters, tab, CR, LF',
+  },
 });
 
-/** Any Clean Rooms ML resource ARN; which type it must be is decided on look-up (ResourceNotFoundException). */
-export const CLEAN_ROOMS_ML_ARN = string({
+/** The model's ARN shape of one Clean Rooms ML resource type: another type's ARN is a ValidationException. */
+const cleanRoomsMlArn = (resourceType: string): StringConstraint =>
+  string({ length: [20, 2048], pattern: modelPattern(`arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:${resourceType}/[-a-zA-Z0-9_/.]+`) });
+
+const TRAINING_DATASET_ARN = cleanRoomsMlArn('training-dataset');
+const AUDIENCE_MODEL_ARN = cleanRoomsMlArn('audience-model');
+const CONFIGURED_AUDIENCE_MODEL_ARN = cleanRoomsMlArn('configured-audience-model');
+const AUDIENCE_GENERATION_JOB_ARN = cleanRoomsMlArn('audience-generation-job');
+
+/**
+ * TaggableArn: the audience resources and the custom-model resources the
+ * emulator does not serve (those are well-formed, and not found).
+ */
+const TAGGABLE_ARN = string({
   length: [20, 2048],
-  pattern: /^arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:[-a-z]+\/[-a-zA-Z0-9_/.]+$/,
-  patternText: 'arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:<resource-type>/[-a-zA-Z0-9_/.]+',
+  pattern: modelPattern(
+    'arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:((membership/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/'
+    + '(configured-model-algorithm-association|trained-model|trained-model-inference-job|ml-input-channel))'
+    + '|training-dataset|audience-model|configured-audience-model|audience-generation-job|configured-model-algorithm)/[-a-zA-Z0-9_/.]+',
+  ),
 });
 
-/** Must also be in the caller's account; that needs the account and is checked by the handlers (AccessDeniedException). */
-export const ROLE_ARN = string({
-  length: [20, 2048],
-  pattern: /^arn:aws[-a-z]*:iam::[0-9]{12}:role\/.+$/,
-  patternText: 'arn:aws[-a-z]*:iam::[0-9]{12}:role/.+',
-});
+/** IamRoleArn. Must also be in the caller's account; that needs the account and is checked by the handlers (AccessDeniedException). */
+const ROLE_ARN = string({ length: [20, 2048], pattern: modelPattern('arn:aws[-a-z]*:iam::[0-9]{12}:role/.+') });
 
-const KMS_KEY_ARN = string({
-  length: [20, 2048],
-  pattern: /^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key\/.+$/,
-  patternText: 'arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+',
-});
+const KMS_KEY_ARN = string({ length: [20, 2048], pattern: modelPattern('arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+') });
 
-const S3_URI = string({ length: [1, 1285], pattern: /^s3:\/\/.+$/, patternText: 's3://.+' });
+/** S3Path. */
+const S3_URI = string({ length: [1, 1285], pattern: modelPattern('s3://.+') });
 
-const COLLABORATION_ID = string({
-  length: [36, 36],
-  pattern: /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/,
-  patternText: '[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}',
-});
+/** UUID. */
+const COLLABORATION_ID = string({ length: [36, 36], pattern: modelPattern('[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}') });
 
-const GLUE_NAME_WITH_SPACES = {
-  pattern: /^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$/,
-  patternText: '[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?',
-};
+/** ColumnName and GlueTableName. */
+const GLUE_NAME_WITH_SPACES = modelPattern('[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?');
 
 const COLUMN_TYPES = ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'CATEGORICAL_FEATURE', 'NUMERICAL_FEATURE'] as const;
 const FEATURE_COLUMN_TYPES: readonly string[] = ['CATEGORICAL_FEATURE', 'NUMERICAL_FEATURE'];
@@ -157,7 +204,12 @@ export const FAIL_TAG_VALUES = ['CREATE', 'DELETE'] as const;
 const TAG_KEY = string({ length: [1, 128] });
 const TAG_VALUE = string({ length: [0, 256] });
 
-const reservedTagKeyRule = (key: string, path: string): string[] =>
+/** The model's own documentation of every `tags` member (the TagMap shape allows 200). */
+const TAGS_DOC = 'the model\'s documentation of tags: "Maximum number of tags per resource - 50"';
+const RESERVED_TAG_KEY_DOC = 'the model\'s documentation of tags: "Do not use aws:, AWS:, or any upper or lowercase combination '
+  + 'of such as a prefix for keys as it is reserved for AWS use"';
+
+const reservedTagKey = (key: string, path: string): string[] =>
   RESERVED_TAG_KEY.test(key) ? [`${path} key "${key}" is reserved: tag keys starting with aws: (in any case) are for AWS use`] : [];
 
 const TAGS: MapConstraint = {
@@ -165,22 +217,25 @@ const TAGS: MapConstraint = {
   key: TAG_KEY,
   value: TAG_VALUE,
   size: [0, MAX_TAGS_PER_RESOURCE],
+  stricter: { size: TAGS_DOC },
   rules: [
-    (tags: Record<string, string>, path) => Object.keys(tags).flatMap((key) => reservedTagKeyRule(key, path)),
-    (tags: Record<string, string>, path) => {
+    rule(RESERVED_TAG_KEY_DOC, (tags: Record<string, string>, path) => Object.keys(tags).flatMap((key) => reservedTagKey(key, path))),
+    rule('the emulator\'s own failure tag (index.ts): a value it would not act on is a mistake worth seeing', (tags: Record<string, string>, path) => {
       const failOn = tags[FAIL_TAG];
       return failOn === undefined || (FAIL_TAG_VALUES as readonly string[]).includes(failOn)
         ? []
         : [`${path}["${FAIL_TAG}"] must be one of ${FAIL_TAG_VALUES.join(', ')}, got "${failOn}"`];
-    },
+    }),
   ],
 };
 
 const TAG_KEYS = list(TAG_KEY, [0, 200], [
-  (keys: string[], path) => keys.flatMap((key, index) => reservedTagKeyRule(key, `${path}[${index}]`)),
+  rule(RESERVED_TAG_KEY_DOC, (keys: string[], path) => keys.flatMap((key, index) => reservedTagKey(key, `${path}[${index}]`))),
 ]);
 
-const schemaRules: CrossFieldRule[] = [
+const SCHEMA_RULE = rule(
+  'Clean Rooms user guide, "Training data requirements" (constraints.md): exactly one USER_ID, ITEM_ID and TIMESTAMP column, '
+  + 'at most 10 feature columns, column names unique',
   (columns: Array<{ columnName: string; columnTypes: string[] }>, path) => {
     const violations: string[] = [];
     for (const required of ['USER_ID', 'ITEM_ID', 'TIMESTAMP']) {
@@ -202,7 +257,7 @@ const schemaRules: CrossFieldRule[] = [
     });
     return violations;
   },
-];
+);
 
 const TRAINING_DATA = list(
   structure(
@@ -213,25 +268,21 @@ const TRAINING_DATA = list(
           schema: list(
             structure(
               {
-                columnName: string({ length: [1, 128], ...GLUE_NAME_WITH_SPACES }),
+                columnName: string({ length: [1, 128], pattern: GLUE_NAME_WITH_SPACES }),
                 columnTypes: list(enumOf(...COLUMN_TYPES), [1, 1]),
               },
               ['columnName', 'columnTypes'],
             ),
             [1, 100],
-            schemaRules,
+            [SCHEMA_RULE],
           ),
           dataSource: structure(
             {
               glueDataSource: structure(
                 {
-                  tableName: string({ length: [1, 128], ...GLUE_NAME_WITH_SPACES }),
-                  databaseName: string({
-                    length: [1, 128],
-                    pattern: /^[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?$/,
-                    patternText: '[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?',
-                  }),
-                  catalogId: string({ length: [12, 12], pattern: /^[0-9]{12}$/, patternText: '[0-9]{12}' }),
+                  tableName: string({ length: [1, 128], pattern: GLUE_NAME_WITH_SPACES }),
+                  databaseName: string({ length: [1, 128], pattern: modelPattern('[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?') }),
+                  catalogId: string({ length: [12, 12], pattern: modelPattern('[0-9]{12}') }),
                 },
                 ['tableName', 'databaseName'],
               ),
@@ -249,19 +300,28 @@ const TRAINING_DATA = list(
 
 const MAX_AUDIENCE_SIZE = 20_000_000;
 const MAX_PERCENTAGE = 100;
+/** AudienceSizeConfig's and AudienceSize's documentation. */
+const PERCENTAGE_DOC = 'the model\'s documentation of AudienceSizeConfig and AudienceSize: "configure sizes in the range 1-100 percent"';
 
 const AUDIENCE_SIZE_CONFIG = structure(
   {
     audienceSizeType: enumOf('ABSOLUTE', 'PERCENTAGE'),
-    audienceSizeBins: list(integer([1, MAX_AUDIENCE_SIZE]), [1, 25]),
+    audienceSizeBins: list(integer([1, MAX_AUDIENCE_SIZE]), [1, 25], [
+      // Neither the model nor the API reference says what AWS answers to a
+      // repeated bin. The bins are "the list of allowed audienceSize values"
+      // an export picks from, and each gets one relevance metric: a repeat is
+      // a mistake, refused here as the construct refuses it at synth time.
+      rule('the bins are a set: AudienceSizeConfig is "the list of allowed audienceSize values" (model documentation)', (bins: number[], path) =>
+        bins.flatMap((bin, index) => (bins.indexOf(bin) < index ? [`${path}[${index}] repeats ${bin}: each audience size bin must be unique`] : []))),
+    ]),
   },
   ['audienceSizeType', 'audienceSizeBins'],
   [
-    (config: { audienceSizeType: string; audienceSizeBins: number[] }, path) =>
+    rule(PERCENTAGE_DOC, (config: { audienceSizeType: string; audienceSizeBins: number[] }, path) =>
       config.audienceSizeType !== 'PERCENTAGE'
         ? []
         : config.audienceSizeBins.flatMap((bin, index) =>
-          bin > MAX_PERCENTAGE ? [`${path}.audienceSizeBins[${index}] must be between 1 and ${MAX_PERCENTAGE} for PERCENTAGE sizes, got ${bin}`] : []),
+          bin > MAX_PERCENTAGE ? [`${path}.audienceSizeBins[${index}] must be between 1 and ${MAX_PERCENTAGE} for PERCENTAGE sizes, got ${bin}`] : [])),
   ],
 );
 
@@ -269,10 +329,10 @@ const AUDIENCE_SIZE = structure(
   { type: enumOf('ABSOLUTE', 'PERCENTAGE'), value: integer([1, MAX_AUDIENCE_SIZE]) },
   ['type', 'value'],
   [
-    (size: { type: string; value: number }, path) =>
+    rule(PERCENTAGE_DOC, (size: { type: string; value: number }, path) =>
       size.type === 'PERCENTAGE' && size.value > MAX_PERCENTAGE
         ? [`${path}.value must be between 1 and ${MAX_PERCENTAGE} for a PERCENTAGE size, got ${size.value}`]
-        : [],
+        : []),
   ],
 );
 
@@ -296,47 +356,55 @@ const SEED_AUDIENCE = structure(
         queryString: string({ length: [0, 500_000] }),
         analysisTemplateArn: string({
           length: [0, 200],
-          pattern: /^arn:aws[-a-z]*:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership\/[\d\w-]+\/analysistemplate\/[\d\w-]+$/,
-          patternText: String.raw`arn:aws[-a-z]*:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/[\d\w-]+/analysistemplate/[\d\w-]+`,
+          pattern: modelPattern(String.raw`arn:aws[-a-z]*:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/[\d\w-]+/analysistemplate/[\d\w-]+`),
         }),
         parameters: {
           kind: 'map',
-          key: string({ length: [1, 100], pattern: /^[0-9a-zA-Z_]+$/, patternText: '[0-9a-zA-Z_]+' }),
+          key: string({ length: [1, 100], pattern: modelPattern('[0-9a-zA-Z_]+') }),
           value: string({ length: [0, 1000] }),
         },
       },
       [],
       [
-        (sql: { queryString?: string; analysisTemplateArn?: string }, path) =>
-          sql.queryString || sql.analysisTemplateArn ? [] : [`${path} must have a queryString or an analysisTemplateArn`],
+        rule('Clean Rooms protected queries run a query string or an analysis template (AWS Clean Rooms API, ProtectedQuerySQLParameters)',
+          (sql: { queryString?: string; analysisTemplateArn?: string }, path) =>
+            sql.queryString || sql.analysisTemplateArn ? [] : [`${path} must have a queryString or an analysisTemplateArn`]),
       ],
     ),
   },
   ['roleArn'],
   [
-    (seed: { dataSource?: unknown; sqlParameters?: unknown }, path) =>
-      (seed.dataSource === undefined) === (seed.sqlParameters === undefined)
-        ? [`${path} must have exactly one of dataSource, sqlParameters`]
-        : [],
+    rule('the reference text of AudienceGenerationJobDataSource: the seed comes from an S3 data source or from a SQL query',
+      (seed: { dataSource?: unknown; sqlParameters?: unknown }, path) =>
+        (seed.dataSource === undefined) === (seed.sqlParameters === undefined)
+          ? [`${path} must have exactly one of dataSource, sqlParameters`]
+          : []),
   ],
 );
 
-const POLICY_DOCUMENT = string({ length: [1, 20_480], format: 'json' });
-const POLICY_HASH = string({ length: [64, 128], pattern: /^[0-9a-f]+$/, patternText: '[0-9a-f]+' });
+const POLICY_DOCUMENT = string({
+  length: [1, 20_480],
+  format: 'json',
+  stricter: { format: 'the model documents configuredAudienceModelPolicy as "The IAM resource policy", and IAM policies are JSON documents (IAM User Guide, "Policies and permissions")' },
+});
+const POLICY_HASH = string({ length: [64, 128], pattern: modelPattern('[0-9a-f]+') });
 
 const PAGINATION = {
   nextToken: string({ length: [1, 10_240] }),
   maxResults: integer([1, 100]),
 };
 
-const trainingWindowRule: CrossFieldRule = (input: { trainingDataStartTime?: string | number; trainingDataEndTime?: string | number }) => {
-  if (input.trainingDataStartTime === undefined || input.trainingDataEndTime === undefined) {
-    return [];
-  }
-  return timestampMillis(input.trainingDataStartTime) < timestampMillis(input.trainingDataEndTime)
-    ? []
-    : ['trainingDataStartTime must be before trainingDataEndTime'];
-};
+const TRAINING_WINDOW_RULE = rule(
+  'the model documents trainingDataStartTime and trainingDataEndTime as "the start" and "the end" of the training window',
+  (input: { trainingDataStartTime?: string | number; trainingDataEndTime?: string | number }) => {
+    if (input.trainingDataStartTime === undefined || input.trainingDataEndTime === undefined) {
+      return [];
+    }
+    return timestampMillis(input.trainingDataStartTime) < timestampMillis(input.trainingDataEndTime)
+      ? []
+      : ['trainingDataStartTime must be before trainingDataEndTime'];
+  },
+);
 
 // ---------------------------------------------------------------------------
 // The table: every operation's input
@@ -347,31 +415,31 @@ export const OPERATION_INPUTS: Readonly<Record<OperationName, StructureConstrain
     { name: NAME, roleArn: ROLE_ARN, trainingData: TRAINING_DATA, tags: TAGS, description: DESCRIPTION },
     ['name', 'roleArn', 'trainingData'],
   ),
-  GetTrainingDataset: structure({ trainingDatasetArn: CLEAN_ROOMS_ML_ARN }, ['trainingDatasetArn']),
+  GetTrainingDataset: structure({ trainingDatasetArn: TRAINING_DATASET_ARN }, ['trainingDatasetArn']),
   ListTrainingDatasets: structure({ ...PAGINATION }),
-  DeleteTrainingDataset: structure({ trainingDatasetArn: CLEAN_ROOMS_ML_ARN }, ['trainingDatasetArn']),
+  DeleteTrainingDataset: structure({ trainingDatasetArn: TRAINING_DATASET_ARN }, ['trainingDatasetArn']),
 
   CreateAudienceModel: structure(
     {
       trainingDataStartTime: TIMESTAMP,
       trainingDataEndTime: TIMESTAMP,
       name: NAME,
-      trainingDatasetArn: CLEAN_ROOMS_ML_ARN,
+      trainingDatasetArn: TRAINING_DATASET_ARN,
       kmsKeyArn: KMS_KEY_ARN,
       tags: TAGS,
       description: DESCRIPTION,
     },
     ['name', 'trainingDatasetArn'],
-    [trainingWindowRule],
+    [TRAINING_WINDOW_RULE],
   ),
-  GetAudienceModel: structure({ audienceModelArn: CLEAN_ROOMS_ML_ARN }, ['audienceModelArn']),
+  GetAudienceModel: structure({ audienceModelArn: AUDIENCE_MODEL_ARN }, ['audienceModelArn']),
   ListAudienceModels: structure({ ...PAGINATION }),
-  DeleteAudienceModel: structure({ audienceModelArn: CLEAN_ROOMS_ML_ARN }, ['audienceModelArn']),
+  DeleteAudienceModel: structure({ audienceModelArn: AUDIENCE_MODEL_ARN }, ['audienceModelArn']),
 
   CreateConfiguredAudienceModel: structure(
     {
       name: NAME,
-      audienceModelArn: CLEAN_ROOMS_ML_ARN,
+      audienceModelArn: AUDIENCE_MODEL_ARN,
       outputConfig: OUTPUT_CONFIG,
       description: DESCRIPTION,
       sharedAudienceMetrics: SHARED_AUDIENCE_METRICS,
@@ -382,13 +450,13 @@ export const OPERATION_INPUTS: Readonly<Record<OperationName, StructureConstrain
     },
     ['name', 'audienceModelArn', 'outputConfig', 'sharedAudienceMetrics'],
   ),
-  GetConfiguredAudienceModel: structure({ configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN }, ['configuredAudienceModelArn']),
+  GetConfiguredAudienceModel: structure({ configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN }, ['configuredAudienceModelArn']),
   ListConfiguredAudienceModels: structure({ ...PAGINATION }),
   UpdateConfiguredAudienceModel: structure(
     {
-      configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN,
+      configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN,
       outputConfig: OUTPUT_CONFIG,
-      audienceModelArn: CLEAN_ROOMS_ML_ARN,
+      audienceModelArn: AUDIENCE_MODEL_ARN,
       sharedAudienceMetrics: SHARED_AUDIENCE_METRICS,
       minMatchingSeedSize: MIN_MATCHING_SEED_SIZE,
       audienceSizeConfig: AUDIENCE_SIZE_CONFIG,
@@ -396,24 +464,24 @@ export const OPERATION_INPUTS: Readonly<Record<OperationName, StructureConstrain
     },
     ['configuredAudienceModelArn'],
   ),
-  DeleteConfiguredAudienceModel: structure({ configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN }, ['configuredAudienceModelArn']),
+  DeleteConfiguredAudienceModel: structure({ configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN }, ['configuredAudienceModelArn']),
 
   PutConfiguredAudienceModelPolicy: structure(
     {
-      configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN,
+      configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN,
       configuredAudienceModelPolicy: POLICY_DOCUMENT,
       previousPolicyHash: POLICY_HASH,
       policyExistenceCondition: enumOf('POLICY_MUST_EXIST', 'POLICY_MUST_NOT_EXIST'),
     },
     ['configuredAudienceModelArn', 'configuredAudienceModelPolicy'],
   ),
-  GetConfiguredAudienceModelPolicy: structure({ configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN }, ['configuredAudienceModelArn']),
-  DeleteConfiguredAudienceModelPolicy: structure({ configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN }, ['configuredAudienceModelArn']),
+  GetConfiguredAudienceModelPolicy: structure({ configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN }, ['configuredAudienceModelArn']),
+  DeleteConfiguredAudienceModelPolicy: structure({ configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN }, ['configuredAudienceModelArn']),
 
   StartAudienceGenerationJob: structure(
     {
       name: NAME,
-      configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN,
+      configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN,
       seedAudience: SEED_AUDIENCE,
       includeSeedInOutput: BOOLEAN,
       collaborationId: COLLABORATION_ID,
@@ -422,19 +490,23 @@ export const OPERATION_INPUTS: Readonly<Record<OperationName, StructureConstrain
     },
     ['name', 'configuredAudienceModelArn', 'seedAudience'],
   ),
-  GetAudienceGenerationJob: structure({ audienceGenerationJobArn: CLEAN_ROOMS_ML_ARN }, ['audienceGenerationJobArn']),
-  ListAudienceGenerationJobs: structure({ ...PAGINATION, configuredAudienceModelArn: CLEAN_ROOMS_ML_ARN, collaborationId: COLLABORATION_ID }),
-  DeleteAudienceGenerationJob: structure({ audienceGenerationJobArn: CLEAN_ROOMS_ML_ARN }, ['audienceGenerationJobArn']),
+  GetAudienceGenerationJob: structure({ audienceGenerationJobArn: AUDIENCE_GENERATION_JOB_ARN }, ['audienceGenerationJobArn']),
+  ListAudienceGenerationJobs: structure({
+    ...PAGINATION,
+    configuredAudienceModelArn: CONFIGURED_AUDIENCE_MODEL_ARN,
+    collaborationId: COLLABORATION_ID,
+  }),
+  DeleteAudienceGenerationJob: structure({ audienceGenerationJobArn: AUDIENCE_GENERATION_JOB_ARN }, ['audienceGenerationJobArn']),
 
   StartAudienceExportJob: structure(
-    { name: NAME, audienceGenerationJobArn: CLEAN_ROOMS_ML_ARN, audienceSize: AUDIENCE_SIZE, description: DESCRIPTION },
+    { name: NAME, audienceGenerationJobArn: AUDIENCE_GENERATION_JOB_ARN, audienceSize: AUDIENCE_SIZE, description: DESCRIPTION },
     ['name', 'audienceGenerationJobArn', 'audienceSize'],
   ),
-  ListAudienceExportJobs: structure({ ...PAGINATION, audienceGenerationJobArn: CLEAN_ROOMS_ML_ARN }),
+  ListAudienceExportJobs: structure({ ...PAGINATION, audienceGenerationJobArn: AUDIENCE_GENERATION_JOB_ARN }),
 
-  TagResource: structure({ resourceArn: CLEAN_ROOMS_ML_ARN, tags: TAGS }, ['resourceArn', 'tags']),
-  UntagResource: structure({ resourceArn: CLEAN_ROOMS_ML_ARN, tagKeys: TAG_KEYS }, ['resourceArn', 'tagKeys']),
-  ListTagsForResource: structure({ resourceArn: CLEAN_ROOMS_ML_ARN }, ['resourceArn']),
+  TagResource: structure({ resourceArn: TAGGABLE_ARN, tags: TAGS }, ['resourceArn', 'tags']),
+  UntagResource: structure({ resourceArn: TAGGABLE_ARN, tagKeys: TAG_KEYS }, ['resourceArn', 'tagKeys']),
+  ListTagsForResource: structure({ resourceArn: TAGGABLE_ARN }, ['resourceArn']),
 };
 
 // ---------------------------------------------------------------------------
@@ -444,7 +516,7 @@ export const OPERATION_INPUTS: Readonly<Record<OperationName, StructureConstrain
 /** Throws a ValidationException listing every violation of the operation's input constraints. */
 export function validateInput(operation: OperationName, input: Record<string, unknown>): void {
   const violations: string[] = [];
-  check(input, OPERATION_INPUTS[operation], '', violations);
+  check(input, OPERATION_INPUTS[operation], '', { operation, violations });
   if (violations.length === 1) {
     throw validationError(violations[0]);
   }
@@ -458,7 +530,14 @@ export function timestampMillis(value: string | number): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(value);
 }
 
-function check(value: unknown, constraint: Constraint, path: string, violations: string[]): void {
+/** Where a walk is and what it found so far. */
+interface Walk {
+  readonly operation: OperationName;
+  readonly violations: string[];
+}
+
+function check(value: unknown, constraint: Constraint, path: string, walk: Walk): void {
+  const violations = walk.violations;
   const before = violations.length;
   switch (constraint.kind) {
     case 'string':
@@ -487,7 +566,7 @@ function check(value: unknown, constraint: Constraint, path: string, violations:
         break;
       }
       checkSize(value.length, constraint.size, path, 'items', violations);
-      value.forEach((item, index) => check(item, constraint.member, `${path}[${index}]`, violations));
+      value.forEach((item, index) => check(item, constraint.member, `${path}[${index}]`, walk));
       break;
     case 'map':
       if (!isPlainObject(value)) {
@@ -497,29 +576,50 @@ function check(value: unknown, constraint: Constraint, path: string, violations:
       checkSize(Object.keys(value).length, constraint.size, path, 'entries', violations);
       for (const [key, entry] of Object.entries(value)) {
         checkString(key, constraint.key, `${path} key`, violations);
-        check(entry, constraint.value, `${path}["${key}"]`, violations);
+        check(entry, constraint.value, `${path}["${key}"]`, walk);
       }
       break;
     case 'structure':
-      if (!isPlainObject(value)) {
-        violations.push(`${path || 'The request'} must be a structure, got ${describe(value)}`);
-        break;
-      }
-      for (const member of constraint.required ?? []) {
-        if (value[member] === undefined || value[member] === null) {
-          violations.push(`${join(path, member)} is required`);
-        }
-      }
-      for (const [member, memberConstraint] of Object.entries(constraint.members)) {
-        if (value[member] !== undefined && value[member] !== null) {
-          check(value[member], memberConstraint, join(path, member), violations);
-        }
-      }
+      checkStructure(value, constraint, path, walk);
       break;
   }
   if (violations.length === before) {
-    for (const rule of constraint.rules ?? []) {
-      violations.push(...rule(value, path));
+    for (const crossFieldRule of constraint.rules ?? []) {
+      violations.push(...crossFieldRule.check(value, path));
+    }
+  }
+}
+
+/**
+ * Required members, then members the table does not declare, then each
+ * member. A member the table does not know is refused, naming it: AWS's
+ * SDKs refuse such a member before sending ("Unknown parameter in input"),
+ * and what the service itself answers could not be established from AWS's
+ * documentation, so a strict emulator makes the mistake visible rather than
+ * ignoring input the caller meant to have an effect (a misspelled optional
+ * member would otherwise pass silently).
+ */
+function checkStructure(value: unknown, constraint: StructureConstraint, path: string, walk: Walk): void {
+  const violations = walk.violations;
+  if (!isPlainObject(value)) {
+    violations.push(`${path || 'The request'} must be a structure, got ${describe(value)}`);
+    return;
+  }
+  for (const member of constraint.required ?? []) {
+    if (value[member] === undefined || value[member] === null) {
+      violations.push(`${join(path, member)} is required`);
+    }
+  }
+  const known = Object.keys(constraint.members);
+  for (const member of Object.keys(value)) {
+    if (!Object.prototype.hasOwnProperty.call(constraint.members, member)) {
+      const owner = path === '' ? `the ${walk.operation} request` : path;
+      violations.push(`${join(path, member)} is not a member of ${owner}: the members are ${known.join(', ')}`);
+    }
+  }
+  for (const [member, memberConstraint] of Object.entries(constraint.members)) {
+    if (value[member] !== undefined && value[member] !== null) {
+      check(value[member], memberConstraint, join(path, member), walk);
     }
   }
 }
@@ -542,8 +642,10 @@ function checkString(value: unknown, constraint: StringConstraint, path: string,
   if (constraint.oneOf && !constraint.oneOf.includes(value)) {
     violations.push(`${path} must be one of ${constraint.oneOf.join(', ')}, got ${describe(value)}`);
   }
-  if (constraint.pattern && !constraint.pattern.test(value)) {
-    violations.push(`${path} must match pattern ${constraint.patternText ?? constraint.pattern.source}, got ${describe(value)}`);
+  const pattern = constraint.pattern;
+  if (pattern && !pattern.regexp.test(value)) {
+    const hint = pattern.hint ? ` (${pattern.hint})` : '';
+    violations.push(`${path} must match pattern ${pattern.model}${hint}, got ${describe(value)}`);
   }
   if (constraint.format === 'json') {
     try {

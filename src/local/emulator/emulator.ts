@@ -45,6 +45,13 @@ export interface CleanRoomsMlEmulatorOptions {
    * `s3://bucket/key/` mapped to a folder). See index.ts. @default no files
    */
   readonly outputDirectory?: string;
+  /**
+   * GetAudienceModel reports `metrics` once the model is ACTIVE, as the 2023
+   * API did. AWS removed them from the service's model in 2024 (a generation
+   * job's relevance metrics remain); only for code written against the old
+   * API. @default false
+   */
+  readonly legacyAudienceModelMetrics?: boolean;
   /** The emulator's notion of now, epoch milliseconds; statuses follow it. @default Date.now */
   readonly clock?: () => number;
 }
@@ -88,7 +95,13 @@ export class CleanRoomsMlEmulator {
     const scope: AccountScope = { accountId: this.accountId, region: this.region, partition: this.partition };
     this.clock = options.clock ?? Date.now;
     this.faults = new FaultInjector(options.faults);
-    this.store = new Store({ scope, timings: mergeTimings(options.timings), stateFile: options.stateFile, outputDirectory: options.outputDirectory });
+    this.store = new Store({
+      scope,
+      timings: mergeTimings(options.timings),
+      stateFile: options.stateFile,
+      outputDirectory: options.outputDirectory,
+      legacyAudienceModelMetrics: options.legacyAudienceModelMetrics,
+    });
 
     const core: EmulatorCore = {
       store: this.store,

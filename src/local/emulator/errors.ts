@@ -1,9 +1,10 @@
 /**
  * The errors the emulator answers with, as restJson1 sends them: an HTTP
  * status, the error name in `x-amzn-errortype` and `__type`, and a `message`.
- * Names and status codes are the service's (see constraints.md), plus the
- * gateway-level errors every AWS endpoint can answer (authentication,
- * serialization, unknown operation).
+ * Names and status codes are the error shapes of AWS's current model (a
+ * fault is InternalServiceException, 500), plus the gateway-level errors
+ * every AWS endpoint can answer (GATEWAY_ERRORS: authentication,
+ * serialization, unknown operation). model-drift.test.ts holds them to the model.
  */
 
 export type ServiceErrorName =
@@ -14,14 +15,14 @@ export type ServiceErrorName =
   | 'ResourceNotFoundException'
   | 'ConflictException'
   | 'ThrottlingException'
-  | 'InternalServerException'
+  | 'InternalServiceException'
   | 'UnknownOperationException'
   | 'MissingAuthenticationTokenException'
   | 'IncompleteSignatureException'
   | 'InvalidSignatureException'
   | 'UnrecognizedClientException';
 
-const STATUS_CODES: Record<ServiceErrorName, number> = {
+export const ERROR_STATUS_CODES: Readonly<Record<ServiceErrorName, number>> = {
   ValidationException: 400,
   SerializationException: 400,
   IncompleteSignatureException: 400,
@@ -34,8 +35,18 @@ const STATUS_CODES: Record<ServiceErrorName, number> = {
   UnknownOperationException: 404,
   ConflictException: 409,
   ThrottlingException: 429,
-  InternalServerException: 500,
+  InternalServiceException: 500,
 };
+
+/** Errors any AWS endpoint answers before an operation runs; not error shapes of the service's model. */
+export const GATEWAY_ERRORS: readonly ServiceErrorName[] = [
+  'SerializationException',
+  'UnknownOperationException',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'UnrecognizedClientException',
+];
 
 export class ServiceError extends Error {
   public readonly statusCode: number;
@@ -48,7 +59,7 @@ export class ServiceError extends Error {
   ) {
     super(message);
     this.name = errorName;
-    this.statusCode = STATUS_CODES[errorName];
+    this.statusCode = ERROR_STATUS_CODES[errorName];
   }
 
   /** The JSON body of the restJson1 error reply. */

@@ -15,13 +15,15 @@
  * the error each authentication problem gets).
  *
  * Behaviour:
- * - Every input is validated against one constraint table (constraints.ts):
- *   ValidationException (400) naming the field path.
+ * - Every input is validated against one constraint table (constraints.ts),
+ *   held to AWS's current model: ValidationException (400) naming the field
+ *   path, also for a member the operation does not have.
  * - ARNs are `arn:<partition>:cleanrooms-ml:<region>:<account>:<type>/<uuid>`.
- *   An unknown ARN is ResourceNotFoundException (404), and so is a
- *   well-formed Clean Rooms ML ARN of another resource type, account, region
- *   or partition (the resource cannot exist here). A role ARN outside the
- *   emulator's account is AccessDeniedException (403).
+ *   An ARN of another resource type than the member's is a
+ *   ValidationException (the model gives each type its own ARN pattern). An
+ *   unknown ARN is ResourceNotFoundException (404), and so is a well-formed
+ *   ARN of another account, region or partition (the resource cannot exist
+ *   here). A role ARN outside the emulator's account is AccessDeniedException (403).
  * - Names are unique per resource type (export jobs: per generation job):
  *   ConflictException (409). So are deletes of a training dataset used by
  *   an audience model, an audience model used by a configured audience
@@ -30,8 +32,10 @@
  *   restarts): audience models and generation jobs go CREATE_PENDING →
  *   CREATE_IN_PROGRESS → ACTIVE and DELETE_PENDING → DELETE_IN_PROGRESS →
  *   gone; export jobs CREATE_PENDING → CREATE_IN_PROGRESS → ACTIVE; training
- *   datasets and configured audience models are ACTIVE at once. ACTIVE models
- *   report metrics, ACTIVE generation jobs relevance metrics per audience size.
+ *   datasets and configured audience models are ACTIVE at once. ACTIVE generation
+ *   jobs report relevance metrics per audience size; audience models report
+ *   no metrics, as in AWS's current model (option legacyAudienceModelMetrics
+ *   brings back the 2023 API's).
  * - Quotas (configurable) answer ServiceQuotaExceededException (402) with
  *   quotaName and quotaValue.
  * - Faults (throttling, server errors, latency) are seeded and injected

@@ -156,7 +156,7 @@ async function handleServiceCall(core: EmulatorCore, call: ServiceCall): Promise
     core.stats.recordFault(operation, fault);
     throw fault === 'throttling'
       ? new ServiceError('ThrottlingException', 'Rate exceeded (injected by the emulator)')
-      : new ServiceError('InternalServerException', 'Internal server error (injected by the emulator)');
+      : new ServiceError('InternalServiceException', 'Internal server error (injected by the emulator)');
   }
 
   const input = buildInput(operation, call, query, pathValues);
@@ -336,7 +336,7 @@ function asServiceError(error: unknown): ServiceError {
     return error;
   }
   reportUnexpected(error);
-  return new ServiceError('InternalServerException', `The emulator failed: ${(error as Error)?.message ?? String(error)}`);
+  return new ServiceError('InternalServiceException', `The emulator failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** An emulator bug, not a client mistake: make it visible on stderr as well as in the 500 reply. */

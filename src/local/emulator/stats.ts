@@ -6,7 +6,7 @@ export interface EmulatorStats {
   readonly calls: Readonly<Record<string, number>>;
   /** Calls answered with an injected 429 ThrottlingException. */
   readonly throttled: Readonly<Record<string, number>>;
-  /** Calls answered with an injected 500 InternalServerException. */
+  /** Calls answered with an injected 500 InternalServiceException. */
   readonly serverErrors: Readonly<Record<string, number>>;
   readonly totalCalls: number;
   readonly totalThrottled: number;

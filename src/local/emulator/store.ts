@@ -278,6 +278,7 @@ export interface AudienceModelDescription {
   readonly kmsKeyArn?: string;
   readonly status: AsyncStatus;
   readonly statusDetails?: StatusDetails;
+  /** Only with the emulator's legacyAudienceModelMetrics: AWS's current model has no audience model metrics. */
   readonly metrics?: readonly AudienceModelMetric[];
   readonly tags: Tags;
   readonly createTime: string;
@@ -359,6 +360,8 @@ export interface StoreOptions {
   readonly stateFile?: string;
   /** Where ACTIVE export jobs write their audience (see audience-output.ts); none writes nothing. */
   readonly outputDirectory?: string;
+  /** Audience models report `metrics`, as the 2023 API did (see CleanRoomsMlEmulatorOptions.legacyAudienceModelMetrics). */
+  readonly legacyAudienceModelMetrics?: boolean;
 }
 
 /**
@@ -379,12 +382,14 @@ export class Store {
   public readonly timings: EmulatorTimings;
   private readonly stateFile?: string;
   private readonly outputDirectory?: string;
+  private readonly legacyAudienceModelMetrics: boolean;
 
   constructor(options: StoreOptions) {
     this.scope = options.scope;
     this.timings = options.timings;
     this.stateFile = options.stateFile;
     this.outputDirectory = options.outputDirectory;
+    this.legacyAudienceModelMetrics = options.legacyAudienceModelMetrics ?? false;
     this.load();
   }
 
@@ -537,8 +542,11 @@ export class Store {
       kmsKeyArn: record.kmsKeyArn,
       status: state.status,
       statusDetails: state.statusDetails,
-      // Metrics exist once training has finished, and stay while a delete runs.
-      metrics: hasCompletedCreate(record.lifecycle, state, this.timings.audienceModel) ? audienceModelMetrics(record.arn) : undefined,
+      // Only on request: AWS's model dropped GetAudienceModel's metrics in 2024. They exist once
+      // training has finished, and stay while a delete runs.
+      metrics: this.legacyAudienceModelMetrics && hasCompletedCreate(record.lifecycle, state, this.timings.audienceModel)
+        ? audienceModelMetrics(record.arn)
+        : undefined,
       tags: { ...record.tags },
       createTime: isoTime(record.lifecycle.createdAt),
       updateTime: isoTime(state.since),

@@ -391,7 +391,7 @@ const HANDLER_ERROR_CODES: Readonly<Record<string, string>> = {
   ResourceNotFoundException: 'NotFound',
   ThrottlingException: 'Throttling',
   ServiceQuotaExceededException: 'ServiceLimitExceeded',
-  InternalServerException: 'ServiceInternalError',
+  InternalServiceException: 'ServiceInternalError',
 };
 
 function handlerFailure(error: unknown): ResourceFailure {

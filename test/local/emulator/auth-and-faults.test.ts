@@ -164,7 +164,7 @@ describe('injected faults', () => {
 
     const faulted = fewPolls.flat().filter((outcome) => outcome !== 'created');
     expect(faulted).toContain('ThrottlingException');
-    expect(faulted).toContain('InternalServerException');
+    expect(faulted).toContain('InternalServiceException');
     expect(manyPolls).toEqual(fewPolls);
     expect(otherSeed).not.toEqual(fewPolls);
   });
@@ -187,7 +187,7 @@ describe('injected faults', () => {
     }
   });
 
-  test('TagResource and UntagResource are never throttled, even at throttleRate 1', async () => {
+  test('only operations whose model declares ThrottlingException are throttled: never the tag operations, even at throttleRate 1', async () => {
     const emulator = await CleanRoomsMlEmulator.start();
     try {
       const client = sdkClient(emulator);
@@ -196,21 +196,22 @@ describe('injected faults', () => {
 
       await client.tagResource({ resourceArn: trainingDatasetArn, tags: { a: '1' } }).promise();
       await client.untagResource({ resourceArn: trainingDatasetArn, tagKeys: ['a'] }).promise();
-      const listed = await caught(client.listTagsForResource({ resourceArn: trainingDatasetArn }).promise());
+      await client.listTagsForResource({ resourceArn: trainingDatasetArn }).promise();
+      const read = await caught(client.getTrainingDataset({ trainingDatasetArn }).promise());
 
-      expect(listed).toMatchObject({ code: 'ThrottlingException', statusCode: 429 });
-      expect(emulator.stats().throttled).toEqual({ ListTagsForResource: 1 });
+      expect(read).toMatchObject({ code: 'ThrottlingException', statusCode: 429 });
+      expect(emulator.stats().throttled).toEqual({ GetTrainingDataset: 1 });
     } finally {
       await emulator.stop();
     }
   });
 
-  test('fails: with serverErrorRate 1 every call is a 500 InternalServerException and nothing is created', async () => {
+  test('fails: with serverErrorRate 1 every call is a 500 InternalServiceException and nothing is created', async () => {
     const emulator = await CleanRoomsMlEmulator.start({ faults: { serverErrorRate: 1 } });
     try {
       const refused = await caught(sdkClient(emulator).createTrainingDataset(trainingDatasetRequest('data')).promise());
 
-      expect(refused).toMatchObject({ code: 'InternalServerException', statusCode: 500 });
+      expect(refused).toMatchObject({ code: 'InternalServiceException', statusCode: 500 });
       expect(emulator.inventory().trainingDatasets).toEqual([]);
       expect(emulator.stats().serverErrors).toEqual({ CreateTrainingDataset: 1 });
     } finally {

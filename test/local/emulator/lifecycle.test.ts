@@ -9,7 +9,6 @@ import {
   ManualClock,
   ONE_SECOND_PHASES,
   rawBody,
-  rawRequest,
   ROLE_ARN,
   sdkClient,
   trainingDatasetRequest,
@@ -51,7 +50,7 @@ describe('with a manual clock', () => {
     expect(trainingDatasets).toEqual([expect.objectContaining({ trainingDatasetArn, name: 'purchases', status: 'ACTIVE' })]);
   });
 
-  test('an audience model trains through CREATE_PENDING and CREATE_IN_PROGRESS to ACTIVE, then reports metrics', async () => {
+  test('an audience model trains through CREATE_PENDING and CREATE_IN_PROGRESS to ACTIVE, and reports no metrics, as AWS\'s current model', async () => {
     const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('data')).promise();
     const { audienceModelArn } = await client.createAudienceModel({
       name: 'lookalike',
@@ -79,13 +78,7 @@ describe('with a manual clock', () => {
       trainingDataEndTime: '2024-06-30T00:00:00.000Z',
       description: 'Lookalikes of buyers',
     });
-    expect(model.metrics.map((metric: { type: string }) => metric.type).sort())
-      .toEqual(['MEAN_RECIPROCAL_RANK', 'NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN', 'PRECISION', 'RECALL']);
-    for (const metric of model.metrics) {
-      expect(metric.forTopKItemPredictions).toBeGreaterThan(0);
-      expect(metric.value).toBeGreaterThan(0);
-      expect(metric.value).toBeLessThan(1);
-    }
+    expect(model).not.toHaveProperty('metrics');
     expect(new Date(model.updateTime).getTime()).toBe(Date.parse(model.createTime) + 2000);
   });
 
@@ -295,14 +288,6 @@ describe('with a manual clock', () => {
       createTime: before.createTime,
     });
     expect(after.updateTime!.getTime() - before.updateTime!.getTime()).toBe(60_000);
-
-    // Members that are not updatable are ignored, as the service ignores members it does not know for an operation.
-    const renamed = await rawRequest(emulator.endpoint, 'PATCH', `/configured-audience-model/${encodeURIComponent(configuredAudienceModelArn)}`, {
-      body: JSON.stringify({ name: 'renamed', childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE', description: 'Renamed?' }),
-    });
-    expect(renamed.status).toBe(200);
-    expect(await client.getConfiguredAudienceModel({ configuredAudienceModelArn }).promise())
-      .toMatchObject({ name: before.name, childResourceTagOnCreatePolicy: 'NONE', description: 'Renamed?' });
   });
 
   test('a generation job exports the audience sizes its configured model had when the job started', async () => {
@@ -412,6 +397,34 @@ describe('defaults', () => {
       expect((await client.getAudienceModel({ audienceModelArn }).promise()).status).toBe('CREATE_IN_PROGRESS');
       clock.advance(2000);
       expect((await client.getAudienceModel({ audienceModelArn }).promise()).status).toBe('ACTIVE');
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
+
+describe('with legacyAudienceModelMetrics', () => {
+  test('an ACTIVE audience model reports the 2023 API\'s metrics, and a training one none', async () => {
+    const clock = new ManualClock();
+    const emulator = await CleanRoomsMlEmulator.start({ clock: clock.now, timings: ONE_SECOND_PHASES, legacyAudienceModelMetrics: true });
+    try {
+      const client = sdkClient(emulator);
+      const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('data')).promise();
+      const { audienceModelArn } = await client.createAudienceModel({ name: 'lookalike', trainingDatasetArn }).promise();
+      clock.advance(1000);
+      const training = await rawBody(client.getAudienceModel({ audienceModelArn }));
+      clock.advance(1000);
+
+      const model = await rawBody(client.getAudienceModel({ audienceModelArn }));
+      expect(training.metrics).toBeUndefined();
+      expect(model.metrics.map((metric: { type: string }) => metric.type).sort())
+        .toEqual(['MEAN_RECIPROCAL_RANK', 'NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN', 'PRECISION', 'RECALL']);
+      for (const metric of model.metrics) {
+        expect(metric.forTopKItemPredictions).toBeGreaterThan(0);
+        expect(metric.value).toBeGreaterThan(0);
+        expect(metric.value).toBeLessThan(1);
+      }
+      expect(emulator.inventory().audienceModels[0].metrics).toEqual(model.metrics);
     } finally {
       await emulator.stop();
     }

@@ -179,7 +179,6 @@ describe('names, look-ups and roles', () => {
   const uuid = '11111111-2222-3333-4444-555555555555';
   test.each([
     ['an unknown ARN', `arn:aws:cleanrooms-ml:us-east-1:${ACCOUNT_ID}:audience-model/${uuid}`, 'not found'],
-    ['an ARN of another resource type', `arn:aws:cleanrooms-ml:us-east-1:${ACCOUNT_ID}:training-dataset/${uuid}`, 'names a training-dataset'],
     ['an ARN of another account', `arn:aws:cleanrooms-ml:us-east-1:210987654321:audience-model/${uuid}`, 'account 210987654321'],
     ['an ARN of another region', `arn:aws:cleanrooms-ml:eu-west-1:${ACCOUNT_ID}:audience-model/${uuid}`, 'in eu-west-1'],
   ])('fails: GetAudienceModel with %s is ResourceNotFoundException', async (_case, audienceModelArn, reason) => {

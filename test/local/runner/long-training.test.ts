@@ -115,7 +115,8 @@ describe('a model that trains for 20 (scaled) hours', () => {
   let emulator: CleanRoomsMlEmulator;
 
   beforeAll(async () => {
-    emulator = await CleanRoomsMlEmulator.start({ timings: timings(Duration.hours(20)) });
+    // The 2023 API's model metrics, so the deprecated attributes show they come from the ACTIVE model through the chain.
+    emulator = await CleanRoomsMlEmulator.start({ timings: timings(Duration.hours(20)), legacyAudienceModelMetrics: true });
   });
   afterAll(() => emulator.stop());
 
