@@ -1,3 +1,4 @@
+import { errorReply, FakeService } from './api/fake-service';
 import { CustomResourceEvents, FAST_TIMINGS, HandlerTestbed, rejectionOf, REGION, ACCOUNT_ID } from './harness';
 import {
   boolean,
@@ -28,7 +29,7 @@ import {
   timestamp,
   truncateUtf8,
 } from '../../src/handlers/framework';
-import { clientFromEnvironment, clockFromEnvironment, retrySleepFromEnvironment } from '../../src/handlers/framework/runtime';
+import { clientFromEnvironment, clockFromEnvironment, onEventRetryDeadline, retrySleepFromEnvironment, runtimeFor } from '../../src/handlers/framework/runtime';
 
 const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/LookalikeStack/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f`;
 const request = (overrides: Partial<CustomResourceEvent> = {}) => ({
@@ -184,6 +185,74 @@ describe('clock', () => {
   test('ignores a time scale that is not a positive number', () => {
     expect(clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: 'fast' })).toBe(Date.now);
     expect(clockFromEnvironment({ CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '-1' })).toBe(Date.now);
+  });
+});
+
+describe('onEvent\'s retry deadline', () => {
+  const remaining = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
+
+  test('is the invocation\'s remaining time less a minute for answering', () => {
+    expect(onEventRetryDeadline(1_000_000, remaining(200_000), {})).toBe(1_000_000 + 140_000);
+  });
+
+  test('is now when less than a minute is left: the first transient failure is the answer', () => {
+    expect(onEventRetryDeadline(1_000_000, remaining(30_000), {})).toBe(1_000_000);
+  });
+
+  test('is at most the function\'s timeout less a minute, also under the local runner, whose remaining time is real time', () => {
+    expect(onEventRetryDeadline(1_000_000, undefined, {})).toBe(1_000_000 + 240_000);
+    // 299 real seconds are about 83 hours by a clock scaled by 0.001.
+    expect(onEventRetryDeadline(1_000_000, remaining(299_000), { CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '0.001' })).toBe(1_000_000 + 240_000);
+  });
+
+  test('is in the handlers\' clock: 0.2 real seconds left under a time scale of 0.001 are 200 scaled seconds', () => {
+    expect(onEventRetryDeadline(1_000_000, remaining(200), { CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '0.001' })).toBe(1_000_000 + 140_000);
+  });
+});
+
+describe('the runtime\'s clients, on a service that throttles eight calls in a row', () => {
+  const ENV = ['AWS_ENDPOINT_URL_CLEANROOMSML', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE'];
+  let service: FakeService;
+  let saved: Record<string, string | undefined>;
+  const MODEL_ARN = `arn:aws:cleanrooms-ml:${REGION}:${ACCOUNT_ID}:audience-model/0c3a2a5e-1111-4222-8333-444455556666`;
+  const event = new CustomResourceEvents('Custom::CleanRoomsMLAudienceModel').create({});
+
+  beforeEach(async () => {
+    service = await new FakeService().start();
+    saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_CLEANROOMSML: service.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      // Backoff waits of a few milliseconds: the clients' waits are scaled like the clock.
+      CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '0.001',
+    });
+    service.reply(...Array.from({ length: 8 }, () => errorReply(429, 'ThrottlingException', 'Rate exceeded')));
+    service.replyAlways({ status: 200, body: JSON.stringify({ audienceModelArn: MODEL_ARN, status: 'ACTIVE' }) });
+  });
+
+  afterEach(async () => {
+    clientFromEnvironment().destroy();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await service.close();
+  });
+
+  test('onEvent\'s outlasts them within its Lambda time', async () => {
+    const { client } = runtimeFor(event, 'onEvent', { getRemainingTimeInMillis: () => 290_000 });
+
+    await expect(client.getAudienceModel({ audienceModelArn: MODEL_ARN })).resolves.toMatchObject({ status: 'ACTIVE' });
+    expect(service.requests).toHaveLength(9);
+  });
+
+  test('isComplete\'s gives up after five attempts: it answers "not yet" and is asked again', async () => {
+    const { client } = runtimeFor(event, 'isComplete', { getRemainingTimeInMillis: () => 290_000 });
+
+    await expect(client.getAudienceModel({ audienceModelArn: MODEL_ARN })).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(service.requests).toHaveLength(5);
   });
 });
 

@@ -10,6 +10,7 @@ import { CLEAN_ROOMS_ML_PRINCIPAL } from './service-role';
 import { validationError } from './validation';
 import {
   CommonResourceProperties,
+  HANDLER_TIMEOUT_SECONDS,
   MAX_CUSTOM_RESOURCE_SECONDS,
   MIN_TIMEOUT_SECONDS,
 } from '../../handlers/framework/contract';
@@ -45,7 +46,7 @@ export const TOTAL_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS - 60);
 export const SERVICE_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS);
 
 /** Lambda timeout of the handlers: one service call with retries, or a page-through of a list. */
-const HANDLER_TIMEOUT = Duration.minutes(5);
+const HANDLER_TIMEOUT = Duration.seconds(HANDLER_TIMEOUT_SECONDS);
 
 /** Retention of every log group of the provider. */
 const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;

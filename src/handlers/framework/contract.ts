@@ -49,6 +49,15 @@ export type AttributeData<K extends string = string> = { readonly [key in K]: st
  */
 export const MAX_CUSTOM_RESOURCE_SECONDS = 3600;
 
+/** The Lambda timeout of the provider's onEvent and isComplete functions. */
+export const HANDLER_TIMEOUT_SECONDS = 300;
+
+/**
+ * What onEvent keeps of its Lambda time for answering after its last retry
+ * of a transient failure (the retries stop this long before the timeout).
+ */
+export const RETRY_MARGIN_SECONDS = 60;
+
 /** The shortest `timeout` a construct accepts. */
 export const MIN_TIMEOUT_SECONDS = 300;
 

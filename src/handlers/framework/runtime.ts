@@ -4,7 +4,7 @@
  * function, for its kept-alive connections), a logger bound to the request,
  * and the clock.
  */
-import { LOCAL_TIME_SCALE_ENV } from './contract';
+import { HANDLER_TIMEOUT_SECONDS, LOCAL_TIME_SCALE_ENV, RETRY_MARGIN_SECONDS } from './contract';
 import type { CustomResourceEvent } from './events';
 import { Logger, secretsOf } from './logger';
 import type { HandlerRuntime } from './resource-handler';
@@ -22,6 +22,7 @@ export function clientFromEnvironment(env: NodeJS.ProcessEnv = process.env): Cle
   const options = {
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : undefined,
     sleep: retrySleepFromEnvironment(env),
+    now: clockFromEnvironment(env),
   };
   // The client reads region and endpoint from the environment; a change of either (tests) needs a new client.
   const key = JSON.stringify([
@@ -80,6 +81,32 @@ function localTimeScale(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
-export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete'): HandlerRuntime {
-  return { client: clientFromEnvironment(), log: loggerFor(event, handler), now: clockFromEnvironment() };
+/** What the runtime needs of Lambda's context object. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * Until when onEvent retries throttling, 5xx and network failures (by the
+ * handlers' clock): the invocation's remaining time less
+ * RETRY_MARGIN_SECONDS for answering, and at most the function's timeout
+ * less that margin (under the local runner the remaining time is real time,
+ * many times longer by the handlers' scaled clock). isComplete needs no such
+ * budget: it answers "not yet" and is asked again.
+ */
+export function onEventRetryDeadline(now: number, context: InvocationContext | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const margin = RETRY_MARGIN_SECONDS * 1000;
+  const budget = HANDLER_TIMEOUT_SECONDS * 1000 - margin;
+  const remaining = context ? context.getRemainingTimeInMillis() / localTimeScale(env) - margin : budget;
+  return now + Math.max(0, Math.min(budget, remaining));
+}
+
+export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete', context?: InvocationContext): HandlerRuntime {
+  const now = clockFromEnvironment();
+  const client = clientFromEnvironment();
+  return {
+    client: handler === 'onEvent' ? client.retryingUntil(onEventRetryDeadline(now(), context)) : client,
+    log: loggerFor(event, handler),
+    now,
+  };
 }

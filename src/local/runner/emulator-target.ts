@@ -94,7 +94,11 @@ function target(
   owned: boolean,
   stop: () => Promise<void>,
 ): EmulatorTarget {
-  const client = new CleanRoomsMlClient({ endpoint, region, credentials });
+  // The runner's own calls stand in for CloudFormation's handler of
+  // AWS::CleanRoomsML::TrainingDataset, which outlasts bursts of throttling
+  // and 5xx: ten attempts, waits of at most a second (a fault campaign at
+  // 30 % throttling and 20 % 5xx fails about one call in 3,000).
+  const client = new CleanRoomsMlClient({ endpoint, region, credentials, maxAttempts: 10, retryMaxDelayMs: 1_000 });
   return {
     endpoint,
     accountId,

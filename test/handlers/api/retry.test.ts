@@ -208,3 +208,66 @@ test('never writes to the console, even when a call carrying seed SQL fails', as
     spies.forEach((spy) => spy.mockRestore());
   }
 });
+
+describe('retries by time (retryingUntil)', () => {
+  /** A client on a clock that the recorded waits move forward, as real sleeps would. */
+  function clockedClient(options: CleanRoomsMlClientOptions = {}): { client: CleanRoomsMlClient; clock: { now: number } } {
+    const clock = { now: 1_000_000 };
+    const base = clientFor(service, {
+      sleep: async (ms) => {
+        delays.push(ms);
+        clock.now += ms;
+      },
+      now: () => clock.now,
+      random: () => 0.5,
+      ...options,
+    });
+    client = base;
+    return { client: base, clock };
+  }
+
+  test('outlasts more throttling in a row than maxAttempts allows while the deadline is ahead', async () => {
+    // Eight throttles in a row: a count of five attempts gives up, a minute of retries does not.
+    service.reply(...Array.from({ length: 8 }, () => errorReply(429, 'ThrottlingException', 'Rate exceeded')), { status: 200, body: JSON.stringify(MODEL) });
+    const { client: counted, clock } = clockedClient();
+
+    await expect(counted.retryingUntil(clock.now + 60_000).getAudienceModel({ audienceModelArn: MODEL_ARN }))
+      .resolves.toMatchObject({ audienceModelArn: MODEL_ARN });
+
+    expect(service.requests).toHaveLength(9);
+    expect(clock.now).toBeLessThan(1_000_000 + 60_000);
+  });
+
+  test('fails with the last error once the next wait would end past the deadline, however few attempts were made', async () => {
+    service.replyAlways(errorReply(503, 'ServiceUnavailableException', 'still busy'));
+    const { client: timed, clock } = clockedClient({ maxAttempts: 100 });
+    const deadline = clock.now + 2_000;
+
+    const error = await failure(timed.retryingUntil(deadline).listAudienceModels());
+
+    expect(error).toMatchObject({ name: 'ServiceUnavailableException', statusCode: 503, message: 'still busy' });
+    expect(clock.now).toBeLessThanOrEqual(deadline);
+    // The waits grow (full jitter at 0.5: 50, 100, 200, 400, 800 ms), and the one that would pass 2 s is not made.
+    expect(delays).toEqual([50, 100, 200, 400, 800]);
+    expect(service.requests).toHaveLength(6);
+  });
+
+  test('never retries a client error, deadline or not', async () => {
+    service.replyAlways(errorReply(400, 'ValidationException', 'bad name'));
+    const { client: timed, clock } = clockedClient();
+
+    await expect(timed.retryingUntil(clock.now + 60_000).listAudienceModels()).rejects.toMatchObject({ name: 'ValidationException' });
+
+    expect(service.requests).toHaveLength(1);
+  });
+
+  test('leaves the client it came from retrying by count', async () => {
+    service.replyAlways(errorReply(429, 'ThrottlingException', 'Rate exceeded'));
+    const { client: counted, clock } = clockedClient();
+    counted.retryingUntil(clock.now + 60_000);
+
+    await expect(counted.listTrainingDatasets()).rejects.toThrow('Rate exceeded');
+
+    expect(service.requests).toHaveLength(5);
+  });
+});
