@@ -1,5 +1,8 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { TypescriptConfig, TypescriptConfigExtends, UpdateSnapshot } from 'projen/lib/javascript';
+
+/** The package name under which the newest aws-cdk-lib is installed. */
+const NEWEST_AWS_CDK_LIB = 'aws-cdk-lib-newest';
 
 // The project's manifest: everything about how cdk-cleanrooms-ml is built,
 // tested and packaged is declared here; `npx projen` regenerates the rest.
@@ -58,6 +61,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk@^2.1693.0', // its apis/cleanroomsml-2023-09-06.min.json is the official service model
     'esbuild',
     'cdk-nag@^2.37.0', // 3.x needs aws-cdk-lib >= 2.257; the library supports older ones
+    // The newest aws-cdk-lib, installed beside the oldest supported one (the
+    // devDependency `aws-cdk-lib`): the construct, example and README tests
+    // also run against it (test:newest-aws-cdk-lib).
+    `${NEWEST_AWS_CDK_LIB}@npm:aws-cdk-lib@^2.278.0`,
   ],
 
   bin: { 'cleanrooms-ml-local': 'lib/local/cli.js' },
@@ -104,6 +111,39 @@ for (const task of project.tasks.all) {
 const bundle = project.tasks.tryFind('bundle');
 if (!bundle) throw new Error('projen no longer defines the bundle task');
 project.testTask.prependSpawn(bundle);
+
+// The tests a user's aws-cdk-lib can change — constructs (their templates and
+// every validation message), the example stack (template, cdk-nag, its
+// deployment on the local runner) and the README's code — run again with
+// every `aws-cdk-lib` import resolved to the newest release. Its snapshots
+// are its own (test/newest-aws-cdk-lib/snapshot-resolver.js), so that what
+// the newest release changes in a template is reviewed like the rest.
+const newestJestConfig = 'test/newest-aws-cdk-lib/jest.config.json';
+new JsonFile(project, newestJestConfig, {
+  obj: {
+    rootDir: '../..',
+    testMatch: [
+      '<rootDir>/test/constructs/**/*.test.ts',
+      '<rootDir>/test/examples/lookalike-pipeline.test.ts',
+      '<rootDir>/test/local/runner/stack-lifecycle.test.ts',
+      '<rootDir>/test/readme.test.ts',
+    ],
+    moduleNameMapper: {
+      '^aws-cdk-lib$': NEWEST_AWS_CDK_LIB,
+      '^aws-cdk-lib/(.*)$': `${NEWEST_AWS_CDK_LIB}/$1`,
+    },
+    snapshotResolver: '<rootDir>/test/newest-aws-cdk-lib/snapshot-resolver.js',
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+    testTimeout: 30_000,
+    maxWorkers: '100%',
+  },
+});
+const testNewest = project.addTask('test:newest-aws-cdk-lib', {
+  description: 'Run the construct, example and README tests against the newest aws-cdk-lib',
+});
+testNewest.spawn(bundle);
+testNewest.exec(`jest --ci --config ${newestJestConfig}`);
+project.testTask.spawn(testNewest);
 
 // Packaging. Only the JavaScript package can be built on a machine without
 // PyPI, Maven Central, a .NET SDK or a Go toolchain, so the other targets

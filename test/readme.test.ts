@@ -4,8 +4,10 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 // Every TypeScript example in the README must compile as a user would write
-// it: `cdk-cleanrooms-ml` resolves to this package's sources.
+// it: `cdk-cleanrooms-ml` resolves to this package's sources, `aws-cdk-lib`
+// to the release this test run uses (the oldest supported or the newest).
 const ROOT = path.join(__dirname, '..');
+const AWS_CDK_LIB = path.dirname(require.resolve('aws-cdk-lib/package.json'));
 
 function typescriptBlocks(markdown: string): string[] {
   const blocks: string[] = [];
@@ -19,6 +21,10 @@ function typescriptBlocks(markdown: string): string[] {
 describe('README', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
   const blocks = typescriptBlocks(readme);
+
+  test('is compiled against the aws-cdk-lib of this test run', () => {
+    expect(require(path.join(AWS_CDK_LIB, 'package.json')).version).toBe(require('aws-cdk-lib/package.json').version);
+  });
 
   test('has TypeScript examples', () => {
     expect(blocks.length).toBeGreaterThan(0);
@@ -46,6 +52,8 @@ describe('README', () => {
       paths: {
         'cdk-cleanrooms-ml': ['src/index.ts'],
         'cdk-cleanrooms-ml/lib/*': ['src/*'],
+        'aws-cdk-lib': [AWS_CDK_LIB],
+        'aws-cdk-lib/*': [`${AWS_CDK_LIB}/*`],
         '*': ['node_modules/*'],
       },
     });

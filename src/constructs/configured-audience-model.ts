@@ -682,7 +682,11 @@ function checkResourcePolicyStatement(scope: IConstruct, statement: iam.PolicySt
   if (hasWildcard(principal)) {
     throw validationError(scope, field, 'name explicit principals (accounts, roles, users), not "*" (anyone)', describeValue(principal));
   }
-  const errors = statement.validateForResourcePolicy();
+  // A statement without resources applies to this model (the placeholder is
+  // filled in at deployment); newer aws-cdk-lib releases ask every resource
+  // policy statement for a resource, so it is checked as it will be deployed.
+  const deployed = statement.hasResource || statement.notResources.length > 0 ? statement : statement.copy({ resources: [POLICY_SELF_ARN_PLACEHOLDER] });
+  const errors = deployed.validateForResourcePolicy();
   if (errors.length > 0) {
     throw validationError(scope, field, 'be a valid resource policy statement', errors.join(' '));
   }

@@ -1,15 +1,11 @@
-import { Token, ValidationError } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 // Synth-time validation shared by every construct of the library. Each check
 // skips values that are still tokens (they are only known at deploy time) and
-// throws aws-cdk-lib's ValidationError with one message shape:
+// throws a ConstructValidationError with one message shape:
 //
 //   <construct path>: <field> must <rule>, got <value>
-//
-// `ValidationError` is exported by aws-cdk-lib at run time but marked
-// @internal in its typings; it is what aws-cdk-lib's own L2s throw, and the
-// CDK CLI reports it as a validation error of the construct.
 
 /** Longest excerpt of an offending value quoted in a message. */
 const MAX_QUOTED_LENGTH = 64;
@@ -76,8 +72,45 @@ export function describeInput(value: unknown): string {
  *
  * @param got the already rendered offending value (see `describeValue`)
  */
-export function validationError(scope: IConstruct, field: string, rule: string, got: string): ValidationError {
-  return new ValidationError(`${scope.node.path}: ${field} must ${rule}, got ${got}`, scope);
+export function validationError(scope: IConstruct, field: string, rule: string, got: string): Error {
+  return new ConstructValidationError(`${scope.node.path}: ${field} must ${rule}, got ${got}`, scope);
+}
+
+/**
+ * Markers by which aws-cdk-lib's public `Errors.isConstructError()` and
+ * `Errors.isValidationError()` recognize a validation error of a construct
+ * (registered symbols, the same in every aws-cdk-lib 2 release that has
+ * `Errors`).
+ */
+const CONSTRUCT_ERROR_MARKER = Symbol.for('@aws-cdk/core.SynthesisError');
+const VALIDATION_ERROR_MARKER = Symbol.for('@aws-cdk/core.ValidationError');
+
+/**
+ * The library's own validation error. Not aws-cdk-lib's `ValidationError`:
+ * that class is @internal and its constructor changed between releases
+ * (`(message, scope)` in 2.180, `(name, message, scope)` later), so building
+ * one for every release would put the rule text in `name` and leave only the
+ * construct path in `message` on some of them. This one keeps the message
+ * whole everywhere and still answers `Errors.isValidationError()` as
+ * aws-cdk-lib's own L2s' errors do (pinned by tests on the oldest and the
+ * newest aws-cdk-lib).
+ */
+class ConstructValidationError extends Error {
+  /** The path of the construct whose props broke the rule. */
+  public readonly constructPath: string;
+
+  constructor(message: string, scope: IConstruct) {
+    super(message);
+    this.name = 'ValidationError';
+    this.constructPath = scope.node.path;
+    Object.defineProperty(this, CONSTRUCT_ERROR_MARKER, { value: true });
+    Object.defineProperty(this, VALIDATION_ERROR_MARKER, { value: true });
+  }
+
+  /** What `Errors.isValidationError()`'s errors report as their type. */
+  public get type(): 'validation' {
+    return 'validation';
+  }
 }
 
 /** Rules for a string field. Every rule is optional; all given rules apply. */

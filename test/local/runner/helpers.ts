@@ -62,7 +62,7 @@ export interface FixtureProviderOptions {
  * (the runner refuses the others, as Lambda does), named as a string because
  * the oldest aws-cdk-lib the library supports has no Runtime.NODEJS_24_X.
  */
-export const NODE_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
+export const NODE_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /** A custom-resources Provider whose onEvent / isComplete are the fixture functions. */
 export function fixtureProvider(stack: Stack, options: FixtureProviderOptions): cr.Provider {
@@ -83,7 +83,12 @@ export function fixtureProvider(stack: Stack, options: FixtureProviderOptions): 
     onEventHandler,
     isCompleteHandler,
     ...(isCompleteHandler
-      ? { queryInterval: options.queryInterval ?? Duration.seconds(1), totalTimeout: options.totalTimeout ?? Duration.seconds(30) }
+      ? {
+        queryInterval: options.queryInterval ?? Duration.seconds(1),
+        totalTimeout: options.totalTimeout ?? Duration.seconds(30),
+        // With its log group (DeletionPolicy Retain), as the library's provider has it.
+        disableWaiterStateMachineLogging: false,
+      }
       : {}),
   });
 }
