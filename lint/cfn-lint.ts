@@ -1,26 +1,36 @@
 /**
  * Runs cfn-lint, the CloudFormation linter, on every template the example
- * and the benchmark synthesize (lint/templates.ts), and fails on any finding,
- * warnings included.
+ * and the benchmark synthesize (lint/templates.ts) under the oldest
+ * aws-cdk-lib the library supports (the `aws-cdk-lib` devDependency), and on
+ * the example's templates under the newest one (`aws-cdk-lib-newest`), and
+ * fails on any finding, warnings included.
  *
  *   npx projen lint:cfn                 # installs cfn-lint (lint/requirements.txt), then runs this
  *   ts-node --project lint/tsconfig.json lint/cfn-lint.ts [--keep DIR] [NAME-PART ...]
  *
  * The templates are synthesized into a temporary directory (or DIR, kept),
- * all in this process, and linted in one cfn-lint run: cfn-lint takes
- * seconds to start. NAME-PART keeps only the templates whose names contain
- * one of them.
+ * one process per aws-cdk-lib, side by side, and linted in one cfn-lint run:
+ * cfn-lint takes seconds to start. NAME-PART keeps only the templates whose
+ * names contain one of them.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative, resolve } from 'path';
-import { CHECKED_TEMPLATES, synthesizeTemplates } from './templates';
+import type { SynthesisReport } from './synthesize';
+import { CHECKED_TEMPLATES } from './templates';
 
 const ROOT = resolve(__dirname, '..');
 /** Where `lint:cfn` installs cfn-lint. */
 const VENV = join(ROOT, 'lint', '.venv');
 const CONFIG_FILE = join(ROOT, 'lint', 'cfnlintrc.yaml');
+
+/** Each aws-cdk-lib the templates are synthesized with, and which of them. */
+const SYNTHESES: ReadonlyArray<{ readonly dir: string; readonly preload: string[]; readonly includes: (name: string) => boolean }> = [
+  { dir: 'oldest-aws-cdk-lib', preload: [], includes: () => true },
+  // What a newer release changes is in its own constructs, which the example's stacks all use.
+  { dir: 'newest-aws-cdk-lib', preload: ['-r', './lint/newest-aws-cdk-lib.ts'], includes: (name) => name.startsWith('example') },
+];
 
 /** One finding as `cfn-lint --format json` reports it (the fields used here). */
 interface Finding {
@@ -31,21 +41,27 @@ interface Finding {
   readonly Location: { readonly Start: { readonly LineNumber: number }; readonly Path?: Array<string | number> };
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const { keep, nameParts } = parseArgs(process.argv.slice(2));
   const cfnLint = join(VENV, 'bin', 'cfn-lint');
   if (!existsSync(cfnLint)) {
     throw new Error(`${relative(ROOT, cfnLint)} is missing: \`npx projen lint:cfn\` installs it`);
   }
-  const templates = CHECKED_TEMPLATES.filter((template) => nameParts.length === 0 || nameParts.some((part) => template.name.includes(part)));
-  if (templates.length === 0) {
-    throw new Error(`no template's name contains ${nameParts.join(' or ')}`);
-  }
 
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'cfn-lint-'));
   try {
     let started = Date.now();
-    const synthesized = synthesizeTemplates(dir, templates);
+    const chosen = CHECKED_TEMPLATES.map((template) => template.name)
+      .filter((name) => nameParts.length === 0 || nameParts.some((part) => name.includes(part)));
+    if (chosen.length === 0) {
+      throw new Error(`no template's name contains ${nameParts.join(' or ')}`);
+    }
+    const reports = await Promise.all(SYNTHESES
+      .map((synthesis) => ({ ...synthesis, names: chosen.filter(synthesis.includes) }))
+      .filter((synthesis) => synthesis.names.length > 0)
+      .map((synthesis) => synthesize(join(dir, synthesis.dir), synthesis.preload, synthesis.names)));
+    const synthesized = reports.flatMap((report) =>
+      report.templates.map((template) => ({ ...template, name: `${template.name} (aws-cdk-lib ${report.awsCdkLib})` })));
     const synthMs = Date.now() - started;
 
     started = Date.now();
@@ -83,6 +99,22 @@ function main(): number {
   }
 }
 
+/** Runs lint/synthesize.ts in a process of its own (type-checked already: this process compiled it). */
+function synthesize(dir: string, preload: string[], names: string[]): Promise<SynthesisReport> {
+  const args = ['--transpile-only', '--project', 'lint/tsconfig.json', ...preload, 'lint/synthesize.ts', dir, ...names];
+  return new Promise((done, fail) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'ts-node'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', fail);
+    child.on('close', (status) => (status === 0
+      ? done(JSON.parse(stdout) as SynthesisReport)
+      : fail(new Error(`synthesizing into ${dir} failed (exit ${status}):\n${stderr}`))));
+  });
+}
+
 function parseArgs(args: string[]): { keep?: string; nameParts: string[] } {
   const keepAt = args.indexOf('--keep');
   if (keepAt < 0) {
@@ -105,4 +137,7 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-process.exitCode = main();
+main().then((code) => { process.exitCode = code; }, (error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
