@@ -176,9 +176,9 @@ if (!packageAll) throw new Error('projen no longer defines package-all');
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 
-// examples/ and bench/ are type-checked and linted like the tests; they are
-// scripts run with ts-node, never part of the package.
-for (const dir of ['examples', 'bench']) {
+// examples/, bench/ and lint/ are type-checked and linted like the tests;
+// they are scripts run with ts-node, never part of the package.
+for (const dir of ['examples', 'bench', 'lint']) {
   new TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
@@ -226,5 +226,21 @@ const bench = project.addTask('bench', {
 });
 bench.spawn(bundle);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
+
+// cfn-lint (with AWS's resource schemas) on every template the example and
+// the benchmark synthesize (lint/templates.ts), and on the example's under
+// the newest aws-cdk-lib too; any finding, warnings included, fails. cfn-lint comes from PyPI at the version lint/requirements.txt
+// pins, into a virtualenv of the checkout's own, so CI and developers lint
+// with the same rules whatever else the machine has. Synthesizing stages the
+// handler bundles, so they are built first.
+const cfnLintVenv = 'lint/.venv';
+const lintCfn = project.addTask('lint:cfn', {
+  description: 'Lint the templates of the example and the benchmark with cfn-lint (installed into lint/.venv from lint/requirements.txt), the example\'s also under the newest aws-cdk-lib',
+});
+lintCfn.exec(`[ -x ${cfnLintVenv}/bin/pip ] || python3 -m venv ${cfnLintVenv}`);
+lintCfn.exec(`${cfnLintVenv}/bin/pip install --quiet --disable-pip-version-check --requirement lint/requirements.txt`);
+lintCfn.spawn(bundle);
+lintCfn.exec('ts-node --project lint/tsconfig.json lint/cfn-lint.ts');
+project.gitignore.exclude(`/${cfnLintVenv}/`);
 
 project.synth();

@@ -14,7 +14,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsCustomResourcePipeline } from './aws-custom-resource-pipeline';
-import { EXAMPLE_ENV, LookalikePipeline, LookalikePipelineProps, LookalikePipelineStack } from '../examples/lookalike-pipeline/stack';
+import {
+  EXAMPLE_ENV,
+  LookalikePipeline,
+  LookalikePipelineProps,
+  LookalikePipelineStack,
+  useExampleFeatureFlags,
+} from '../examples/lookalike-pipeline/stack';
 
 /** Stacks of N pipelines. */
 export type PipelineVariant = 'library' | 'library-model-timeout-1h' | 'aws-custom-resource';
@@ -111,6 +117,8 @@ interface SharedBuckets {
 
 /** The example stack's buckets, shared by every pipeline of either kind. */
 function sharedBuckets(stack: Stack): SharedBuckets {
+  // The example's feature flags, for the same buckets.
+  useExampleFeatureFlags(stack);
   const dataBucket = s3.Bucket.fromBucketName(stack, 'Data', 'retail-interactions-data');
   const accessLogsBucket = new s3.Bucket(stack, 'AccessLogs', {
     encryption: s3.BucketEncryption.S3_MANAGED,

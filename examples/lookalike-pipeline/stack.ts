@@ -26,6 +26,24 @@ import {
  */
 export const EXAMPLE_ENV = { account: '123456789012', region: 'us-east-1' };
 
+/**
+ * Feature flags the example's stacks turn on (a new app gets them in the
+ * cdk.json `cdk init` writes; a stack sets them for itself, so they hold
+ * however it is synthesized): S3 delivers the audience bucket's access logs
+ * through the log bucket's policy instead of the legacy `LogDeliveryWrite`
+ * ACL, which cfn-lint reports (W3045) and S3 advises against.
+ */
+export const EXAMPLE_FEATURE_FLAGS: Readonly<Record<string, boolean>> = {
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};
+
+/** Sets EXAMPLE_FEATURE_FLAGS on a stack; call before adding anything to it. */
+export function useExampleFeatureFlags(stack: Stack): void {
+  for (const [flag, value] of Object.entries(EXAMPLE_FEATURE_FLAGS)) {
+    stack.node.setContext(flag, value);
+  }
+}
+
 /** The audience sizes every configured model of the example offers. */
 export const AUDIENCE_SIZES = [10_000, 50_000, 100_000];
 
@@ -183,6 +201,7 @@ export class LookalikePipelineStack extends Stack {
       description: 'cdk-cleanrooms-ml example: a Clean Rooms ML lookalike-audience pipeline',
       ...props,
     });
+    useExampleFeatureFlags(this);
     this.partnerAccountId = props.partnerAccountId ?? '111122223333';
 
     this.dataBucket = s3.Bucket.fromBucketName(this, 'Data', props.dataBucketName ?? 'retail-interactions-data');

@@ -96,7 +96,13 @@ describe('AudienceModel timeout', () => {
         Links: windows.length,
         WindowSeconds: windows[index],
       });
-      expect(link.resource.DependsOn).toContain(index === 0 ? modelId : links[index - 1].id);
+      // The first link's ResourceArn (a GetAtt) already orders it after the model: a DependsOn
+      // on the model as well is redundant, which cfn-lint reports (W3005).
+      if (index === 0) {
+        expect(link.resource.DependsOn).not.toContain(modelId);
+      } else {
+        expect(link.resource.DependsOn).toContain(links[index - 1].id);
+      }
       expect(link.id).toMatch(new RegExp(`^AudienceModelTrainingWait${index + 1}[0-9A-F]{8}$`));
     });
   });
@@ -204,6 +210,12 @@ describe('AudienceGenerationJob timeout', () => {
         Links: 3,
         TimeoutSeconds: 3 * HOUR,
       });
+      // Ordered after the job by its ResourceArn, then after the link before (cfn-lint's W3005: no redundant DependsOn).
+      if (index === 0) {
+        expect(link.resource.DependsOn).not.toContain(jobId);
+      } else {
+        expect(link.resource.DependsOn).toContain(links[index - 1].id);
+      }
     });
     // Only the last link is read, so only it returns the scores.
     expect(links.map((link) => link.resource.Properties.RelevanceScoreSizes)).toEqual([undefined, undefined, ['ABSOLUTE:10000']]);

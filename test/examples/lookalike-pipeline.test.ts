@@ -301,6 +301,23 @@ describe('lookalike pipeline example', () => {
       expect([...new Set(sourceArnTypes)].sort()).toEqual(['audience-generation-job', 'configured-audience-model', 'training-dataset']);
     });
 
+    test('no bucket uses an ACL: S3 delivers the access logs through the log bucket\'s policy, for the audience bucket of this account only', () => {
+      const tpl = template(pipelines);
+      const buckets = resources(tpl, (type) => type === 'AWS::S3::Bucket');
+      // AccessControl is the legacy ACL (cfn-lint W3045); without ObjectOwnership, S3 disables ACLs (BucketOwnerEnforced).
+      expect(buckets.map(([, bucket]) => bucket.Properties.AccessControl)).toEqual([undefined, undefined]);
+      expect(buckets.map(([, bucket]) => bucket.Properties.OwnershipControls?.Rules[0].ObjectOwnership).filter((owner) => owner !== 'BucketOwnerEnforced')).toEqual([]);
+      const logDelivery = allStatements(tpl).filter((statement) => statement.Principal?.Service === 'logging.s3.amazonaws.com');
+      expect(logDelivery).toHaveLength(1);
+      expect(logDelivery[0]).toMatchObject({
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Condition: { StringEquals: { 'aws:SourceAccount': EXAMPLE_ENV.account } },
+      });
+      expect(flatten(logDelivery[0].Condition.ArnLike['aws:SourceArn'])).toMatch(/^<Audiences[0-9A-F]{8}\.Arn>$/);
+      expect(flatten(logDelivery[0].Resource)).toMatch(/^<AccessLogs[0-9A-F]{8}\.Arn>\/audiences\/\*$/);
+    });
+
     test('the configured audience model\'s resource policy names the partner account, never "*"', () => {
       const policies = configuredModelPolicies(template(pipelines));
       expect(policies).toHaveLength(pipelines);

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { ignoreCfnLintChecks } from './cfn-lint';
 import { checkRequired, DURATION } from './input-types';
 import { CLEAN_ROOMS_ML_PRINCIPAL } from './service-role';
 import { validationError } from './validation';
@@ -203,6 +204,7 @@ export class CleanRoomsMlProvider extends Construct {
     });
     quietFrameworkLogs(provider);
     suppressFrameworkFindings(provider);
+    ignoreRoleDependencyFindings([onEvent, isComplete, provider]);
     suppressWildcardFindings(this.handlerPolicy);
     this.serviceToken = provider.serviceToken;
   }
@@ -282,6 +284,22 @@ function quietFrameworkLogs(provider: cr.Provider): void {
       cfn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
       cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'WARN');
       cfn.addPropertyOverride('LoggingConfig.SystemLogLevel', 'WARN');
+    }
+  }
+}
+
+/**
+ * cfn-lint's W3005 ("dependency already enforced by a GetAtt") on every
+ * function and state machine under `scopes`: aws-cdk-lib's Function and
+ * StateMachine make their resource depend on their role construct (so that
+ * it also waits for the role's default policy) and name the role's ARN in a
+ * property. The DependsOn entry for the role itself is therefore redundant;
+ * it is aws-cdk-lib's doing, harmless, and not the library's to remove.
+ */
+function ignoreRoleDependencyFindings(scopes: IConstruct[]): void {
+  for (const construct of scopes.flatMap((scope) => scope.node.findAll())) {
+    if (construct instanceof lambda.CfnFunction || construct instanceof sfn.CfnStateMachine) {
+      ignoreCfnLintChecks(construct, ['W3005']);
     }
   }
 }

@@ -117,7 +117,7 @@ export interface WaitChainOptions {
 
 /**
  * Adds the plan's wait resources under `scope`, each depending on the one
- * before (the first on `waited`). Children of the construct, so a
+ * before (the first on `waited`, through its ARN). Children of the construct, so a
  * dependency on the construct waits for the last of them.
  *
  * @returns the last link, whose attributes are those of the ACTIVE
@@ -144,7 +144,11 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
         ...(last ? options.lastLinkProperties : {}),
       },
     });
-    resource.node.addDependency(previous);
+    // The first link's ResourceArn (a GetAtt of `waited`) already orders it
+    // after `waited`; a DependsOn on it too would be redundant (cfn-lint W3005).
+    if (previous !== options.waited) {
+      resource.node.addDependency(previous);
+    }
     previous = resource;
   });
   return windows.length > 0 ? previous : undefined;

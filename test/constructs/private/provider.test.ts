@@ -46,6 +46,26 @@ function onlyOne(template: Template, type: string): any {
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+/** The logical ids a template value names through Ref, Fn::GetAtt or Fn::Sub. */
+function referencesOf(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    value.forEach((item) => referencesOf(item, found));
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'Ref' && typeof inner === 'string') {
+        found.add(inner);
+      } else if (key === 'Fn::GetAtt') {
+        found.add((Array.isArray(inner) ? inner[0] : String(inner).split('.')[0]) as string);
+      } else if (key === 'Fn::Sub') {
+        const text = Array.isArray(inner) ? inner[0] : inner;
+        for (const match of String(text).matchAll(/\$\{([^!.}][^.}]*)/g)) found.add(match[1]);
+      }
+      referencesOf(inner, found);
+    }
+  }
+  return found;
+}
+
 describe('CleanRoomsMlProvider', () => {
   test('one provider serves every custom resource of a stack: the Lambda count does not grow with the resources', () => {
     const one = newStack('One');
@@ -199,6 +219,28 @@ describe('CleanRoomsMlProvider', () => {
     const frameworkRoles = Object.values(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } }));
     expect(frameworkRoles).toHaveLength(3);
     frameworkRoles.forEach((role) => expect(suppressed(role)).toEqual(['AwsSolutions-IAM4']));
+  });
+
+  test('cfn-lint\'s W3005 (a DependsOn that a Ref or GetAtt already enforces) is ignored on exactly the resources that have one, aws-cdk-lib\'s functions and state machine', () => {
+    const stack = newStack();
+    models(stack, 1); // the default 24-hour timeout: a model and its chain of wait resources
+
+    const resources: Record<string, any> = Template.fromStack(stack).toJSON().Resources;
+    const redundant = Object.entries(resources)
+      .filter(([, resource]) => asList(resource.DependsOn ?? []).some((id) => referencesOf(resource.Properties).has(id as string)))
+      .map(([id, resource]) => `${resource.Type} ${id}`);
+    const ignored = Object.entries(resources)
+      .filter(([, resource]) => resource.Metadata?.['cfn-lint'] !== undefined)
+      .map(([id, resource]) => {
+        expect(resource.Metadata['cfn-lint']).toEqual({ config: { ignore_checks: ['W3005'] } });
+        return `${resource.Type} ${id}`;
+      });
+    expect(ignored.sort()).toEqual(redundant.sort());
+    // The library's two handlers, the framework's three functions and its waiter: each depends on its role and names its ARN.
+    expect(redundant.map((entry) => entry.split(' ')[0]).sort()).toEqual([
+      ...Array(5).fill('AWS::Lambda::Function'),
+      'AWS::StepFunctions::StateMachine',
+    ]);
   });
 
   describe('logs', () => {
