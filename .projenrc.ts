@@ -58,7 +58,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/cloudformation-diff',
   ],
   devDeps: [
-    'aws-sdk@^2.1693.0', // its apis/cleanroomsml-2023-09-06.min.json is the official service model
     'esbuild',
     'cdk-nag@^2.37.0', // 3.x needs aws-cdk-lib >= 2.257; the library supports older ones
     // The newest aws-cdk-lib, installed beside the oldest supported one (the

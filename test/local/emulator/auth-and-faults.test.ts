@@ -1,5 +1,6 @@
-import { caught, rawRequest, sdkClient, trainingDatasetRequest } from './helpers';
+import { caught, emulatorClient, rawRequest, trainingDatasetRequest } from './helpers';
 import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
+import { ServiceError } from '../../fixtures/model-client';
 
 describe('SigV4', () => {
   let emulator: CleanRoomsMlEmulator;
@@ -18,9 +19,9 @@ describe('SigV4', () => {
   });
 
   test('fails: a request signed with the wrong secret key is a 403 InvalidSignatureException', async () => {
-    const client = sdkClient(emulator, { credentials: { accessKeyId: 'test', secretAccessKey: 'not-the-secret' } });
+    const client = emulatorClient(emulator, { credentials: { accessKeyId: 'test', secretAccessKey: 'not-the-secret' } });
 
-    const refused = await caught(client.createTrainingDataset(trainingDatasetRequest('data')).promise());
+    const refused = await caught(client.send('CreateTrainingDataset', trainingDatasetRequest('data')));
 
     expect(refused).toMatchObject({ code: 'InvalidSignatureException', statusCode: 403 });
     expect(refused.message).toContain('does not match the signature you provided');
@@ -28,15 +29,15 @@ describe('SigV4', () => {
   });
 
   test('fails: an access key the emulator does not know is a 403 UnrecognizedClientException', async () => {
-    const client = sdkClient(emulator, { credentials: { accessKeyId: 'AKIAEXAMPLEOTHER', secretAccessKey: 'test' } });
+    const client = emulatorClient(emulator, { credentials: { accessKeyId: 'AKIAEXAMPLEOTHER', secretAccessKey: 'test' } });
 
-    expect(await caught(client.listTrainingDatasets().promise())).toMatchObject({ code: 'UnrecognizedClientException', statusCode: 403 });
+    expect(await caught(client.send('ListTrainingDatasets'))).toMatchObject({ code: 'UnrecognizedClientException', statusCode: 403 });
   });
 
   test('fails: a request signed for another region is a 403 InvalidSignatureException', async () => {
-    const client = sdkClient(emulator, { region: 'eu-west-1' });
+    const client = emulatorClient(emulator, { region: 'eu-west-1' });
 
-    const refused = await caught(client.listTrainingDatasets().promise());
+    const refused = await caught(client.send('ListTrainingDatasets'));
 
     expect(refused).toMatchObject({ code: 'InvalidSignatureException', statusCode: 403 });
     expect(refused.message).toContain("'eu-west-1'");
@@ -60,21 +61,21 @@ describe('SigV4', () => {
   });
 
   test('a signed raw request with a query string and the SDK with list query parameters are both accepted', async () => {
-    const client = sdkClient(emulator);
-    const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('signed', { tags: { a: '1', b: '2', c: '3' } })).promise();
+    const client = emulatorClient(emulator);
+    const { trainingDatasetArn } = await client.send('CreateTrainingDataset', trainingDatasetRequest('signed', { tags: { a: '1', b: '2', c: '3' } }));
 
     const raw = await rawRequest(emulator.endpoint, 'GET', '/training-dataset?maxResults=1');
-    await client.untagResource({ resourceArn: trainingDatasetArn, tagKeys: ['a', 'c'] }).promise();
+    await client.send('UntagResource', { resourceArn: trainingDatasetArn, tagKeys: ['a', 'c'] });
 
     expect(raw.status).toBe(200);
-    expect((await client.listTagsForResource({ resourceArn: trainingDatasetArn }).promise()).tags).toEqual({ b: '2' });
+    expect((await client.send('ListTagsForResource', { resourceArn: trainingDatasetArn })).tags).toEqual({ b: '2' });
   });
 
   test('with verifySignature false, any well-formed signature passes but an unsigned request still does not', async () => {
     const lenient = await CleanRoomsMlEmulator.start({ verifySignature: false });
     try {
-      const client = sdkClient(lenient, { credentials: { accessKeyId: 'whatever', secretAccessKey: 'anything' }, region: 'eu-west-1' });
-      const { trainingDatasets } = await client.listTrainingDatasets().promise();
+      const client = emulatorClient(lenient, { credentials: { accessKeyId: 'whatever', secretAccessKey: 'anything' }, region: 'eu-west-1' });
+      const { trainingDatasets } = await client.send('ListTrainingDatasets');
       const unsigned = await rawRequest(lenient.endpoint, 'GET', '/training-dataset', { sign: false });
 
       expect(trainingDatasets).toEqual([]);
@@ -87,11 +88,11 @@ describe('SigV4', () => {
   test('the emulator can be given its own credentials', async () => {
     const custom = await CleanRoomsMlEmulator.start({ credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' } });
     try {
-      const good = sdkClient(custom, { credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' } });
-      const defaults = sdkClient(custom);
+      const good = emulatorClient(custom, { credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' } });
+      const defaults = emulatorClient(custom);
 
-      expect((await good.listTrainingDatasets().promise()).trainingDatasets).toEqual([]);
-      expect((await caught(defaults.listTrainingDatasets().promise())).code).toBe('UnrecognizedClientException');
+      expect((await good.send('ListTrainingDatasets')).trainingDatasets).toEqual([]);
+      expect((await caught(defaults.send('ListTrainingDatasets'))).code).toBe('UnrecognizedClientException');
     } finally {
       await custom.stop();
     }
@@ -103,10 +104,10 @@ describe('injected faults', () => {
   async function throttlePattern(seed: number): Promise<boolean[]> {
     const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.3, seed } });
     try {
-      const client = sdkClient(emulator);
+      const client = emulatorClient(emulator);
       const pattern: boolean[] = [];
       for (let call = 0; call < 40; call++) {
-        const outcome = await client.listTrainingDatasets().promise().then(() => undefined, (error: { code: string }) => error.code);
+        const outcome = await client.send('ListTrainingDatasets').then(() => undefined, (error: { code: string }) => error.code);
         expect([undefined, 'ThrottlingException']).toContain(outcome);
         pattern.push(outcome === 'ThrottlingException');
       }
@@ -136,16 +137,16 @@ describe('injected faults', () => {
   async function createAttempts(seed: number, names: string[], pollsBefore: (index: number) => number): Promise<string[][]> {
     const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.3, serverErrorRate: 0.2, seed } });
     try {
-      const client = sdkClient(emulator);
+      const client = emulatorClient(emulator);
       const outcomes: string[][] = [];
       for (const [index, name] of names.entries()) {
         for (let poll = 0; poll < pollsBefore(index); poll++) {
-          await client.listTrainingDatasets().promise().catch(() => undefined);
+          await client.send('ListTrainingDatasets').catch(() => undefined);
         }
         const attempts: string[] = [];
         while (attempts[attempts.length - 1] !== 'created') {
           expect(attempts.length).toBeLessThan(50);
-          attempts.push(await client.createTrainingDataset(trainingDatasetRequest(name)).promise().then(() => 'created', (error: { code: string }) => error.code));
+          attempts.push(await client.send('CreateTrainingDataset', trainingDatasetRequest(name)).then(() => 'created', (error: { code: string }) => error.code));
         }
         outcomes.push(attempts);
       }
@@ -169,13 +170,28 @@ describe('injected faults', () => {
     expect(otherSeed).not.toEqual(fewPolls);
   });
 
-  test('an SDK that retries creates exactly one resource per name through throttling and server errors', async () => {
+  /** Retries a call on throttling and server errors, as an SDK does, up to 30 attempts. */
+  async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const retryable = error instanceof ServiceError && (error.statusCode === 429 || error.statusCode >= 500);
+        if (!retryable || attempt === 30) {
+          throw error;
+        }
+        await new Promise((resolveWait) => setTimeout(resolveWait, attempt));
+      }
+    }
+  }
+
+  test('a client that retries creates exactly one resource per name through throttling and server errors', async () => {
     const emulator = await CleanRoomsMlEmulator.start({ faults: { throttleRate: 0.4, serverErrorRate: 0.2, seed: 3 } });
     try {
-      const client = sdkClient(emulator, { maxRetries: 30, retryDelayOptions: { base: 1 } });
+      const client = emulatorClient(emulator);
       const names = Array.from({ length: 8 }, (_, index) => `dataset-${index}`);
 
-      await Promise.all(names.map((name) => client.createTrainingDataset(trainingDatasetRequest(name)).promise()));
+      await Promise.all(names.map((name) => withRetries(() => client.send('CreateTrainingDataset', trainingDatasetRequest(name)))));
 
       const stats = emulator.stats();
       expect(stats.totalThrottled).toBeGreaterThan(0);
@@ -190,14 +206,14 @@ describe('injected faults', () => {
   test('only operations whose model declares ThrottlingException are throttled: never the tag operations, even at throttleRate 1', async () => {
     const emulator = await CleanRoomsMlEmulator.start();
     try {
-      const client = sdkClient(emulator);
-      const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('data')).promise();
+      const client = emulatorClient(emulator);
+      const { trainingDatasetArn } = await client.send('CreateTrainingDataset', trainingDatasetRequest('data'));
       emulator.setFaults({ throttleRate: 1 });
 
-      await client.tagResource({ resourceArn: trainingDatasetArn, tags: { a: '1' } }).promise();
-      await client.untagResource({ resourceArn: trainingDatasetArn, tagKeys: ['a'] }).promise();
-      await client.listTagsForResource({ resourceArn: trainingDatasetArn }).promise();
-      const read = await caught(client.getTrainingDataset({ trainingDatasetArn }).promise());
+      await client.send('TagResource', { resourceArn: trainingDatasetArn, tags: { a: '1' } });
+      await client.send('UntagResource', { resourceArn: trainingDatasetArn, tagKeys: ['a'] });
+      await client.send('ListTagsForResource', { resourceArn: trainingDatasetArn });
+      const read = await caught(client.send('GetTrainingDataset', { trainingDatasetArn }));
 
       expect(read).toMatchObject({ code: 'ThrottlingException', statusCode: 429 });
       expect(emulator.stats().throttled).toEqual({ GetTrainingDataset: 1 });
@@ -209,7 +225,7 @@ describe('injected faults', () => {
   test('fails: with serverErrorRate 1 every call is a 500 InternalServiceException and nothing is created', async () => {
     const emulator = await CleanRoomsMlEmulator.start({ faults: { serverErrorRate: 1 } });
     try {
-      const refused = await caught(sdkClient(emulator).createTrainingDataset(trainingDatasetRequest('data')).promise());
+      const refused = await caught(emulatorClient(emulator).send('CreateTrainingDataset', trainingDatasetRequest('data')));
 
       expect(refused).toMatchObject({ code: 'InternalServiceException', statusCode: 500 });
       expect(emulator.inventory().trainingDatasets).toEqual([]);
@@ -225,7 +241,7 @@ describe('injected faults', () => {
     try {
       const started = Date.now();
       let serviceSettled = false;
-      const service = caught(sdkClient(emulator).listTrainingDatasets().promise()).finally(() => { serviceSettled = true; });
+      const service = caught(emulatorClient(emulator).send('ListTrainingDatasets')).finally(() => { serviceSettled = true; });
       // The emulator counts a call on arrival, before its delay: from then on, the service call is waiting.
       while (emulator.stats().totalCalls === 0) await new Promise((resolveWait) => setTimeout(resolveWait, 1));
 

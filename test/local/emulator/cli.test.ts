@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import CleanRoomsML from 'aws-sdk/clients/cleanroomsml';
 import { trainingDatasetRequest } from './helpers';
+import { ModelClient } from '../../fixtures/model-client';
 
 const REPOSITORY = join(__dirname, '..', '..', '..');
 const CLI = join(REPOSITORY, 'src', 'local', 'cli.ts');
@@ -51,11 +51,11 @@ test('emulator starts, prints its URL, serves a signed request and exits cleanly
   const child = runCli('emulator', '--port', '0', '--account-id', '210987654321', '--region', 'eu-west-1');
   try {
     const [, endpoint] = await waitForOutput(child, /Clean Rooms ML emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
-    const client = new CleanRoomsML({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxRetries: 0 });
+    const client = new ModelClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
-    const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('from-cli', {
+    const { trainingDatasetArn } = await client.send('CreateTrainingDataset', trainingDatasetRequest('from-cli', {
       roleArn: 'arn:aws:iam::210987654321:role/reader',
-    })).promise();
+    }));
 
     expect(trainingDatasetArn).toMatch(/^arn:aws:cleanrooms-ml:eu-west-1:210987654321:training-dataset\//);
     expect(child.output().stdout).toContain('account 210987654321, region eu-west-1, signature verification on');

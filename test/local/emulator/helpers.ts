@@ -1,18 +1,20 @@
 /**
- * Shared fixtures for the emulator suites: the official aws-sdk v2 client
- * pointed at an emulator, valid requests for every create, a manual clock,
- * polling, and a raw signed HTTP request for what the SDK cannot send.
+ * Shared fixtures for the emulator suites: a client built from AWS's model
+ * (not the project's client) pointed at an emulator, valid requests for every
+ * create, a manual clock, polling, and a raw signed HTTP request for what no
+ * client would send.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import CleanRoomsML from 'aws-sdk/clients/cleanroomsml';
 import { CleanRoomsMlEmulator, EmulatorTimingOptions } from '../../../src/local/emulator';
+import { ModelClient, ModelClientOptions, ServiceError } from '../../fixtures/model-client';
+import { configuredAudienceModelInput, REGION, trainingDatasetInput } from '../../fixtures/requests';
 
-// The SDK prints an end-of-support note on first use; it is noise in test output.
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
-
-import { configuredAudienceModelInput, generationJobInput, REGION, trainingDatasetInput } from '../../fixtures/requests';
-
+export {
+  configuredAudienceModelInput as configuredAudienceModelRequest,
+  generationJobInput as generationJobRequest,
+  trainingDatasetInput as trainingDatasetRequest,
+} from '../../fixtures/requests';
 export { ACCOUNT_ID, COLLABORATION_ID, REGION, ROLE_ARN } from '../../fixtures/requests';
 
 /** Each phase lasts 1 ms: statuses settle at once for tests that only care about the end state. */
@@ -40,37 +42,9 @@ export class ManualClock {
   }
 }
 
-export function sdkClient(emulator: CleanRoomsMlEmulator, config: CleanRoomsML.ClientConfiguration = {}): CleanRoomsML {
-  return new CleanRoomsML({
-    endpoint: emulator.endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxRetries: 0,
-    ...config,
-  });
-}
-
-export function trainingDatasetRequest(
-  name: string,
-  overrides: Partial<CleanRoomsML.CreateTrainingDatasetRequest> = {},
-): CleanRoomsML.CreateTrainingDatasetRequest {
-  return { ...trainingDatasetInput(name), ...overrides };
-}
-
-export function configuredAudienceModelRequest(
-  name: string,
-  audienceModelArn: string,
-  overrides: Partial<CleanRoomsML.CreateConfiguredAudienceModelRequest> = {},
-): CleanRoomsML.CreateConfiguredAudienceModelRequest {
-  return { ...configuredAudienceModelInput(name, audienceModelArn), ...overrides };
-}
-
-export function generationJobRequest(
-  name: string,
-  configuredAudienceModelArn: string,
-  overrides: Partial<CleanRoomsML.StartAudienceGenerationJobRequest> = {},
-): CleanRoomsML.StartAudienceGenerationJobRequest {
-  return { ...generationJobInput(name, configuredAudienceModelArn), ...overrides };
+/** A client of the emulator, signing as `test`/`test` in us-east-1 unless told otherwise. */
+export function emulatorClient(emulator: CleanRoomsMlEmulator, options: Partial<ModelClientOptions> = {}): ModelClient {
+  return new ModelClient({ endpoint: emulator.endpoint, region: REGION, ...options });
 }
 
 export interface Pipeline {
@@ -83,13 +57,14 @@ export interface Pipeline {
  * Training dataset → ACTIVE audience model → configured audience model. Waits
  * for the model with `settle` (advance a manual clock, or poll).
  */
-export async function createPipeline(client: CleanRoomsML, prefix: string, settle: () => Promise<void>): Promise<Pipeline> {
-  const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest(`${prefix}-data`)).promise();
-  const { audienceModelArn } = await client.createAudienceModel({ name: `${prefix}-model`, trainingDatasetArn }).promise();
+export async function createPipeline(client: ModelClient, prefix: string, settle: () => Promise<void>): Promise<Pipeline> {
+  const { trainingDatasetArn } = await client.send('CreateTrainingDataset', trainingDatasetInput(`${prefix}-data`));
+  const { audienceModelArn } = await client.send('CreateAudienceModel', { name: `${prefix}-model`, trainingDatasetArn });
   await settle();
-  const { configuredAudienceModelArn } = await client
-    .createConfiguredAudienceModel(configuredAudienceModelRequest(`${prefix}-configured`, audienceModelArn))
-    .promise();
+  const { configuredAudienceModelArn } = await client.send(
+    'CreateConfiguredAudienceModel',
+    configuredAudienceModelInput(`${prefix}-configured`, audienceModelArn),
+  );
   return { trainingDatasetArn, audienceModelArn, configuredAudienceModelArn };
 }
 
@@ -114,21 +89,21 @@ export interface CaughtError {
   readonly message: string;
 }
 
-/** The SDK error a call fails with; fails the test if the call succeeds. */
+/**
+ * The service error a call fails with; fails the test if the call succeeds,
+ * or fails in any other way (a connection error, a bug of the client).
+ */
 export async function caught(promise: Promise<unknown>): Promise<CaughtError> {
   try {
     await promise;
   } catch (error) {
-    const { code, statusCode, message } = error as CaughtError;
+    if (!(error instanceof ServiceError)) {
+      throw error;
+    }
+    const { code, statusCode, message } = error;
     return { code, statusCode, message };
   }
   throw new Error('Expected the call to fail, but it succeeded');
-}
-
-/** The response body as sent, including members the SDK's (older) model drops, e.g. audience model metrics. */
-export async function rawBody<T>(request: { promise(): Promise<T & { $response: { httpResponse: { body: unknown } } }> }): Promise<any> {
-  const response = await request.promise();
-  return JSON.parse(String(response.$response.httpResponse.body));
 }
 
 export interface RawResponse {
@@ -138,8 +113,8 @@ export interface RawResponse {
 }
 
 /**
- * A request the SDK would not send (malformed JSON, wrong types, tampered
- * bodies), signed like the SDK signs unless `sign` is false. `signBody`
+ * A request no client would send (malformed JSON, wrong types, tampered
+ * bodies), signed like a client signs unless `sign` is false. `signBody`
  * lets the signature cover another body than the one sent.
  */
 export async function rawRequest(

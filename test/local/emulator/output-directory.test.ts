@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import CleanRoomsML from 'aws-sdk/clients/cleanroomsml';
-import { createPipeline, generationJobRequest, ManualClock, ONE_SECOND_PHASES, sdkClient } from './helpers';
+import { createPipeline, generationJobRequest, ManualClock, ONE_SECOND_PHASES, emulatorClient } from './helpers';
 import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, NOTIONAL_USER_POOL } from '../../../src/local/emulator';
 import { audienceFilePath, exportedUserCount } from '../../../src/local/emulator/audience-output';
+import type { ModelClient } from '../../fixtures/model-client';
 
 let directory: string;
 const started: CleanRoomsMlEmulator[] = [];
@@ -17,19 +17,19 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function start(options: CleanRoomsMlEmulatorOptions): Promise<{ emulator: CleanRoomsMlEmulator; client: CleanRoomsML }> {
+async function start(options: CleanRoomsMlEmulatorOptions): Promise<{ emulator: CleanRoomsMlEmulator; client: ModelClient }> {
   const emulator = await CleanRoomsMlEmulator.start(options);
   started.push(emulator);
-  return { emulator, client: sdkClient(emulator) };
+  return { emulator, client: emulatorClient(emulator) };
 }
 
 /** A pipeline up to an export of ABSOLUTE 10,000 that was just started (CREATE_PENDING). */
-async function startExport(client: CleanRoomsML, clock: ManualClock): Promise<string> {
+async function startExport(client: ModelClient, clock: ManualClock): Promise<string> {
   const settle = async (): Promise<void> => clock.advance(10_000);
   const { configuredAudienceModelArn } = await createPipeline(client, 'p', settle);
-  const { audienceGenerationJobArn } = await client.startAudienceGenerationJob(generationJobRequest('job', configuredAudienceModelArn)).promise();
+  const { audienceGenerationJobArn } = await client.send('StartAudienceGenerationJob', generationJobRequest('job', configuredAudienceModelArn));
   await settle();
-  await client.startAudienceExportJob({ name: 'export', audienceGenerationJobArn, audienceSize: { type: 'ABSOLUTE', value: 10_000 } }).promise();
+  await client.send('StartAudienceExportJob', { name: 'export', audienceGenerationJobArn, audienceSize: { type: 'ABSOLUTE', value: 10_000 } });
   return audienceGenerationJobArn;
 }
 
@@ -42,8 +42,8 @@ test('an ACTIVE export writes its audience once, at the folder its outputLocatio
   const outputDirectory = join(directory, 'out');
   const { client } = await start({ clock: clock.now, timings: ONE_SECOND_PHASES, outputDirectory });
   const audienceGenerationJobArn = await startExport(client, clock);
-  const list = async (): Promise<CleanRoomsML.AudienceExportJobSummary> =>
-    (await client.listAudienceExportJobs({ audienceGenerationJobArn }).promise()).audienceExportJobs[0];
+  const list = async (): Promise<any> =>
+    (await client.send('ListAudienceExportJobs', { audienceGenerationJobArn })).audienceExportJobs[0];
 
   expect((await list()).status).toBe('CREATE_PENDING');
   clock.advance(1000);
@@ -90,7 +90,7 @@ test('a restart from the state file does not write the audience again', async ()
   utimesSync(file, past, past);
   const second = await start(options);
   expect(second.emulator.inventory().audienceExportJobs[0].status).toBe('ACTIVE');
-  await second.client.listAudienceExportJobs({}).promise();
+  await second.client.send('ListAudienceExportJobs', {});
   expect(statSync(file).mtimeMs).toBe(past.getTime());
   expect(readFileSync(file, 'utf-8')).toBe(content);
 });

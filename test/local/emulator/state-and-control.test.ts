@@ -7,7 +7,7 @@ import {
   generationJobRequest,
   ManualClock,
   ONE_SECOND_PHASES,
-  sdkClient,
+  emulatorClient,
   trainingDatasetRequest,
 } from './helpers';
 import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
@@ -25,33 +25,33 @@ describe('persistence', () => {
     const options = { clock: clock.now, timings: ONE_SECOND_PHASES, stateFile };
 
     const first = await CleanRoomsMlEmulator.start(options);
-    const firstClient = sdkClient(first);
-    const { trainingDatasetArn } = await firstClient.createTrainingDataset(trainingDatasetRequest('kept', { tags: { team: 'growth' } })).promise();
-    const { audienceModelArn } = await firstClient.createAudienceModel({ name: 'training', trainingDatasetArn }).promise();
+    const firstClient = emulatorClient(first);
+    const { trainingDatasetArn } = await firstClient.send('CreateTrainingDataset', trainingDatasetRequest('kept', { tags: { team: 'growth' } }));
+    const { audienceModelArn } = await firstClient.send('CreateAudienceModel', { name: 'training', trainingDatasetArn });
     first.failNext({ resourceType: 'audience-generation-job', phase: 'CREATE', message: 'queued before the restart' });
-    expect((await firstClient.getAudienceModel({ audienceModelArn }).promise()).status).toBe('CREATE_PENDING');
+    expect((await firstClient.send('GetAudienceModel', { audienceModelArn })).status).toBe('CREATE_PENDING');
     await first.stop();
 
     clock.advance(1500);
     const second = await CleanRoomsMlEmulator.start(options);
     try {
-      const client = sdkClient(second);
-      expect((await client.getTrainingDataset({ trainingDatasetArn }).promise()).tags).toEqual({ team: 'growth' });
-      expect((await client.getAudienceModel({ audienceModelArn }).promise()).status).toBe('CREATE_IN_PROGRESS');
+      const client = emulatorClient(second);
+      expect((await client.send('GetTrainingDataset', { trainingDatasetArn })).tags).toEqual({ team: 'growth' });
+      expect((await client.send('GetAudienceModel', { audienceModelArn })).status).toBe('CREATE_IN_PROGRESS');
       clock.advance(1000);
-      expect((await client.getAudienceModel({ audienceModelArn }).promise()).status).toBe('ACTIVE');
+      expect((await client.send('GetAudienceModel', { audienceModelArn })).status).toBe('ACTIVE');
       // Names stay taken across the restart.
-      expect((await caught(client.createTrainingDataset(trainingDatasetRequest('kept')).promise())).code).toBe('ConflictException');
+      expect((await caught(client.send('CreateTrainingDataset', trainingDatasetRequest('kept')))).code).toBe('ConflictException');
 
-      const { configuredAudienceModelArn } = await client.createConfiguredAudienceModel({
+      const { configuredAudienceModelArn } = await client.send('CreateConfiguredAudienceModel', {
         name: 'configured',
         audienceModelArn,
         outputConfig: { destination: { s3Destination: { s3Uri: 's3://out/' } }, roleArn: 'arn:aws:iam::123456789012:role/writer' },
         sharedAudienceMetrics: ['NONE'],
-      }).promise();
-      const { audienceGenerationJobArn } = await client.startAudienceGenerationJob(generationJobRequest('job', configuredAudienceModelArn)).promise();
+      });
+      const { audienceGenerationJobArn } = await client.send('StartAudienceGenerationJob', generationJobRequest('job', configuredAudienceModelArn));
       clock.advance(10_000);
-      expect((await client.getAudienceGenerationJob({ audienceGenerationJobArn }).promise()).statusDetails?.message).toBe('queued before the restart');
+      expect((await client.send('GetAudienceGenerationJob', { audienceGenerationJobArn })).statusDetails?.message).toBe('queued before the restart');
     } finally {
       await second.stop();
     }
@@ -63,20 +63,20 @@ describe('persistence', () => {
     const clock = new ManualClock();
     const first = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
     for (const name of ['z', 'y', 'x']) {
-      await sdkClient(first).createTrainingDataset(trainingDatasetRequest(name)).promise();
+      await emulatorClient(first).send('CreateTrainingDataset', trainingDatasetRequest(name));
     }
     await first.stop();
 
     const second = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
     try {
-      const client = sdkClient(second);
-      const { nextToken } = await client.listTrainingDatasets({ maxResults: 2 }).promise();
+      const client = emulatorClient(second);
+      const { nextToken } = await client.send('ListTrainingDatasets', { maxResults: 2 });
       for (const name of ['w', 'v']) {
-        await client.createTrainingDataset(trainingDatasetRequest(name)).promise();
+        await client.send('CreateTrainingDataset', trainingDatasetRequest(name));
       }
-      const rest = await client.listTrainingDatasets({ maxResults: 10, nextToken }).promise();
+      const rest = await client.send('ListTrainingDatasets', { maxResults: 10, nextToken });
 
-      expect(rest.trainingDatasets.map((dataset) => dataset.name)).toEqual(['x', 'w', 'v']);
+      expect(rest.trainingDatasets.map((dataset: { name: string }) => dataset.name)).toEqual(['x', 'w', 'v']);
       expect(second.inventory().trainingDatasets.map((dataset) => dataset.name)).toEqual(['z', 'y', 'x', 'w', 'v']);
     } finally {
       await second.stop();
@@ -88,7 +88,7 @@ describe('persistence', () => {
     const clock = new ManualClock();
     const first = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
     for (const name of ['late', 'early']) {
-      await sdkClient(first).createTrainingDataset(trainingDatasetRequest(name)).promise();
+      await emulatorClient(first).send('CreateTrainingDataset', trainingDatasetRequest(name));
       clock.advance(-5);
     }
     await first.stop();
@@ -101,7 +101,7 @@ describe('persistence', () => {
 
     const second = await CleanRoomsMlEmulator.start({ clock: clock.now, stateFile });
     try {
-      await sdkClient(second).createTrainingDataset(trainingDatasetRequest('newest')).promise();
+      await emulatorClient(second).send('CreateTrainingDataset', trainingDatasetRequest('newest'));
 
       expect(second.inventory().trainingDatasets.map((dataset) => dataset.name)).toEqual(['early', 'late', 'newest']);
     } finally {
@@ -112,7 +112,7 @@ describe('persistence', () => {
   test('fails: a state file written for another account is refused at start', async () => {
     const stateFile = join(directory, 'state.json');
     const first = await CleanRoomsMlEmulator.start({ stateFile });
-    await sdkClient(first).createTrainingDataset(trainingDatasetRequest('data')).promise();
+    await emulatorClient(first).send('CreateTrainingDataset', trainingDatasetRequest('data'));
     await first.stop();
 
     await expect(CleanRoomsMlEmulator.start({ stateFile, accountId: '210987654321' }))
@@ -122,7 +122,7 @@ describe('persistence', () => {
   test('reset also empties the state file', async () => {
     const stateFile = join(directory, 'state.json');
     const first = await CleanRoomsMlEmulator.start({ stateFile });
-    await sdkClient(first).createTrainingDataset(trainingDatasetRequest('data')).promise();
+    await emulatorClient(first).send('CreateTrainingDataset', trainingDatasetRequest('data'));
     first.reset();
     await first.stop();
 
@@ -151,11 +151,11 @@ describe('inventory and control endpoints', () => {
   };
 
   test('inventory() and GET /_emulator/inventory show every resource with its status, tags and policy', async () => {
-    const client = sdkClient(emulator);
+    const client = emulatorClient(emulator);
     const { configuredAudienceModelArn, audienceModelArn } = await createPipeline(client, 'inv', async () => clock.advance(10_000));
-    await client.tagResource({ resourceArn: audienceModelArn, tags: { stage: 'demo' } }).promise();
-    await client.putConfiguredAudienceModelPolicy({ configuredAudienceModelArn, configuredAudienceModelPolicy: '{"Version":"2012-10-17"}' }).promise();
-    await client.startAudienceGenerationJob(generationJobRequest('inv-job', configuredAudienceModelArn)).promise();
+    await client.send('TagResource', { resourceArn: audienceModelArn, tags: { stage: 'demo' } });
+    await client.send('PutConfiguredAudienceModelPolicy', { configuredAudienceModelArn, configuredAudienceModelPolicy: '{"Version":"2012-10-17"}' });
+    await client.send('StartAudienceGenerationJob', generationJobRequest('inv-job', configuredAudienceModelArn));
 
     const inventory = emulator.inventory();
     const overHttp = await control('GET', 'inventory');
@@ -173,8 +173,8 @@ describe('inventory and control endpoints', () => {
   });
 
   test('the control endpoints need no signature: health, stats, reset, faults and fail-next', async () => {
-    const client = sdkClient(emulator);
-    await client.createTrainingDataset(trainingDatasetRequest('data')).promise();
+    const client = emulatorClient(emulator);
+    await client.send('CreateTrainingDataset', trainingDatasetRequest('data'));
 
     expect(await control('GET', 'health')).toEqual({ status: 200, body: { status: 'ok', accountId: '123456789012', region: 'us-east-1' } });
     expect((await control('GET', 'stats')).body).toMatchObject({ calls: { CreateTrainingDataset: 1 }, totalCalls: 1 });
@@ -184,14 +184,14 @@ describe('inventory and control endpoints', () => {
     expect(emulator.stats().totalCalls).toBe(0);
 
     expect(await control('POST', 'faults', { throttleRate: 1 })).toEqual({ status: 200, body: { faults: { throttleRate: 1 } } });
-    expect((await caught(client.listTrainingDatasets().promise())).code).toBe('ThrottlingException');
+    expect((await caught(client.send('ListTrainingDatasets'))).code).toBe('ThrottlingException');
     await control('POST', 'faults', {});
 
     expect((await control('POST', 'fail-next', { resourceType: 'audience-model', phase: 'CREATE', message: 'over HTTP' })).status).toBe(200);
-    const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('data')).promise();
-    const { audienceModelArn } = await client.createAudienceModel({ name: 'model', trainingDatasetArn }).promise();
+    const { trainingDatasetArn } = await client.send('CreateTrainingDataset', trainingDatasetRequest('data'));
+    const { audienceModelArn } = await client.send('CreateAudienceModel', { name: 'model', trainingDatasetArn });
     clock.advance(10_000);
-    expect((await client.getAudienceModel({ audienceModelArn }).promise()).statusDetails?.message).toBe('over HTTP');
+    expect((await client.send('GetAudienceModel', { audienceModelArn })).statusDetails?.message).toBe('over HTTP');
   });
 
   test.each([
@@ -211,10 +211,10 @@ describe('accounts, regions and partitions', () => {
   ])('in %s the emulator mints %s ARNs for its account', async (region, partition) => {
     const emulator = await CleanRoomsMlEmulator.start({ region, accountId: '999988887777' });
     try {
-      const client = sdkClient(emulator, { region });
-      const { trainingDatasetArn } = await client.createTrainingDataset(trainingDatasetRequest('data', {
+      const client = emulatorClient(emulator, { region });
+      const { trainingDatasetArn } = await client.send('CreateTrainingDataset', trainingDatasetRequest('data', {
         roleArn: `arn:${partition}:iam::999988887777:role/reader`,
-      })).promise();
+      }));
 
       expect(trainingDatasetArn).toMatch(new RegExp(`^arn:${partition}:cleanrooms-ml:${region}:999988887777:training-dataset/`));
       expect(emulator.partition).toBe(partition);
