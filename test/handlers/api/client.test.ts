@@ -7,7 +7,7 @@ import {
   type OperationName,
   type OperationShapes,
 } from '../../../src/handlers/api';
-import { inputMembers, modelOperation, modelShape } from '../../service-model';
+import { inputMembers, modelOperation, modelShape } from '../../fixtures/cleanroomsml-model';
 
 const ACCOUNT = '123456789012';
 const arn = (type: string, id: string) => `arn:aws:cleanrooms-ml:eu-west-1:${ACCOUNT}:${type}/${id}`;

@@ -17,7 +17,7 @@ import {
   ThrottlingException,
   ValidationException,
 } from '../../../src/handlers/api';
-import { CLEANROOMSML_MODEL, modelOperation, modelShape } from '../../service-model';
+import { CLEAN_ROOMS_ML_MODEL, modelOperation, modelShape } from '../../fixtures/cleanroomsml-model';
 
 const MODEL_ARN = 'arn:aws:cleanrooms-ml:eu-west-1:123456789012:audience-model/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e';
 
@@ -76,7 +76,7 @@ test.each(SERVICE_ERRORS)('fails with %s (HTTP %d) as its own class, with status
  */
 const MODEL_ERRORS = [...new Set([
   ...api.OPERATION_NAMES.flatMap((operation) => (modelOperation(operation).errors ?? []).map((error) => error.shape)),
-  ...Object.entries(CLEANROOMSML_MODEL.shapes).filter(([, shape]) => shape.exception && shape.fault).map(([name]) => name),
+  ...Object.entries(CLEAN_ROOMS_ML_MODEL.shapes).filter(([, shape]) => shape.exception && shape.fault).map(([name]) => name),
 ])].sort();
 
 test('the model\'s errors include its 500, InternalServiceException', () => {

@@ -1,14 +1,14 @@
 import { OPERATION_NAMES, OPERATIONS } from '../../../src/handlers/api/operations';
-import { CLEANROOMSML_MODEL, inputMembers, modelOperation } from '../../service-model';
+import { CLEAN_ROOMS_ML_MODEL, inputMembers, modelOperation } from '../../fixtures/cleanroomsml-model';
 
 describe('operation bindings, held against AWS\'s current model', () => {
   test('the library binds 25 operations, every one of them an operation of the model', () => {
     expect(OPERATION_NAMES).toHaveLength(25);
-    expect(OPERATION_NAMES.filter((name) => !(name in CLEANROOMSML_MODEL.operations))).toEqual([]);
+    expect(OPERATION_NAMES.filter((name) => !(name in CLEAN_ROOMS_ML_MODEL.operations))).toEqual([]);
   });
 
   test('the model is the service the client signs for and speaks to', () => {
-    expect(CLEANROOMSML_MODEL.metadata).toMatchObject({
+    expect(CLEAN_ROOMS_ML_MODEL.metadata).toMatchObject({
       apiVersion: '2023-09-06',
       protocol: 'rest-json',
       signingName: 'cleanrooms-ml',

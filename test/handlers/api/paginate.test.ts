@@ -13,7 +13,7 @@ import {
   type ListTrainingDatasetsResponse,
   type Pages,
 } from '../../../src/handlers/api';
-import { CLEANROOMSML_PAGINATORS, modelOperation } from '../../service-model';
+import { CLEAN_ROOMS_ML_PAGINATORS, modelOperation } from '../../fixtures/cleanroomsml-model';
 
 const CONFIGURED_MODEL_ARN = 'arn:aws:cleanrooms-ml:eu-west-1:123456789012:configured-audience-model/c2d3e4f5';
 
@@ -139,11 +139,11 @@ test('paginate accepts any list operation of the client by name', async () => {
 });
 
 test('the items key of every paginated operation the client calls is the model\'s result_key, and the tokens are nextToken', () => {
-  const paginated = OPERATION_NAMES.filter((operation) => operation in CLEANROOMSML_PAGINATORS);
-  const fromModel = Object.fromEntries(paginated.map((operation) => [`${operation[0].toLowerCase()}${operation.slice(1)}`, CLEANROOMSML_PAGINATORS[operation].result_key]));
+  const paginated = OPERATION_NAMES.filter((operation) => operation in CLEAN_ROOMS_ML_PAGINATORS);
+  const fromModel = Object.fromEntries(paginated.map((operation) => [`${operation[0].toLowerCase()}${operation.slice(1)}`, CLEAN_ROOMS_ML_PAGINATORS[operation].result_key]));
 
   expect(LIST_ITEMS_KEYS).toEqual(fromModel);
   for (const operation of paginated) {
-    expect(CLEANROOMSML_PAGINATORS[operation]).toMatchObject({ input_token: 'nextToken', output_token: 'nextToken', limit_key: 'maxResults' });
+    expect(CLEAN_ROOMS_ML_PAGINATORS[operation]).toMatchObject({ input_token: 'nextToken', output_token: 'nextToken', limit_key: 'maxResults' });
   }
 });

@@ -1,6 +1,6 @@
 import { declaredOperations, type DeclaredType } from './declared-shapes';
 import { OPERATION_NAMES } from '../../../src/handlers/api/operations';
-import { modelOperation, modelShape } from '../../service-model';
+import { modelOperation, modelShape } from '../../fixtures/cleanroomsml-model';
 
 /**
  * Members the client keeps from the older API text (test/fixtures/cleanroomsml-api.txt)

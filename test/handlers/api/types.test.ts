@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as types from '../../../src/handlers/api/types';
-import { modelShape } from '../../service-model';
+import { modelShape } from '../../fixtures/cleanroomsml-model';
 
 /** Each value list the client exports, and the model's enum shape it stands for. */
 const MODEL_ENUMS: Readonly<Record<string, string>> = {
