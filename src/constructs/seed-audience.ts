@@ -4,8 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { BUCKET, checkKind, checkRequired, KMS_KEY, objectKind, SECRET, STRING } from './private/input-types';
-import { describeValue, S3_URI_RULES, validateString, validationError } from './private/validation';
+import { BUCKET, checkKind, checkRequired, enumKind, KMS_KEY, NUMBER, objectKind, SECRET, STRING } from './private/input-types';
+import { describeValue, S3_URI_RULES, validateCount, validateNumber, validateString, validationError } from './private/validation';
 
 /**
  * Options of a seed audience read from S3.
@@ -19,6 +19,61 @@ export interface S3SeedAudienceOptions {
    * permissions are granted
    */
   readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * The size of the workers that run a SQL seed's query, from smallest to
+ * largest (the service's `WorkerComputeType`).
+ */
+export enum WorkerComputeType {
+  /** CR.1X workers. */
+  CR_1X = 'CR.1X',
+  /** CR.4X workers. */
+  CR_4X = 'CR.4X',
+  /** CR.8X workers. */
+  CR_8X = 'CR.8X',
+}
+
+/**
+ * The compute that runs a SQL seed's protected query (the API's
+ * `seedAudience.sqlComputeConfiguration`), as the Clean Rooms console's
+ * "Worker type" and "Number of workers" when you create a lookalike segment
+ * from a SQL query or an analysis template. Every member is optional: what
+ * is left out is the service's default.
+ *
+ * Clean Rooms ML's API takes 2–1024 workers of type CR.1X, CR.4X or CR.8X
+ * and up to 50 Spark properties (keys of 1–200 characters, values of at most
+ * 500). AWS Clean Rooms documents at most 400 workers for a SQL query, which
+ * the service may enforce when the query runs.
+ *
+ * @see https://docs.aws.amazon.com/cleanrooms-ml/latest/APIReference/API_AudienceGenerationJobDataSource.html
+ * @see https://docs.aws.amazon.com/cleanrooms-ml/latest/APIReference/API_WorkerComputeConfiguration.html
+ * @see https://docs.aws.amazon.com/clean-rooms/latest/userguide/create-ml-segment-create.html
+ * @see https://docs.aws.amazon.com/clean-rooms/latest/apireference/API_WorkerComputeConfiguration.html
+ */
+export interface SqlComputeConfiguration {
+  /**
+   * The workers' type.
+   *
+   * @default - the service's default worker type
+   */
+  readonly workerType?: WorkerComputeType;
+
+  /**
+   * How many workers run the query: 2–1024.
+   *
+   * @default - the service's default number of workers
+   */
+  readonly numberOfWorkers?: number;
+
+  /**
+   * Apache Spark properties of the query's engine, e.g.
+   * `{ 'spark.sql.shuffle.partitions': '400' }`: at most 50, keys of 1–200
+   * characters, values of at most 500.
+   *
+   * @default - none
+   */
+  readonly sparkProperties?: { [key: string]: string };
 }
 
 /**
@@ -78,6 +133,15 @@ export interface SqlSeedAudienceOptions {
    * @default - no parameters
    */
   readonly parameters?: secretsmanager.ISecret;
+
+  /**
+   * The compute that runs the query: worker type, number of workers and
+   * Spark properties. Changing it starts a new job, as any change of the
+   * seed does.
+   *
+   * @default - the service's default compute
+   */
+  readonly computeConfiguration?: SqlComputeConfiguration;
 }
 
 /**
@@ -123,6 +187,12 @@ export interface SqlSeedAudienceConfig {
    * @default - none
    */
   readonly parametersSecret?: secretsmanager.ISecret;
+  /**
+   * The compute that runs the query.
+   *
+   * @default - the service's default compute
+   */
+  readonly computeConfiguration?: SqlComputeConfiguration;
 }
 
 /**
@@ -274,8 +344,10 @@ class SqlSeedAudience extends SeedAudience {
     if (options.collaborationId === undefined) {
       throw validationError(scope, 'collaborationId', 'be given with a SQL seed audience (its protected query runs in the collaboration)', 'undefined');
     }
+    const computeConfiguration = this.options.computeConfiguration;
+    validateComputeConfiguration(scope, computeConfiguration);
     return {
-      sql: { membershipArn, queryString, queryStringSecret, analysisTemplateArn, parametersSecret: parameters },
+      sql: { membershipArn, queryString, queryStringSecret, analysisTemplateArn, parametersSecret: parameters, computeConfiguration },
     };
   }
 
@@ -304,6 +376,33 @@ class SqlSeedAudience extends SeedAudience {
       resourceArns: [membershipArn],
     }));
     return grant;
+  }
+}
+
+/** The model's WorkerComputeConfiguration: 2–1024 workers; SparkProperties: at most 50, keys 1–200, values 0–500 characters. */
+const WORKERS = { min: 2, max: 1024 };
+const MAX_SPARK_PROPERTIES = 50;
+const WORKER_COMPUTE_TYPE = enumKind(Object.values(WorkerComputeType));
+
+function validateComputeConfiguration(scope: Construct, compute: SqlComputeConfiguration | undefined): void {
+  const field = 'seedAudience computeConfiguration';
+  checkKind(scope, field, compute, objectKind('SqlComputeConfiguration'));
+  if (compute === undefined) {
+    return;
+  }
+  checkKind(scope, `${field}.workerType`, compute.workerType, WORKER_COMPUTE_TYPE);
+  checkKind(scope, `${field}.numberOfWorkers`, compute.numberOfWorkers, NUMBER);
+  validateNumber(scope, `${field}.numberOfWorkers`, compute.numberOfWorkers, { integer: true, ...WORKERS });
+  const spark = compute.sparkProperties;
+  if (spark === undefined || Token.isUnresolved(spark)) {
+    return;
+  }
+  checkKind(scope, `${field}.sparkProperties`, spark, objectKind('a map of Spark property names to values'));
+  validateCount(scope, `${field}.sparkProperties`, Object.keys(spark), { max: MAX_SPARK_PROPERTIES });
+  for (const [key, value] of Object.entries(spark)) {
+    validateString(scope, `${field}.sparkProperties key`, key, { minLength: 1, maxLength: 200 });
+    checkRequired(scope, `${field}.sparkProperties[${JSON.stringify(key)}]`, value, STRING);
+    validateString(scope, `${field}.sparkProperties[${JSON.stringify(key)}]`, value, { maxLength: 500 });
   }
 }
 

@@ -1,4 +1,4 @@
-import { SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -19,7 +19,8 @@ import {
   TEMPLATE_ARN,
   validationErrorOf,
 } from './job-fixtures';
-import { SeedAudience, SqlSeedAudienceOptions } from '../../src';
+import { SeedAudience, SqlSeedAudienceOptions, WorkerComputeType } from '../../src';
+import { WORKER_COMPUTE_TYPES } from '../../src/handlers/api/types';
 
 const BUCKET_ARN = (bucketId: string) => ({ 'Fn::GetAtt': [bucketId, 'Arn'] });
 const OBJECTS = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [BUCKET_ARN(bucketId), `/${key}`]] });
@@ -227,6 +228,61 @@ describe('SeedAudience.fromSql', () => {
       id: 'AwsSolutions-IAM5',
       applies_to: [{ regex: expect.stringContaining('cleanrooms') }],
     })]);
+  });
+
+  describe('compute configuration', () => {
+    test('passes the worker type, the number of workers and the Spark properties to the job', () => {
+      const { stack } = sqlJob({
+        computeConfiguration: { workerType: WorkerComputeType.CR_8X, numberOfWorkers: 64, sparkProperties: { 'spark.sql.shuffle.partitions': '400' } },
+      });
+
+      Template.fromStack(stack).hasResourceProperties(JOB_TYPE, {
+        SeedSqlWorkerType: 'CR.8X',
+        SeedSqlNumberOfWorkers: 64,
+        SeedSqlSparkProperties: { 'spark.sql.shuffle.partitions': '400' },
+      });
+    });
+
+    test('leaves the compute to the service when none is given', () => {
+      const { stack } = sqlJob();
+
+      Template.fromStack(stack).hasResourceProperties(JOB_TYPE, {
+        SeedSqlWorkerType: Match.absent(),
+        SeedSqlNumberOfWorkers: Match.absent(),
+        SeedSqlSparkProperties: Match.absent(),
+      });
+    });
+
+    test('offers exactly the worker types of the service model', () => {
+      expect(Object.values(WorkerComputeType)).toEqual(WORKER_COMPUTE_TYPES);
+    });
+
+    test('a token number of workers is left to the deployment', () => {
+      const { stack } = sqlJob((s) => ({ computeConfiguration: { numberOfWorkers: new CfnParameter(s, 'Workers', { type: 'Number' }).valueAsNumber } }));
+
+      Template.fromStack(stack).hasResourceProperties(JOB_TYPE, { SeedSqlNumberOfWorkers: { Ref: 'Workers' } });
+    });
+
+    test.each([
+      ['1 worker', { numberOfWorkers: 1 }, 'seedAudience computeConfiguration.numberOfWorkers must be between 2 and 1024, got 1'],
+      ['1025 workers', { numberOfWorkers: 1025 }, 'seedAudience computeConfiguration.numberOfWorkers must be between 2 and 1024, got 1025'],
+      ['2.5 workers', { numberOfWorkers: 2.5 }, 'seedAudience computeConfiguration.numberOfWorkers must be a whole number, got 2.5'],
+      ['worker type CR.2X', { workerType: 'CR.2X' }, 'seedAudience computeConfiguration.workerType must be one of CR.1X, CR.4X, CR.8X, got "CR.2X"'],
+      [
+        '51 Spark properties',
+        { sparkProperties: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`spark.p${i}`, 'v'])) },
+        'seedAudience computeConfiguration.sparkProperties must have at most 50 entries, got 51',
+      ],
+      [
+        'a Spark property value of 501 characters',
+        { sparkProperties: { 'spark.executor.memory': 'x'.repeat(501) } },
+        'seedAudience computeConfiguration.sparkProperties["spark.executor.memory"] must be at most 500 characters, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… (501 characters)',
+      ],
+    ])('fails at synthesis on %s', (_, computeConfiguration, message) => {
+      const error = validationErrorOf(() => sqlJob({ computeConfiguration: computeConfiguration as SqlSeedAudienceOptions['computeConfiguration'] }));
+
+      expect(error.message).toBe(`TestStack/Job: ${message}`);
+    });
   });
 
   describe('validation', () => {

@@ -340,6 +340,56 @@ describe('SQL seed read from Secrets Manager', () => {
   });
 });
 
+describe('SQL seed compute (seedAudience.sqlComputeConfiguration)', () => {
+  // As CloudFormation hands them over: every scalar a string.
+  const COMPUTE = { SeedSqlWorkerType: 'CR.4X', SeedSqlNumberOfWorkers: '16', SeedSqlSparkProperties: { 'spark.sql.shuffle.partitions': '400' } };
+
+  test('passes the worker type, number and Spark properties to the service, which returns them with the job', async () => {
+    const { response } = await runToCompletion(events.create(sqlProperties(COMPUTE)));
+
+    const job = await testbed.client.getAudienceGenerationJob({ audienceGenerationJobArn: response.PhysicalResourceId });
+    expect(job.seedAudience?.sqlComputeConfiguration).toEqual({
+      worker: { type: 'CR.4X', number: 16, properties: { spark: { 'spark.sql.shuffle.partitions': '400' } } },
+    });
+  });
+
+  test('sends no compute when none is given, leaving it to the service', async () => {
+    const { response } = await runToCompletion(events.create(sqlProperties()));
+
+    expect(jobAt(response.PhysicalResourceId)!.seedAudience!.sqlComputeConfiguration).toBeUndefined();
+  });
+
+  test('a change of the compute starts a new job, as any change of the seed does', async () => {
+    const before = sqlProperties(COMPUTE);
+    const oldArn = await created(before);
+    const after = sqlProperties({ ...COMPUTE, SeedSqlNumberOfWorkers: '32' });
+
+    const { response } = await runToCompletion(events.update(oldArn, before, after));
+
+    expect(response.PhysicalResourceId).not.toBe(oldArn);
+    expect(jobAt(response.PhysicalResourceId)!.seedAudience!.sqlComputeConfiguration).toMatchObject({ worker: { number: 32 } });
+    expect(jobAt(oldArn)!.seedAudience!.sqlComputeConfiguration).toMatchObject({ worker: { number: 16 } });
+  });
+
+  test('fails at once, naming the field, when the service refuses the number of workers; starts no job', async () => {
+    const error = await rejectionOf(onEvent(events.create(sqlProperties({ SeedSqlNumberOfWorkers: '2000' }))));
+
+    expect(error.message).toMatch(new RegExp(
+      `^${escape(SUBJECT)}StartAudienceGenerationJob failed with ValidationException: .*seedAudience\\.sqlComputeConfiguration\\.worker\\.number`,
+    ));
+    expect(jobs()).toEqual([]);
+  });
+
+  test('fails when an S3 seed is given a compute, which only a SQL seed has', async () => {
+    const error = await rejectionOf(onEvent(events.create(properties({ SeedSqlWorkerType: 'CR.1X' }))));
+
+    expect(error.message).toBe(
+      `${SUBJECT}the compute of a seed audience (SeedSqlWorkerType, SeedSqlNumberOfWorkers, SeedSqlSparkProperties) applies to a SQL seed only.`,
+    );
+    expect(jobs()).toEqual([]);
+  });
+});
+
 describe('isComplete, with the emulator\'s clock moved by hand', () => {
   const clock = new ManualClock();
   let manual: HandlerTestbed;

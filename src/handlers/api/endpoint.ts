@@ -10,16 +10,22 @@ export const REGION_ENV_VARS = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 // Loose on purpose (new regions appear); strict enough to keep it a single DNS label.
 const REGION_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+// The partitions of AWS's endpoint data (aws-sdk-js-v3 `util-endpoints` partitions.json: each
+// partition's `regionRegex` and `dnsSuffix`), which the model's endpoint rule set
+// (spec/cleanroomsml-2023-09-06/endpoint-rule-set-1.json) resolves as
+// `https://cleanrooms-ml.{Region}.{PartitionResult#dnsSuffix}`.
 // Most specific prefix first: `us-isob-` would otherwise match `us-iso-`.
 const DNS_SUFFIXES: ReadonlyArray<readonly [prefix: string, dnsSuffix: string]> = [
   ['cn-', 'amazonaws.com.cn'],
+  // The AWS European Sovereign Cloud (partition aws-eusc, regions `eusc-de-*` such as eusc-de-east-1).
+  ['eusc-', 'amazonaws.eu'],
   ['us-isob-', 'sc2s.sgov.gov'],
   ['us-isof-', 'csp.hci.ic.gov'],
   ['us-iso-', 'c2s.ic.gov'],
   ['eu-isoe-', 'cloud.adc-e.uk'],
 ];
 
-/** The DNS suffix of the region's partition (`amazonaws.com` for the commercial and GovCloud partitions). */
+/** The DNS suffix of the region's partition (`amazonaws.com` for the commercial and GovCloud partitions and unknown prefixes). */
 export function dnsSuffixFor(region: string): string {
   return DNS_SUFFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
 }

@@ -70,6 +70,18 @@ export class ThrottlingException extends CleanRoomsMlServiceError {
   }
 }
 
+/** The service's own 500 (the model's error shape `InternalServiceException`, a fault): worth retrying. */
+export class InternalServiceException extends CleanRoomsMlServiceError {
+  constructor(props: SpecificErrorProps) {
+    super({ ...props, name: 'InternalServiceException', retryable: true });
+  }
+}
+
+/**
+ * A 500 under the name most AWS services use. Clean Rooms ML's model names its
+ * 500 `InternalServiceException`; this one is still read, so that an endpoint
+ * standing in for the service with the common name gets a typed error too.
+ */
 export class InternalServerException extends CleanRoomsMlServiceError {
   constructor(props: SpecificErrorProps) {
     super({ ...props, name: 'InternalServerException', retryable: true });
@@ -119,6 +131,7 @@ const SPECIFIC_ERRORS: Record<string, new (props: SpecificErrorProps) => CleanRo
   ValidationException,
   AccessDeniedException,
   ThrottlingException,
+  InternalServiceException,
   InternalServerException,
 };
 

@@ -3,7 +3,9 @@
  * named as in the AWS SDK for JavaScript v3 (`<Operation>Request` /
  * `<Operation>Response`) so the official client can replace this one without
  * touching callers. Optional members follow the published model's `required`
- * lists; timestamps are `Date`.
+ * lists; timestamps are `Date`. test/handlers/api/shapes.test.ts reads these
+ * declarations with the compiler and holds them, member by member, against
+ * AWS's current model (spec/cleanroomsml-2023-09-06).
  */
 
 // Enums: each value list is exported so the emulator and tests validate
@@ -62,6 +64,10 @@ export type SharedAudienceMetrics = typeof SHARED_AUDIENCE_METRICS[number];
 
 export const TAG_ON_CREATE_POLICIES = ['FROM_PARENT_RESOURCE', 'NONE'] as const;
 export type TagOnCreatePolicy = typeof TAG_ON_CREATE_POLICIES[number];
+
+/** Worker sizes of the Clean Rooms SQL compute that runs a seed audience query. */
+export const WORKER_COMPUTE_TYPES = ['CR.1X', 'CR.4X', 'CR.8X'] as const;
+export type WorkerComputeType = typeof WORKER_COMPUTE_TYPES[number];
 
 export const POLICY_EXISTENCE_CONDITIONS = ['POLICY_MUST_EXIST', 'POLICY_MUST_NOT_EXIST'] as const;
 export type PolicyExistenceCondition = typeof POLICY_EXISTENCE_CONDITIONS[number];
@@ -131,11 +137,32 @@ export interface ProtectedQuerySQLParameters {
   parameters?: Record<string, string>;
 }
 
+/** A union: exactly one member is set. */
+export interface WorkerComputeConfigurationProperties {
+  /** Spark properties of the query engine (at most 50). */
+  spark?: Record<string, string>;
+}
+
+/** The workers of the SQL compute; each member is optional and the service picks a default for it. */
+export interface WorkerComputeConfiguration {
+  type?: WorkerComputeType;
+  /** 2–1024. */
+  number?: number;
+  properties?: WorkerComputeConfigurationProperties;
+}
+
+/** A union: exactly one member is set. */
+export interface ComputeConfiguration {
+  worker?: WorkerComputeConfiguration;
+}
+
 /** The seed audience of a generation job: an S3 location or a protected SQL query. */
 export interface AudienceGenerationJobDataSource {
   dataSource?: S3ConfigMap;
   roleArn: string;
   sqlParameters?: ProtectedQuerySQLParameters;
+  /** The compute that runs `sqlParameters`' query (only with `sqlParameters`). */
+  sqlComputeConfiguration?: ComputeConfiguration;
 }
 
 export interface RelevanceMetric {
@@ -148,7 +175,10 @@ export interface AudienceQualityMetrics {
   recallMetric?: number;
 }
 
-/** Reported by GetAudienceModel in the API reference text, absent from the aws-sdk v2 model. */
+/**
+ * Reported by GetAudienceModel in the older API text only: AWS's current model
+ * (spec/cleanroomsml-2023-09-06) has no such member, so the service no longer returns it.
+ */
 export interface AudienceModelMetric {
   type: AudienceModelMetricType;
   forTopKItemPredictions: number;
@@ -291,6 +321,7 @@ export interface GetAudienceModelResponse {
   trainingDatasetArn: string;
   status: AudienceModelStatus;
   statusDetails?: StatusDetails;
+  /** No longer returned: in the older API text only, not in AWS's current model. Kept so older replies still type-check. */
   metrics?: AudienceModelMetric[];
   kmsKeyArn?: string;
   tags?: TagMap;

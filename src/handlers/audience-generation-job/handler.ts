@@ -22,10 +22,16 @@ import {
 } from './types';
 import { isConflict, isNotFound } from '../api/errors';
 import { listAll } from '../api/paginate';
-import type { AudienceGenerationJobDataSource, GetAudienceGenerationJobResponse, ProtectedQuerySQLParameters } from '../api/types';
+import {
+  WORKER_COMPUTE_TYPES,
+  type AudienceGenerationJobDataSource,
+  type ComputeConfiguration,
+  type GetAudienceGenerationJobResponse,
+  type ProtectedQuerySQLParameters,
+} from '../api/types';
 import { describeCause, ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent, OperationState } from '../framework/events';
-import { boolean, optional, PropertyError, PropertyParser, PropertySchema, string, stringMap } from '../framework/properties';
+import { boolean, integer, oneOf, optional, PropertyError, PropertyParser, PropertySchema, string, stringMap } from '../framework/properties';
 import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started, STARTED_HERE } from '../framework/resource-handler';
 import { SecretReader, secretReaderFromEnvironment } from '../secrets/secrets-manager';
 
@@ -46,6 +52,9 @@ const PROPERTIES: PropertySchema<AudienceGenerationJobProperties> = {
   SeedSqlQueryStringSecretArn: optional(string),
   SeedSqlAnalysisTemplateArn: optional(string),
   SeedSqlParametersSecretArn: optional(string),
+  SeedSqlWorkerType: optional(oneOf(WORKER_COMPUTE_TYPES)),
+  SeedSqlNumberOfWorkers: optional(integer),
+  SeedSqlSparkProperties: optional(stringMap),
   IncludeSeedInOutput: optional(boolean),
   CollaborationId: optional(string),
   Description: optional(string),
@@ -168,7 +177,13 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
     if ((props.SeedS3Uri !== undefined) === sqlGiven) {
       throw new ResourceFailure('the seed audience must be either an S3 location (SeedS3Uri) or a SQL query (SeedSql…), not both or neither');
     }
+    const sqlComputeConfiguration = sqlComputeConfigurationOf(props);
     if (props.SeedS3Uri !== undefined) {
+      if (sqlComputeConfiguration !== undefined) {
+        throw new ResourceFailure(
+          'the compute of a seed audience (SeedSqlWorkerType, SeedSqlNumberOfWorkers, SeedSqlSparkProperties) applies to a SQL seed only',
+        );
+      }
       return { dataSource: { s3Uri: props.SeedS3Uri }, roleArn: props.SeedRoleArn };
     }
     const sqlParameters: ProtectedQuerySQLParameters = {
@@ -180,7 +195,7 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
         ? parseParameters(await this.readSecret(props.SeedSqlParametersSecretArn, 'SQL parameters'), props.SeedSqlParametersSecretArn)
         : undefined,
     };
-    return { sqlParameters, roleArn: props.SeedRoleArn };
+    return { sqlParameters, roleArn: props.SeedRoleArn, sqlComputeConfiguration };
   }
 
   /** A secret's value. Only the secret's ARN is ever logged. */
@@ -329,4 +344,13 @@ async function withSecretsScrubbed<T>(secrets: readonly string[], action: () => 
     }
     throw err;
   }
+}
+
+/** The SQL seed's compute as the API takes it; undefined leaves it to the service. */
+function sqlComputeConfigurationOf(props: AudienceGenerationJobProperties): ComputeConfiguration | undefined {
+  const { SeedSqlWorkerType: type, SeedSqlNumberOfWorkers: number, SeedSqlSparkProperties: spark } = props;
+  if (type === undefined && number === undefined && spark === undefined) {
+    return undefined;
+  }
+  return { worker: { type, number, properties: spark === undefined ? undefined : { spark } } };
 }

@@ -10,6 +10,7 @@
  * confidential, its query) are named by the ARN of a Secrets Manager secret
  * that the handler reads when it starts the job.
  */
+import type { WorkerComputeType } from '../api/types';
 import type { AttributeData } from '../framework/contract';
 
 /** The custom resource type. */
@@ -51,6 +52,14 @@ export interface AudienceGenerationJobProperties {
    * logs or the attributes.
    */
   readonly SeedSqlParametersSecretArn?: string;
+  /**
+   * The compute that runs the SQL seed's query (the API's
+   * `seedAudience.sqlComputeConfiguration.worker`): the workers' type, their
+   * number (2–1024) and Spark properties. Absent: the service's default.
+   */
+  readonly SeedSqlWorkerType?: WorkerComputeType;
+  readonly SeedSqlNumberOfWorkers?: number;
+  readonly SeedSqlSparkProperties?: Record<string, string>;
   readonly IncludeSeedInOutput?: boolean;
   readonly CollaborationId?: string;
   readonly Description?: string;

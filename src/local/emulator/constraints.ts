@@ -19,6 +19,7 @@
  */
 import { ServiceError, validationError } from './errors';
 import type { OperationName } from '../../handlers/api/operations';
+import { WORKER_COMPUTE_TYPES } from '../../handlers/api/types';
 
 /** A facet of a constraint the emulator checks more strictly than the model, and the AWS source for it. */
 export type StricterThanModel = Readonly<Partial<Record<'length' | 'size' | 'range' | 'format', string>>>;
@@ -347,6 +348,32 @@ const OUTPUT_CONFIG = structure(
 const SHARED_AUDIENCE_METRICS = list(enumOf('ALL', 'NONE'), [1, 1]);
 const MIN_MATCHING_SEED_SIZE = integer([25, 500_000]);
 
+/** A union structure of the model: exactly one of its members is set. */
+const exactlyOneMember = rule(
+  'the model marks ComputeConfiguration and WorkerComputeConfigurationProperties as unions ("union": true): exactly one member is set',
+  (union: Record<string, unknown>, path) => {
+    const set = Object.keys(union).filter((member) => union[member] !== undefined && union[member] !== null);
+    return set.length === 1 ? [] : [`${path} must have exactly one member, got ${set.length === 0 ? 'none' : set.join(', ')}`];
+  },
+);
+
+/** The model's ComputeConfiguration (a union) around WorkerComputeConfiguration, whose members are each optional. */
+const SQL_COMPUTE_CONFIGURATION = structure(
+  {
+    worker: structure({
+      type: enumOf(...WORKER_COMPUTE_TYPES),
+      number: integer([2, 1024]),
+      properties: structure(
+        { spark: { kind: 'map', key: string({ length: [1, 200] }), value: string({ length: [0, 500] }), size: [0, 50] } },
+        [],
+        [exactlyOneMember],
+      ),
+    }),
+  },
+  [],
+  [exactlyOneMember],
+);
+
 const SEED_AUDIENCE = structure(
   {
     dataSource: structure({ s3Uri: S3_URI }, ['s3Uri']),
@@ -371,6 +398,7 @@ const SEED_AUDIENCE = structure(
             sql.queryString || sql.analysisTemplateArn ? [] : [`${path} must have a queryString or an analysisTemplateArn`]),
       ],
     ),
+    sqlComputeConfiguration: SQL_COMPUTE_CONFIGURATION,
   },
   ['roleArn'],
   [

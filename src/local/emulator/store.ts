@@ -22,6 +22,7 @@ import {
   RelevanceMetric,
   relevanceMetrics,
 } from './metrics';
+import type { ComputeConfiguration } from '../../handlers/api/types';
 
 export type Tags = Record<string, string>;
 
@@ -151,6 +152,7 @@ export interface SeedAudience {
     readonly analysisTemplateArn?: string;
     readonly parameters?: Readonly<Record<string, string>>;
   };
+  readonly sqlComputeConfiguration?: ComputeConfiguration;
 }
 
 export interface TrainingDatasetRecord {

@@ -23,6 +23,7 @@ import {
   AccessDeniedException,
   CleanRoomsMlServiceError,
   ConflictException,
+  InternalServiceException,
   listAll,
   OPERATION_NAMES,
   paginateListAudienceExportJobs,
@@ -515,8 +516,7 @@ describe('client against the emulator: each error type arrives as the typed erro
     }
     const after = emulator.stats();
 
-    // The model's fault is InternalServiceException; whichever class the client gives it, it is a retryable service error.
-    expect(err).toBeInstanceOf(CleanRoomsMlServiceError);
+    expect(err).toBeInstanceOf(InternalServiceException);
     expect(err).toMatchObject({ name: 'InternalServiceException', statusCode: 500, operation: 'GetTrainingDataset', retryable: true });
     expect(after.totalCalls - before.totalCalls).toBe(1);
     expect(after.totalServerErrors - before.totalServerErrors).toBe(1);

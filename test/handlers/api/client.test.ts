@@ -1,11 +1,13 @@
-import { clientFor, FakeService, MODEL, resolveShape, type ModelShape } from './fake-service';
+import { clientFor, FakeService } from './fake-service';
 import {
   CleanRoomsMlClient,
   CleanRoomsMlServiceError,
+  OPERATION_NAMES,
   RESPONSE_TIMESTAMP_PATHS,
   type OperationName,
   type OperationShapes,
 } from '../../../src/handlers/api';
+import { inputMembers, modelOperation, modelShape } from '../../fixtures/cleanroomsml-model';
 
 const ACCOUNT = '123456789012';
 const arn = (type: string, id: string) => `arn:aws:cleanrooms-ml:eu-west-1:${ACCOUNT}:${type}/${id}`;
@@ -90,6 +92,7 @@ const SAMPLE_INPUTS: { [O in OperationName]: OperationShapes[O]['input'] } = {
       roleArn: ROLE_ARN,
       dataSource: { s3Uri: 's3://seeds/campaign-1.csv' },
       sqlParameters: { queryString: 'SELECT user_id FROM seeds', analysisTemplateArn: undefined, parameters: { country: 'FR' } },
+      sqlComputeConfiguration: { worker: { type: 'CR.4X', number: 16, properties: { spark: { 'spark.sql.shuffle.partitions': '64' } } } },
     },
     includeSeedInOutput: false,
     collaborationId: COLLABORATION_ID,
@@ -123,7 +126,7 @@ function call(client: CleanRoomsMlClient, operation: OperationName, input: objec
 
 /** The members of an input the model binds to the given location (`undefined`: the body). */
 function membersAt(operation: string, location: string | undefined): string[] {
-  const members = MODEL.operations[operation].input?.members ?? {};
+  const members = inputMembers(operation);
   return Object.entries(members).filter(([, shape]) => shape.location === location).map(([name]) => name);
 }
 
@@ -141,21 +144,21 @@ afterEach(async () => {
 });
 
 describe('requests', () => {
-  test('the client has one method per operation of the model', () => {
-    for (const operation of Object.keys(MODEL.operations) as OperationName[]) {
+  test('the client has one method per operation it binds', () => {
+    for (const operation of OPERATION_NAMES) {
       expect(typeof client[methodName(operation)]).toBe('function');
     }
   });
 
-  test.each(Object.keys(MODEL.operations))('%s puts the method, path, query and body on the wire as the model binds them', async (operation) => {
-    const input = SAMPLE_INPUTS[operation as OperationName] as unknown as Record<string, unknown>;
-    const { http } = MODEL.operations[operation];
+  test.each(OPERATION_NAMES)('%s puts the method, path, query and body on the wire as the model binds them', async (operation) => {
+    const input = SAMPLE_INPUTS[operation] as unknown as Record<string, unknown>;
+    const { http } = modelOperation(operation);
 
-    await call(client, operation as OperationName, input);
+    await call(client, operation, input);
 
     expect(service.requests).toHaveLength(1);
     const [request] = service.requests;
-    expect(request.method).toBe(http.method ?? 'POST');
+    expect(request.method).toBe(http.method);
 
     const template = http.requestUri.split('/');
     const segments = request.rawPath.split('/');
@@ -309,16 +312,17 @@ describe('responses', () => {
 
   test('the timestamp table lists exactly the timestamp members of every output in the model', () => {
     const fromModel: Record<string, string[]> = {};
-    const collect = (shape: ModelShape, path: string[], found: string[]): void => {
-      const resolved = resolveShape(shape);
-      if (resolved.type === 'timestamp') found.push(path.join('.'));
-      for (const [name, member] of Object.entries(resolved.members ?? {})) collect(member, [...path, name], found);
-      if (resolved.member) collect(resolved.member, [...path, '*'], found);
-      if (resolved.value) collect(resolved.value, [...path, '*'], found);
+    const collect = (shapeName: string, path: string[], found: string[]): void => {
+      const shape = modelShape(shapeName);
+      if (shape.type === 'timestamp') found.push(path.join('.'));
+      for (const [name, member] of Object.entries(shape.members ?? {})) collect(member.shape, [...path, name], found);
+      if (shape.member) collect(shape.member.shape, [...path, '*'], found);
+      if (shape.value) collect(shape.value.shape, [...path, '*'], found);
     };
-    for (const [operation, { output }] of Object.entries(MODEL.operations)) {
+    for (const operation of OPERATION_NAMES) {
       const found: string[] = [];
-      if (output) collect(output, [], found);
+      const output = modelOperation(operation).output;
+      if (output) collect(output.shape, [], found);
       if (found.length > 0) fromModel[operation] = found.sort();
     }
 

@@ -1,5 +1,22 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CREDENTIALS, FakeService } from './fake-service';
-import { CleanRoomsMlClient, dnsSuffixFor, resolveEndpoint } from '../../../src/handlers/api';
+import { CleanRoomsMlClient, dnsSuffixFor, resolveEndpoint, SIGNING_SERVICE } from '../../../src/handlers/api';
+
+const RULE_SET_FILE = path.join(__dirname, '..', '..', '..', 'spec', 'cleanroomsml-2023-09-06', 'endpoint-rule-set-1.json');
+
+/** Every endpoint URL template of AWS's published endpoint rule set of the service. */
+function endpointUrlsOfRuleSet(): string[] {
+  const urls: string[] = [];
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const url = (node as { endpoint?: { url?: unknown } }).endpoint?.url;
+    if (typeof url === 'string') urls.push(url);
+    Object.values(node).forEach(visit);
+  };
+  visit(JSON.parse(fs.readFileSync(RULE_SET_FILE, 'utf8')));
+  return urls;
+}
 
 const ENV_VARS = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLEANROOMSML'] as const;
 const savedEnv: Record<string, string | undefined> = {};
@@ -27,9 +44,18 @@ describe('regional endpoints', () => {
     ['us-gov-west-1', 'https://cleanrooms-ml.us-gov-west-1.amazonaws.com/'],
     ['us-iso-east-1', 'https://cleanrooms-ml.us-iso-east-1.c2s.ic.gov/'],
     ['us-isob-east-1', 'https://cleanrooms-ml.us-isob-east-1.sc2s.sgov.gov/'],
+    ['us-isof-south-1', 'https://cleanrooms-ml.us-isof-south-1.csp.hci.ic.gov/'],
+    ['eu-isoe-west-1', 'https://cleanrooms-ml.eu-isoe-west-1.cloud.adc-e.uk/'],
+    // The AWS European Sovereign Cloud: partition aws-eusc, DNS suffix amazonaws.eu.
+    ['eusc-de-east-1', 'https://cleanrooms-ml.eusc-de-east-1.amazonaws.eu/'],
   ])('%s resolves to %s', (region, expected) => {
     expect(resolveEndpoint(region).toString()).toBe(expected);
     expect(new CleanRoomsMlClient({ region, credentials: CREDENTIALS }).endpoint).toBe(expected);
+  });
+
+  test('the regional endpoint has the form the model\'s endpoint rule set gives without FIPS or dual-stack', () => {
+    expect(endpointUrlsOfRuleSet()).toContain('https://cleanrooms-ml.{Region}.{PartitionResult#dnsSuffix}');
+    expect(resolveEndpoint('eusc-de-east-1').toString()).toBe(`https://${SIGNING_SERVICE}.eusc-de-east-1.${dnsSuffixFor('eusc-de-east-1')}/`);
   });
 
   test('us-isob is not mistaken for us-iso', () => {

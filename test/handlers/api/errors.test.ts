@@ -1,4 +1,5 @@
 import { clientFor, errorReply, FakeService } from './fake-service';
+import * as api from '../../../src/handlers/api';
 import {
   AccessDeniedException,
   CleanRoomsMlClient,
@@ -6,6 +7,7 @@ import {
   CleanRoomsMlServiceError,
   ConflictException,
   InternalServerException,
+  InternalServiceException,
   isConflict,
   isNotFound,
   isThrottling,
@@ -15,6 +17,7 @@ import {
   ThrottlingException,
   ValidationException,
 } from '../../../src/handlers/api';
+import { CLEAN_ROOMS_ML_MODEL, modelOperation, modelShape } from '../../fixtures/cleanroomsml-model';
 
 const MODEL_ARN = 'arn:aws:cleanrooms-ml:eu-west-1:123456789012:audience-model/b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e';
 
@@ -45,6 +48,7 @@ const SERVICE_ERRORS: Array<[string, number, Function, boolean]> = [
   ['AccessDeniedException', 403, AccessDeniedException, false],
   ['ThrottlingException', 429, ThrottlingException, true],
   ['ServiceQuotaExceededException', 402, ServiceQuotaExceededException, false],
+  ['InternalServiceException', 500, InternalServiceException, true],
   ['InternalServerException', 500, InternalServerException, true],
 ];
 
@@ -64,6 +68,42 @@ test.each(SERVICE_ERRORS)('fails with %s (HTTP %d) as its own class, with status
     operation: 'GetAudienceModel',
     retryable,
   });
+});
+
+/**
+ * Every error shape the model declares for the operations the client calls,
+ * and every server fault it declares at all (any call can meet a 500).
+ */
+const MODEL_ERRORS = [...new Set([
+  ...api.OPERATION_NAMES.flatMap((operation) => (modelOperation(operation).errors ?? []).map((error) => error.shape)),
+  ...Object.entries(CLEAN_ROOMS_ML_MODEL.shapes).filter(([, shape]) => shape.exception && shape.fault).map(([name]) => name),
+])].sort();
+
+test('the model\'s errors include its 500, InternalServiceException', () => {
+  expect(MODEL_ERRORS).toContain('InternalServiceException');
+});
+
+test.each(MODEL_ERRORS)('fails with the model\'s %s as its own class, retryable only when a fault or throttling', async (type) => {
+  const shape = modelShape(type);
+  const status = shape.error!.httpStatusCode;
+  service.reply(errorReply(status, type, `the service says ${type}`));
+
+  const error = await failure(client.getAudienceModel({ audienceModelArn: MODEL_ARN }));
+
+  const errorClass = (api as unknown as Record<string, Function | undefined>)[type];
+  expect(errorClass).toBeDefined();
+  expect(error).toBeInstanceOf(errorClass!);
+  expect(error).toMatchObject({ name: type, statusCode: status, retryable: shape.fault === true || status === 429 });
+  expect(isTransient(error)).toBe(shape.fault === true || status === 429);
+});
+
+test('an InternalServiceException is retried like any 5xx, and the call then succeeds', async () => {
+  client.destroy();
+  client = clientFor(service, { maxAttempts: 3 });
+  service.reply(errorReply(500, 'InternalServiceException', 'An internal service error occurred'), { body: { audienceModelArn: MODEL_ARN } });
+
+  await expect(client.createAudienceModel({ name: 'm', trainingDatasetArn: MODEL_ARN })).resolves.toEqual({ audienceModelArn: MODEL_ARN });
+  expect(service.requests).toHaveLength(2);
 });
 
 test('fails with ServiceQuotaExceededException carrying the quota name and value', async () => {

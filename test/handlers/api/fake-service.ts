@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -165,34 +164,4 @@ export async function hasValidSignature(request: ReceivedRequest, credentials: A
     body: request.body || undefined,
   }, { signingDate });
   return expected.headers.authorization === authorization;
-}
-
-/** The published service model (aws-sdk v2 ships it). */
-export interface ServiceModel {
-  operations: Record<string, {
-    http: { method?: string; requestUri: string };
-    input?: ModelShape;
-    output?: ModelShape;
-  }>;
-  shapes: Record<string, ModelShape>;
-}
-
-export interface ModelShape {
-  shape?: string;
-  type?: string;
-  location?: string;
-  locationName?: string;
-  members?: Record<string, ModelShape>;
-  member?: ModelShape;
-  value?: ModelShape;
-  required?: string[];
-}
-
-export const MODEL: ServiceModel = JSON.parse(
-  fs.readFileSync(require.resolve('aws-sdk/apis/cleanroomsml-2023-09-06.min.json'), 'utf8'),
-);
-
-/** Follows a `shape` reference of the minified model. */
-export function resolveShape(shape: ModelShape): ModelShape {
-  return shape.shape ? { ...MODEL.shapes[shape.shape], ...shape, shape: undefined } : shape;
 }

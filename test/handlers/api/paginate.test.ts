@@ -1,7 +1,9 @@
-import { clientFor, FakeService, MODEL, type ReceivedRequest } from './fake-service';
+import { clientFor, FakeService, type ReceivedRequest } from './fake-service';
 import {
   CleanRoomsMlClient,
   listAll,
+  LIST_ITEMS_KEYS,
+  OPERATION_NAMES,
   paginate,
   paginateListAudienceExportJobs,
   paginateListAudienceGenerationJobs,
@@ -11,6 +13,7 @@ import {
   type ListTrainingDatasetsResponse,
   type Pages,
 } from '../../../src/handlers/api';
+import { CLEAN_ROOMS_ML_PAGINATORS, modelOperation } from '../../fixtures/cleanroomsml-model';
 
 const CONFIGURED_MODEL_ARN = 'arn:aws:cleanrooms-ml:eu-west-1:123456789012:configured-audience-model/c2d3e4f5';
 
@@ -124,7 +127,7 @@ test.each([
 ] as const)('the %s paginator calls that operation', async (operation, paginator) => {
   await collect((paginator as (c: CleanRoomsMlClient) => Pages<unknown>)(client));
 
-  expect(service.requests.map((r) => `${r.method} ${r.rawPath}`)).toEqual([`GET ${MODEL.operations[operation].http.requestUri}`]);
+  expect(service.requests.map((r) => `${r.method} ${r.rawPath}`)).toEqual([`GET ${modelOperation(operation).http.requestUri}`]);
 });
 
 test('paginate accepts any list operation of the client by name', async () => {
@@ -133,4 +136,14 @@ test('paginate accepts any list operation of the client by name', async () => {
   const pages = await collect(paginate(client, 'listConfiguredAudienceModels', { maxResults: 1 }));
 
   expect(pages).toEqual([{ configuredAudienceModels: [{ name: 'c' }] }]);
+});
+
+test('the items key of every paginated operation the client calls is the model\'s result_key, and the tokens are nextToken', () => {
+  const paginated = OPERATION_NAMES.filter((operation) => operation in CLEAN_ROOMS_ML_PAGINATORS);
+  const fromModel = Object.fromEntries(paginated.map((operation) => [`${operation[0].toLowerCase()}${operation.slice(1)}`, CLEAN_ROOMS_ML_PAGINATORS[operation].result_key]));
+
+  expect(LIST_ITEMS_KEYS).toEqual(fromModel);
+  for (const operation of paginated) {
+    expect(CLEAN_ROOMS_ML_PAGINATORS[operation]).toMatchObject({ input_token: 'nextToken', output_token: 'nextToken', limit_key: 'maxResults' });
+  }
 });

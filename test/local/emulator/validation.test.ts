@@ -295,7 +295,7 @@ describe('members the model does not have', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       __type: 'ValidationException',
-      message: 'seedAudience.includeSeed is not a member of seedAudience: the members are dataSource, roleArn, sqlParameters',
+      message: 'seedAudience.includeSeed is not a member of seedAudience: the members are dataSource, roleArn, sqlParameters, sqlComputeConfiguration',
     });
   });
 
