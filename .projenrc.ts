@@ -175,6 +175,18 @@ if (!packageAll) throw new Error('projen no longer defines package-all');
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 
+// CI runs the tests once (`npm test`), then this: the build without its test
+// step — compile, API docs and every package — instead of `projen build`,
+// which would run the whole suite a second time.
+const buildPackages = project.addTask('build:packages', {
+  description: 'Compile, document and package every target, without running the tests (CI runs them once, before)',
+});
+for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'package']) {
+  const task = project.tasks.tryFind(step);
+  if (!task) throw new Error(`projen no longer defines ${step}`);
+  buildPackages.spawn(task);
+}
+
 // examples/, bench/ and lint/ are type-checked and linted like the tests;
 // they are scripts run with ts-node, never part of the package.
 for (const dir of ['examples', 'bench', 'lint']) {
