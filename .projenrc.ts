@@ -143,6 +143,8 @@ const testNewest = project.addTask('test:newest-aws-cdk-lib', {
 testNewest.spawn(bundle);
 testNewest.exec(`jest --ci --config ${newestJestConfig}`);
 project.testTask.spawn(testNewest);
+// `test:update` refreshes both sets of snapshots.
+project.tasks.tryFind('test:update')?.exec(`jest --updateSnapshot --ci --config ${newestJestConfig}`);
 
 // Packaging. Only the JavaScript package can be built on a machine without
 // PyPI, Maven Central, a .NET SDK or a Go toolchain, so the other targets
