@@ -176,9 +176,9 @@ if (!packageAll) throw new Error('projen no longer defines package-all');
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 
-// examples/ and bench/ are type-checked and linted like the tests; they are
-// scripts run with ts-node, never part of the package.
-for (const dir of ['examples', 'bench']) {
+// examples/, bench/ and chaos/ are type-checked and linted like the tests;
+// they are scripts run with ts-node, never part of the package.
+for (const dir of ['examples', 'bench', 'chaos']) {
   new TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
@@ -226,5 +226,22 @@ const bench = project.addTask('bench', {
 });
 bench.spawn(bundle);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
+
+// `npm run chaos [-- --seed N --lifecycles N --workers N]` (seed 1 and 500
+// lifecycles by default): issue 11's chaos campaign, whole lifecycles of randomly built stacks under random faults on
+// the emulator (chaos/run.ts); prints its figures, exits 1 on any leaked,
+// duplicated, unexpected or stuck. It deploys the library's stacks, so it
+// needs the handler bundles, also on a fresh clone.
+const chaos = project.addTask('chaos', {
+  description: 'Chaos campaign: seeded random lifecycles under faults on the emulator (args: --seed N --lifecycles N --workers N)',
+});
+chaos.spawn(bundle);
+chaos.exec('ts-node --project chaos/tsconfig.json chaos/run.ts', { receiveArgs: true });
+// CI's slice of it (.ci/run): a fixed seed and a few dozen lifecycles.
+const chaosCi = project.addTask('chaos:ci', {
+  description: 'A short seeded slice of the chaos campaign, for CI; fails on any leaked, duplicated, unexpected or stuck',
+});
+chaosCi.spawn(bundle);
+chaosCi.exec('ts-node --project chaos/tsconfig.json chaos/run.ts --seed 11 --lifecycles 40');
 
 project.synth();

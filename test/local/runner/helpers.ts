@@ -11,8 +11,8 @@ import * as cleanroomsml from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { temporaryDirectory } from '../../support/temporary-directories';
 import type { DeploymentEvent, StackEvent } from '../../../src/local/runner';
+import { temporaryDirectory } from '../../support/temporary-directories';
 
 // The runner suites ask for temporary directories here; the list is shared with test/support.
 export { removeTemporaryDirectories, temporaryDirectory } from '../../support/temporary-directories';
