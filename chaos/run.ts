@@ -71,7 +71,8 @@ class Worker {
   }
 
   public tell(request: WorkerRequest): void {
-    this.process.send(request);
+    // A worker that died has said why (its exit rejected the campaign); the others are still told.
+    if (this.process.connected) this.process.send(request);
   }
 
   public exited(): Promise<void> {
