@@ -19,6 +19,7 @@ import { Figures } from './figures';
 import { LifecycleReport, runLifecycle } from './lifecycle';
 import { drawPlan, LifecyclePlan } from './plan';
 import type { WorkerReply, WorkerRequest } from './worker';
+import { removeTemporaryDirectories } from '../test/support/temporary-directories';
 
 interface CampaignOptions {
   readonly seed: number;
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
 async function traceOne(seed: number, lifecycle: number): Promise<void> {
   const plan = drawPlan(seed, lifecycle);
   console.log(`Chaos campaign: seed ${seed}, lifecycle ${lifecycle} alone; faults ${JSON.stringify(plan.faults)}`);
-  const report = await runLifecycle(plan, (line) => console.log(line));
+  const report = await runLifecycle(plan, (line) => console.log(line)).finally(removeTemporaryDirectories);
   const figures = new Figures();
   figures.add(plan, report);
   figures.print({ seed, workers: 0, variants: 0, synthMs: 0, runMs: report.elapsedMs, wallMs: report.elapsedMs });
