@@ -189,9 +189,9 @@ for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'packag
   buildPackages.spawn(task);
 }
 
-// examples/, bench/ and lint/ are type-checked and linted like the tests;
-// they are scripts run with ts-node, never part of the package.
-for (const dir of ['examples', 'bench', 'lint']) {
+// examples/, bench/, lint/ and chaos/ are type-checked and linted like the
+// tests; they are scripts run with ts-node, never part of the package.
+for (const dir of ['examples', 'bench', 'lint', 'chaos']) {
   new TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
@@ -242,8 +242,8 @@ bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 
 // cfn-lint (with AWS's resource schemas) on every template the example and
 // the benchmark synthesize (lint/templates.ts), and on the example's under
-// the newest aws-cdk-lib too; any finding, warnings included, fails. cfn-lint comes from PyPI at the version lint/requirements.txt
-// pins, into a virtualenv of the checkout's own, so CI and developers lint
+// the newest aws-cdk-lib too; any finding, warnings included, fails.
+// cfn-lint comes from PyPI at the version lint/requirements.txt pins, into a virtualenv of the checkout's own, so CI and developers lint
 // with the same rules whatever else the machine has. Synthesizing stages the
 // handler bundles, so they are built first.
 const cfnLintVenv = 'lint/.venv';
@@ -255,5 +255,22 @@ lintCfn.exec(`${cfnLintVenv}/bin/pip install --quiet --disable-pip-version-check
 lintCfn.spawn(bundle);
 lintCfn.exec('ts-node --project lint/tsconfig.json lint/cfn-lint.ts');
 project.gitignore.exclude(`/${cfnLintVenv}/`);
+
+// `npm run chaos [-- --seed N --lifecycles N --workers N]` (seed 1 and 500
+// lifecycles by default): the chaos campaign, whole lifecycles of randomly
+// built stacks under random faults on the emulator (chaos/run.ts); prints its figures, exits 1 on any leaked,
+// duplicated, unexpected or stuck. It deploys the library's stacks, so it
+// needs the handler bundles, also on a fresh clone.
+const chaos = project.addTask('chaos', {
+  description: 'Chaos campaign: seeded random lifecycles under faults on the emulator (args: --seed N --lifecycles N --workers N)',
+});
+chaos.spawn(bundle);
+chaos.exec('ts-node --project chaos/tsconfig.json chaos/run.ts', { receiveArgs: true });
+// CI's slice of it (.ci/run): a fixed seed and a few dozen lifecycles.
+const chaosCi = project.addTask('chaos:ci', {
+  description: 'A short seeded slice of the chaos campaign, for CI; fails on any leaked, duplicated, unexpected or stuck',
+});
+chaosCi.spawn(bundle);
+chaosCi.exec('ts-node --project chaos/tsconfig.json chaos/run.ts --seed 11 --lifecycles 40');
 
 project.synth();

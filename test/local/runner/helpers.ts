@@ -4,8 +4,7 @@
  * the plain-JS fixture in fixtures/provider, and the journal those functions
  * write (one JSON object per call).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cleanroomsml from 'aws-cdk-lib/aws-cleanroomsml';
@@ -13,22 +12,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { DeploymentEvent, StackEvent } from '../../../src/local/runner';
+import { temporaryDirectory } from '../../support/temporary-directories';
+
+// The runner suites ask for temporary directories here; the list is shared with test/support.
+export { removeTemporaryDirectories, temporaryDirectory } from '../../support/temporary-directories';
 
 export const FIXTURE_PROVIDER = join(__dirname, 'fixtures', 'provider');
 export const STACK_NAME = 'RunnerTestStack';
-
-const created: string[] = [];
-
-/** A fresh temporary directory, removed by `removeTemporaryDirectories`. */
-export function temporaryDirectory(prefix = 'runner-'): string {
-  const directory = mkdtempSync(join(tmpdir(), prefix));
-  created.push(directory);
-  return directory;
-}
-
-export function removeTemporaryDirectories(): void {
-  created.splice(0).forEach((directory) => rmSync(directory, { recursive: true, force: true }));
-}
 
 /** Synthesizes one stack into a new cloud assembly directory and returns it. */
 export function synth(build: (stack: Stack) => void, stackName = STACK_NAME): string {

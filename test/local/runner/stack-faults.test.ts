@@ -22,7 +22,7 @@ import {
   lastWait,
   templateResources,
   TIME_SCALE,
-} from './pipeline-stacks';
+} from '../../support/pipeline-stacks';
 import { CleanRoomsMlClient } from '../../../src/handlers/api';
 import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorStats, FailureRequest } from '../../../src/local/emulator';
 import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult } from '../../../src/local/runner';

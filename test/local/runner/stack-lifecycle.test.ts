@@ -22,7 +22,7 @@ import {
   statusesOf,
   synthExample,
   TIME_SCALE,
-} from './pipeline-stacks';
+} from '../../support/pipeline-stacks';
 import { AUDIENCE_SIZES } from '../../../examples/lookalike-pipeline/stack';
 import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
 import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';

@@ -18,7 +18,7 @@ import {
   statusesOf,
   synthExample,
   TIME_SCALE,
-} from './pipeline-stacks';
+} from '../../support/pipeline-stacks';
 import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
 import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';
 

@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnResource, Duration, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { temporaryDirectory } from './helpers';
-import { EXAMPLE_ENV, LookalikePipelineStack } from '../../../examples/lookalike-pipeline/stack';
-import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions } from '../../../src/local/emulator';
-import type { DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from '../../../src/local/runner';
+import { temporaryDirectory } from './temporary-directories';
+import { EXAMPLE_ENV, LookalikePipelineStack } from '../../examples/lookalike-pipeline/stack';
+import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions } from '../../src/local/emulator';
+import type { DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from '../../src/local/runner';
 
 export const EXAMPLE_STACK_NAME = 'LookalikePipeline';
 
@@ -42,7 +42,7 @@ export interface ExampleVariant {
   readonly tags?: Readonly<Record<string, string>>;
   /** Tags of the first pipeline's audience model only (e.g. the emulator's failure tags). */
   readonly modelTags?: Readonly<Record<string, string>>;
-  /** The first pipeline's audience model timeout, in minutes. @default the construct's (24 hours, with a chain of wait resources) */
+  /** Every pipeline's audience model timeout, in minutes. @default the construct's (24 hours, with a chain of wait resources) */
   readonly modelTimeoutMinutes?: number;
   /**
    * Overrides the TimeoutSeconds property of the first pipeline's audience
@@ -61,11 +61,12 @@ export function synthExample(variant: ExampleVariant = {}): string {
   if (known !== undefined) return known;
   const outdir = temporaryDirectory('cdk-out-');
   const app = new App({ outdir });
+  const modelTimeout = variant.modelTimeoutMinutes === undefined ? undefined : Duration.minutes(variant.modelTimeoutMinutes);
   const stack = new LookalikePipelineStack(app, EXAMPLE_STACK_NAME, {
     env: EXAMPLE_ENV,
     partnerAccountId: variant.partnerAccountId,
     audienceSizes: variant.audienceSizes,
-    modelTimeout: variant.modelTimeoutMinutes === undefined ? undefined : Duration.minutes(variant.modelTimeoutMinutes),
+    modelTimeout,
   });
   EXTRA_PIPELINES.slice(0, (variant.pipelines ?? 1) - 1).forEach((id) => stack.addPipeline(id, {
     tableName: id.toLowerCase(),
@@ -73,6 +74,7 @@ export function synthExample(variant: ExampleVariant = {}): string {
     seedKey: `seeds/${id.toLowerCase()}.csv`,
     outputPrefix: `${id.toLowerCase()}/`,
     audienceSizes: variant.audienceSizes,
+    modelTimeout,
   }));
   const model = stack.pipeline.audienceModel;
   if (variant.modelDescription !== undefined) cfnResourceOf(model).addPropertyOverride('Description', variant.modelDescription);
@@ -84,6 +86,15 @@ export function synthExample(variant: ExampleVariant = {}): string {
   app.synth();
   assemblies.set(variantKey, outdir);
   return outdir;
+}
+
+/**
+ * Takes a cloud assembly synthesized for the variant elsewhere (the chaos
+ * campaign synthesizes each variant once, in one of its processes, for all of
+ * them): `synthExample` then returns it instead of synthesizing again.
+ */
+export function useAssembly(variant: ExampleVariant, outdir: string): void {
+  assemblies.set(JSON.stringify(variant), outdir);
 }
 
 /** The first CloudFormation resource under a construct, following default children. */
@@ -220,25 +231,31 @@ export class EmulatorHistory {
     };
   }
 
+  /** Where the history stands now: `createdFor` and `creates` count from such a mark (what one operation made). */
+  public mark(): number {
+    this.look();
+    return this.seen.size;
+  }
+
   public look(): void {
     for (const item of heldResources(this.emulator.inventory())) {
       if (!this.seen.has(`${item.kind} ${item.id}`)) this.seen.set(`${item.kind} ${item.id}`, item);
     }
   }
 
-  /** Resources ever held whose name belongs to the logical resource. */
-  public createdFor(logicalId: string, templateName?: string): HeldResource[] {
+  /** Resources ever held (or first held after the mark `since`) whose name belongs to the logical resource. */
+  public createdFor(logicalId: string, templateName?: string, since = 0): HeldResource[] {
     this.look();
-    return [...this.seen.values()].filter((item) => (templateName !== undefined
+    return [...this.seen.values()].slice(since).filter((item) => (templateName !== undefined
       ? item.name === templateName
       : item.name.includes(`-${logicalId.slice(0, 24)}-`)));
   }
 
-  /** How many resources each Clean Rooms ML logical resource of the stack ever had. */
-  public creates(result: Pick<StackOperationResult, 'resources'>, namesInTemplate: Readonly<Record<string, string>>): Record<string, number> {
+  /** How many resources each Clean Rooms ML logical resource of the stack ever had (or got after the mark `since`). */
+  public creates(result: ResourceList, namesInTemplate: Readonly<Record<string, string>>, since = 0): Record<string, number> {
     return Object.fromEntries(result.resources
       .filter((resource) => holdsServiceResource(resource.resourceType))
-      .map(({ logicalResourceId }) => [logicalResourceId, this.createdFor(logicalResourceId, namesInTemplate[logicalResourceId]).length]));
+      .map(({ logicalResourceId }) => [logicalResourceId, this.createdFor(logicalResourceId, namesInTemplate[logicalResourceId], since).length]));
   }
 
   /** Every resource ever held. */
