@@ -33,7 +33,15 @@ export interface HandlerRuntime {
   readonly log: Logger;
   /** Epoch milliseconds. */
   readonly now: () => number;
+  /**
+   * Waits `ms` by the handlers' clock (scaled under the local runner).
+   * @default a real-time wait
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** The waits between checks that a deleted resource is gone: doubling from 0.1 s to 10 s, about 2 minutes in all. */
+const GONE_CHECK_WAITS_MS = [100, 200, 400, 800, 1_600, 3_200, 6_400, ...Array<number>(10).fill(10_000)];
 
 /** What onCreate / onUpdate started. */
 export interface Started {
@@ -192,6 +200,29 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
    */
   protected async deleteStartedResource(): Promise<void> {
     // Nothing to delete by default.
+  }
+
+  /**
+   * After requesting deletion of a resource this request started and is
+   * failing (a failed or timed-out replacement): waits, within this
+   * invocation, until `isGone` says it is gone, so that the failure reaches
+   * CloudFormation only once nothing holds on to what the resource used (a
+   * destroy right after the rollback would otherwise meet the service's
+   * "still in use" conflict on the training dataset or the configured
+   * model). Gives up quietly after about two minutes: the failure is
+   * reported either way.
+   */
+  protected async waitUntilGone(isGone: () => Promise<boolean>): Promise<void> {
+    const sleep = this.runtime.sleep ?? ((ms: number) => new Promise<void>((resolveWait) => setTimeout(resolveWait, ms)));
+    for (const wait of GONE_CHECK_WAITS_MS) {
+      try {
+        if (await isGone()) return;
+      } catch (err) {
+        this.log.warn(`Could not check whether the ${this.noun} is gone`, { cause: describeCause(err) });
+      }
+      await sleep(wait);
+    }
+    this.log.warn(`The ${this.noun} is still being deleted; reporting the failure anyway`);
   }
 
   /**

@@ -108,5 +108,6 @@ export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isC
     client: handler === 'onEvent' ? client.retryingUntil(onEventRetryDeadline(now(), context)) : client,
     log: loggerFor(event, handler),
     now,
+    sleep: retrySleepFromEnvironment(),
   };
 }

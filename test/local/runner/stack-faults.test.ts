@@ -10,6 +10,9 @@
  */
 import { join } from 'node:path';
 import { removeTemporaryDirectories, temporaryDirectory } from './helpers';
+import { CleanRoomsMlClient } from '../../../src/handlers/api';
+import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorStats, FailureRequest } from '../../../src/local/emulator';
+import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult } from '../../../src/local/runner';
 import {
   datasetNames,
   EmulatorHistory,
@@ -23,9 +26,6 @@ import {
   templateResources,
   TIME_SCALE,
 } from '../../support/pipeline-stacks';
-import { CleanRoomsMlClient } from '../../../src/handlers/api';
-import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorStats, FailureRequest } from '../../../src/local/emulator';
-import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult } from '../../../src/local/runner';
 
 afterAll(removeTemporaryDirectories);
 

@@ -9,6 +9,9 @@
  */
 import { join } from 'node:path';
 import { removeTemporaryDirectories, temporaryDirectory } from './helpers';
+import { AUDIENCE_SIZES } from '../../../examples/lookalike-pipeline/stack';
+import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
+import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';
 import {
   cleanRoomsPhysicalIds,
   datasetNames,
@@ -23,9 +26,6 @@ import {
   synthExample,
   TIME_SCALE,
 } from '../../support/pipeline-stacks';
-import { AUDIENCE_SIZES } from '../../../examples/lookalike-pipeline/stack';
-import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
-import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';
 
 afterAll(removeTemporaryDirectories);
 

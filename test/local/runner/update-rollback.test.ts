@@ -8,6 +8,8 @@
  */
 import { join } from 'node:path';
 import { removeTemporaryDirectories, temporaryDirectory } from './helpers';
+import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
+import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';
 import {
   cleanRoomsPhysicalIds,
   ExampleVariant,
@@ -19,8 +21,6 @@ import {
   synthExample,
   TIME_SCALE,
 } from '../../support/pipeline-stacks';
-import { CleanRoomsMlEmulator } from '../../../src/local/emulator';
-import { deployStack, destroyStack, StackOperationResult } from '../../../src/local/runner';
 
 afterAll(removeTemporaryDirectories);
 
