@@ -117,11 +117,11 @@ function injectedFaults(stats: EmulatorStats): number {
   return stats.totalThrottled + stats.totalServerErrors;
 }
 
-test('throttling (10%) and server errors (10%) on about 20% of calls: 5 deploys and destroys succeed, nothing created twice, nothing left', async () => {
+test('throttling (30%) and server errors (20%), as the chaos campaign injects them: 5 deploys and destroys succeed, nothing created twice, nothing left', async () => {
   const RUNS = 5;
   let faults = 0;
   for (let seed = 1; seed <= RUNS; seed++) {
-    await withRun({ faults: { throttleRate: 0.1, serverErrorRate: 0.1, seed } }, async (run) => {
+    await withRun({ faults: { throttleRate: 0.3, serverErrorRate: 0.2, seed } }, async (run) => {
       const deployed = await run.deploy();
       expect({ seed, status: deployed.status, failure: deployed.failure }).toEqual({ seed, status: 'CREATE_COMPLETE', failure: undefined });
 
