@@ -101,6 +101,8 @@ export class CleanRoomsMlClient {
   private readonly now: () => number;
   /** Set on the views `retryingUntil` makes: retries go on until then, whatever their number. */
   private readonly retryDeadline?: number;
+  /** Set on the views `retryingWithin` makes: what is left of their waiting budget, shared by their calls. */
+  private readonly retryWaitBudget?: { remainingMs: number };
   private readonly configuredCredentials?: AwsCredentials | AwsCredentialsProvider;
 
   constructor(options: CleanRoomsMlClientOptions = {}) {
@@ -242,6 +244,18 @@ export class CleanRoomsMlClient {
     return Object.assign(Object.create(CleanRoomsMlClient.prototype) as CleanRoomsMlClient, this, { retryDeadline: deadline });
   }
 
+  /**
+   * Like `retryingUntil`, but the time is the sum of the waits between
+   * attempts (all calls of the view together), not the clock: for a client
+   * whose waits are scaled while its requests are not — under the local
+   * deploy runner, whose scaled clock would charge each local request's real
+   * latency thousands of times over — so that it makes the attempts the same
+   * budget makes on AWS.
+   */
+  public retryingWithin(waitBudgetMs: number): CleanRoomsMlClient {
+    return Object.assign(Object.create(CleanRoomsMlClient.prototype) as CleanRoomsMlClient, this, { retryWaitBudget: { remainingMs: waitBudgetMs } });
+  }
+
   /** Closes the kept-alive connections, so a short-lived process (a CLI, a test) can exit. */
   public destroy(): void {
     this.agent.destroy();
@@ -254,13 +268,19 @@ export class CleanRoomsMlClient {
         const reply = await this.transmit(await this.sign(request));
         return parseReply(operation, reply) as api.OperationShapes[O]['output'];
       } catch (err) {
-        const byCount = this.retryDeadline === undefined;
+        const byCount = this.retryDeadline === undefined && this.retryWaitBudget === undefined;
         if (!isRetryable(err) || (byCount && attempt >= this.retryPolicy.maxAttempts)) {
           throw describeFailure(operation, err, attempt);
         }
         const delay = backoffDelay(attempt - 1, this.retryPolicy);
-        if (!byCount && this.now() + delay >= this.retryDeadline!) {
+        if (this.retryDeadline !== undefined && this.now() + delay >= this.retryDeadline) {
           throw describeFailure(operation, err, attempt);
+        }
+        if (this.retryWaitBudget !== undefined) {
+          if (delay > this.retryWaitBudget.remainingMs) {
+            throw describeFailure(operation, err, attempt);
+          }
+          this.retryWaitBudget.remainingMs -= delay;
         }
         await this.sleep(delay);
       }

@@ -101,11 +101,21 @@ export function onEventRetryDeadline(now: number, context: InvocationContext | u
   return now + Math.max(0, Math.min(budget, remaining));
 }
 
+/**
+ * onEvent's client: retrying until its deadline; under the local runner,
+ * for the same budget counted in waits (the runner's scaled clock would
+ * charge each local request's real latency thousands of times over).
+ */
+function onEventClient(client: CleanRoomsMlClient, now: () => number, context: InvocationContext | undefined, env: NodeJS.ProcessEnv = process.env): CleanRoomsMlClient {
+  const deadline = onEventRetryDeadline(now(), context, env);
+  return localTimeScale(env) === 1 ? client.retryingUntil(deadline) : client.retryingWithin(deadline - now());
+}
+
 export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete', context?: InvocationContext): HandlerRuntime {
   const now = clockFromEnvironment();
   const client = clientFromEnvironment();
   return {
-    client: handler === 'onEvent' ? client.retryingUntil(onEventRetryDeadline(now(), context)) : client,
+    client: handler === 'onEvent' ? onEventClient(client, now, context) : client,
     log: loggerFor(event, handler),
     now,
     sleep: retrySleepFromEnvironment(),

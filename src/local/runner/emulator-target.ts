@@ -96,9 +96,9 @@ function target(
 ): EmulatorTarget {
   // The runner's own calls stand in for CloudFormation's handler of
   // AWS::CleanRoomsML::TrainingDataset, which outlasts bursts of throttling
-  // and 5xx: ten attempts, waits of at most a second (a fault campaign at
-  // 30 % throttling and 20 % 5xx fails about one call in 3,000).
-  const client = new CleanRoomsMlClient({ endpoint, region, credentials, maxAttempts: 10, retryMaxDelayMs: 1_000 });
+  // and 5xx: 25 attempts, waits of at most a second (about 20 s of retrying
+  // in all; at 30 % throttling and 20 % 5xx, one call in a billion fails).
+  const client = new CleanRoomsMlClient({ endpoint, region, credentials, maxAttempts: 25, retryMaxDelayMs: 1_000 });
   return {
     endpoint,
     accountId,

@@ -271,3 +271,29 @@ describe('retries by time (retryingUntil)', () => {
     expect(service.requests).toHaveLength(5);
   });
 });
+
+describe('retries within a budget of waits (retryingWithin)', () => {
+  test('retries until the next wait would pass what is left of the budget, counting waits, not the clock', async () => {
+    service.replyAlways(errorReply(503, 'ServiceUnavailableException', 'still busy'));
+    // A clock that runs far ahead on every request, as the local runner's scaled clock does: the budget ignores it.
+    let clock = 0;
+    const timed = recordingClient({ maxAttempts: 100, random: () => 0.5, now: () => (clock += 1_000_000) });
+
+    await expect(timed.retryingWithin(1_600).listAudienceModels()).rejects.toMatchObject({ name: 'ServiceUnavailableException' });
+
+    // 50 + 100 + 200 + 400 + 800 = 1,550 ms waited; the next wait (1,600 ms) would pass the budget.
+    expect(delays).toEqual([50, 100, 200, 400, 800]);
+    expect(service.requests).toHaveLength(6);
+  });
+
+  test('shares the budget between the calls of one view', async () => {
+    service.reply(...Array.from({ length: 4 }, () => errorReply(429, 'ThrottlingException', 'Rate exceeded')), { status: 200, body: JSON.stringify(MODEL) });
+    service.replyAlways(errorReply(429, 'ThrottlingException', 'Rate exceeded'));
+    const view = recordingClient({ random: () => 0.5 }).retryingWithin(1_000);
+
+    await expect(view.getAudienceModel({ audienceModelArn: MODEL_ARN })).resolves.toMatchObject({ audienceModelArn: MODEL_ARN });
+    // 50 + 100 + 200 + 400 = 750 ms spent: the second call may wait 50 + 100 ms, not 200 more.
+    await expect(view.listAudienceModels()).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(delays).toEqual([50, 100, 200, 400, 50, 100]);
+  });
+});
