@@ -106,7 +106,12 @@ export function onEventRetryDeadline(now: number, context: InvocationContext | u
  * for the same budget counted in waits (the runner's scaled clock would
  * charge each local request's real latency thousands of times over).
  */
-function onEventClient(client: CleanRoomsMlClient, now: () => number, context: InvocationContext | undefined, env: NodeJS.ProcessEnv = process.env): CleanRoomsMlClient {
+function onEventClient(
+  client: CleanRoomsMlClient,
+  now: () => number,
+  context: InvocationContext | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): CleanRoomsMlClient {
   const deadline = onEventRetryDeadline(now(), context, env);
   return localTimeScale(env) === 1 ? client.retryingUntil(deadline) : client.retryingWithin(deadline - now());
 }
