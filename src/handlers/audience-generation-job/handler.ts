@@ -259,23 +259,10 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
     }
   }
 
-  /** Deletes a job this request started and is failing, and waits for it to be gone (see `waitUntilGone`). */
+  /** Deletes a job this request started and is failing, and waits for it to be gone. */
   private async requestDeletionQuietly(arn: string): Promise<void> {
-    try {
-      await this.requestDeletion(arn);
-    } catch (err) {
-      this.log.warn('Could not request deletion of the failed audience generation job; the rollback Delete will', { arn, cause: describeCause(err) });
-      return;
-    }
-    await this.waitUntilGone(async () => {
-      try {
-        await this.client.getAudienceGenerationJob({ audienceGenerationJobArn: arn });
-        return false;
-      } catch (err) {
-        if (isNotFound(err)) return true;
-        throw err;
-      }
-    });
+    const read = () => this.client.getAudienceGenerationJob({ audienceGenerationJobArn: arn });
+    await this.deleteStartedQuietly(arn, () => this.requestDeletion(arn), read);
   }
 }
 

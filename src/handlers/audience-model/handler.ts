@@ -176,23 +176,9 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
     }
   }
 
-  /** Deletes a model this request started and is failing, and waits for it to be gone (see `waitUntilGone`). */
+  /** Deletes a model this request started and is failing, and waits for it to be gone. */
   private async requestDeletionQuietly(arn: string): Promise<void> {
-    try {
-      await this.requestDeletion(arn);
-    } catch (err) {
-      this.log.warn('Could not request deletion of the failed audience model; the rollback Delete will', { arn, cause: String(err) });
-      return;
-    }
-    await this.waitUntilGone(async () => {
-      try {
-        await this.client.getAudienceModel({ audienceModelArn: arn });
-        return false;
-      } catch (err) {
-        if (isNotFound(err)) return true;
-        throw err;
-      }
-    });
+    await this.deleteStartedQuietly(arn, () => this.requestDeletion(arn), () => this.client.getAudienceModel({ audienceModelArn: arn }));
   }
 }
 

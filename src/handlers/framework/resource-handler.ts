@@ -203,21 +203,33 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   }
 
   /**
-   * After requesting deletion of a resource this request started and is
-   * failing (a failed or timed-out replacement): waits, within this
-   * invocation, until `isGone` says it is gone, so that the failure reaches
+   * Requests deletion of a resource this request started and is failing (a
+   * failed or timed-out replacement), without failing, then waits, within
+   * this invocation, until reading it answers "not found", so that the failure reaches
    * CloudFormation only once nothing holds on to what the resource used (a
    * destroy right after the rollback would otherwise meet the service's
    * "still in use" conflict on the training dataset or the configured
    * model). Gives up quietly after about two minutes: the failure is
    * reported either way.
    */
-  protected async waitUntilGone(isGone: () => Promise<boolean>): Promise<void> {
+  protected async deleteStartedQuietly(arn: string, requestDeletion: () => Promise<void>, read: () => Promise<unknown>): Promise<void> {
+    try {
+      await requestDeletion();
+    } catch (err) {
+      this.log.warn(`Could not request deletion of the failed ${this.noun}; the rollback Delete will`, { arn, cause: describeCause(err) });
+      return;
+    }
+    await this.waitUntilGone(read);
+  }
+
+  /** Reads the resource until it is not found (see `deleteStartedQuietly`), for about two minutes at most. */
+  private async waitUntilGone(read: () => Promise<unknown>): Promise<void> {
     const sleep = this.runtime.sleep ?? ((ms: number) => new Promise<void>((resolveWait) => setTimeout(resolveWait, ms)));
     for (const wait of GONE_CHECK_WAITS_MS) {
       try {
-        if (await isGone()) return;
+        await read();
       } catch (err) {
+        if (isNotFound(err)) return;
         this.log.warn(`Could not check whether the ${this.noun} is gone`, { cause: describeCause(err) });
       }
       await sleep(wait);
