@@ -193,7 +193,7 @@ export class CleanRoomsMlProvider extends Construct {
       queryInterval: QUERY_INTERVAL,
       totalTimeout: TOTAL_TIMEOUT,
       logGroup: newLogGroup(this, 'FrameworkLogGroup'),
-      // Since aws-cdk-lib 2.18x the waiter logs nothing unless told to,
+      // aws-cdk-lib (2.221 and later) gives the waiter no logging unless told to,
       // whatever waiterStateMachineLogOptions says.
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
