@@ -241,7 +241,7 @@ export class CleanRoomsMlClient {
    * the time the caller has, and no more.
    */
   public retryingUntil(deadline: number): CleanRoomsMlClient {
-    return Object.assign(Object.create(CleanRoomsMlClient.prototype) as CleanRoomsMlClient, this, { retryDeadline: deadline });
+    return this.view({ retryDeadline: deadline });
   }
 
   /**
@@ -253,7 +253,12 @@ export class CleanRoomsMlClient {
    * budget makes on AWS.
    */
   public retryingWithin(waitBudgetMs: number): CleanRoomsMlClient {
-    return Object.assign(Object.create(CleanRoomsMlClient.prototype) as CleanRoomsMlClient, this, { retryWaitBudget: { remainingMs: waitBudgetMs } });
+    return this.view({ retryWaitBudget: { remainingMs: waitBudgetMs } });
+  }
+
+  /** This client with its own retry limit: connections, signer and settings shared. */
+  private view(limit: { retryDeadline: number } | { retryWaitBudget: { remainingMs: number } }): CleanRoomsMlClient {
+    return Object.assign(Object.create(CleanRoomsMlClient.prototype) as CleanRoomsMlClient, this, limit);
   }
 
   /** Closes the kept-alive connections, so a short-lived process (a CLI, a test) can exit. */

@@ -112,8 +112,9 @@ function onEventClient(
   context: InvocationContext | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): CleanRoomsMlClient {
-  const deadline = onEventRetryDeadline(now(), context, env);
-  return localTimeScale(env) === 1 ? client.retryingUntil(deadline) : client.retryingWithin(deadline - now());
+  const start = now();
+  const deadline = onEventRetryDeadline(start, context, env);
+  return localTimeScale(env) === 1 ? client.retryingUntil(deadline) : client.retryingWithin(deadline - start);
 }
 
 export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete', context?: InvocationContext): HandlerRuntime {
