@@ -31,15 +31,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { EXAMPLE_STACK_NAME, ONE_HOUR_MODEL_TIMEOUT, PipelineVariant, StackVariant, SYNTH_MODES, SynthMode } from './bench-app';
 import { ChartGroup, formatBytes, formatMs, formatRatio, formatSeconds, markdownTable, median, synthChartSvg } from './report';
-import { QUERY_INTERVAL } from '../src/constructs/private/provider';
-import { WAIT_RESOURCE_TYPE } from '../src/handlers/wait/types';
-import { CleanRoomsMlEmulator, DEFAULT_TIMINGS, EmulatorInventory, EmulatorStats } from '../src/local/emulator';
-import { DeploymentEvent, deployStack, destroyStack, StackEvent, StackOperationResult } from '../src/local/runner';
+import { CleanRoomsMlEmulator, DEFAULT_TIMINGS, EmulatorInventory, EmulatorStats } from 'cdk-cleanrooms-ml-local';
+import { DeploymentEvent, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
@@ -72,7 +70,10 @@ const CLOUDFORMATION_RESOURCE_LIMIT = 500;
  */
 const CHILD_DIR = join(ROOT, 'node_modules', '.cache', 'cdk-cleanrooms-ml-bench');
 const CHILD_SCRIPT = join(CHILD_DIR, 'synth-child.js');
-const HANDLER_BUNDLES = join(ROOT, 'assets', 'handlers', 'provider');
+/** The handler bundles as the installed library ships them. */
+const HANDLER_BUNDLES = join(dirname(require.resolve('cdk-cleanrooms-ml/package.json')), 'assets', 'handlers');
+/** The type the library gives its wait resources, as every template shows it. */
+const WAIT_RESOURCE_TYPE = 'Custom::CleanRoomsMLWait';
 
 interface SynthConfig {
   readonly variant: StackVariant;
@@ -110,7 +111,7 @@ function main(): Promise<void> {
 }
 
 async function runBenchmark(): Promise<void> {
-  if (!existsSync(join(HANDLER_BUNDLES, 'on-event.lambda', 'index.js'))) {
+  if (!existsSync(join(HANDLER_BUNDLES, 'on-event', 'index.js'))) {
     throw new Error(`no handler bundles in ${relative(ROOT, HANDLER_BUNDLES)}: run \`npx projen bundle\` first (\`npm run bench\` does)`);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'cdk-cleanrooms-ml-bench-'));
@@ -323,7 +324,7 @@ function measureHandlerBundles(): HandlerBundle[] {
     const code = readFileSync(file);
     load(file);
     const loadMs = Array.from({ length: COLD_START_RUNS }, () => load(file));
-    return { entryPoint: entryPoint.replace(/\.lambda$/, ''), bytes: code.length, gzipBytes: gzipSync(code).length, loadMs, medianLoadMs: median(loadMs) };
+    return { entryPoint, bytes: code.length, gzipBytes: gzipSync(code).length, loadMs, medianLoadMs: median(loadMs) };
   });
 }
 
@@ -411,11 +412,18 @@ interface ChainWindow {
   end?: EmulatorStats;
 }
 
+/** How often the stack's Provider asks isComplete: its waiter state machine's retry interval. */
+function queryIntervalSecondsOf(templateFile: string): number {
+  const intervals = new Set(readFileSync(templateFile, 'utf8').match(/IntervalSeconds\\?":\s*(\d+)/g)?.map((match) => Number(/(\d+)$/.exec(match)![1])));
+  if (intervals.size !== 1) throw new Error(`expected one waiter retry interval in ${templateFile}, found ${[...intervals].join(', ') || 'none'}`);
+  return [...intervals][0];
+}
+
 async function measureLifecycles(workDir: string): Promise<LifecycleResults> {
   const assembly = join(workDir, 'example.out');
   synthOnce(workDir, { variant: 'example', pipelines: 1 }, 'defaults', false, { resourceLimitCheck: true, keep: assembly });
   const chainIds = modelWaitLinksOf(join(assembly, `${EXAMPLE_STACK_NAME}.template.json`));
-  const intervalMs = QUERY_INTERVAL.toSeconds() * 1000;
+  const intervalMs = queryIntervalSecondsOf(join(assembly, `${EXAMPLE_STACK_NAME}.template.json`)) * 1000;
   const intervalRealMs = intervalMs * TIME_SCALE;
   const chainKind = `audience model through its wait chain (${chainIds.size} links)`;
   const samples = new Map<string, number[]>([...WAITED_TYPES.map((type): [string, number[]] => [type.kind, []]), [chainKind, []]]);

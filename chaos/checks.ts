@@ -4,8 +4,8 @@
  * record against what the service holds, and resources created twice.
  */
 import type { Expectation } from './plan';
-import type { EmulatorInventory } from '../src/local/emulator';
-import { CREATE_FAILED_PHYSICAL_ID_MARKER, StackOperationResult } from '../src/local/runner';
+import type { EmulatorInventory } from 'cdk-cleanrooms-ml-local';
+import { CREATE_FAILED_PHYSICAL_ID_MARKER, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { heldResources, holdsServiceResource, PipelineIds } from '../test/support/pipeline-stacks';
 
 /**

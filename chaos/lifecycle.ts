@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agreement, duplicates, expectationProblems } from './checks';
 import { Injection, LifecyclePlan, PlannedOperation } from './plan';
-import { CleanRoomsMlClient } from '../src/handlers/api';
-import { CleanRoomsMlEmulator } from '../src/local/emulator';
-import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult, StackStatus } from '../src/local/runner';
+import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
+import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult, StackStatus } from 'cdk-cleanrooms-ml-local';
 import {
   datasetNames,
   EmulatorHistory,

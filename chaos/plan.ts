@@ -7,9 +7,9 @@
  */
 import { Random } from './random';
 import { AUDIENCE_SIZES } from '../examples/lookalike-pipeline/stack';
-import type { FailableResourceType, FaultOptions } from '../src/local/emulator';
-import { FAIL_MESSAGE_TAG, FAIL_TAG } from '../src/local/emulator';
-import type { StackStatus } from '../src/local/runner';
+import type { FailableResourceType, FaultOptions } from 'cdk-cleanrooms-ml-local';
+import { FAIL_MESSAGE_TAG, FAIL_TAG } from 'cdk-cleanrooms-ml-local';
+import type { StackStatus } from 'cdk-cleanrooms-ml-local';
 import type { ExampleVariant, PipelineIds } from '../test/support/pipeline-stacks';
 
 /** The example's pipelines, in the order `synthExample` adds them. */

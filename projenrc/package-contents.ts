@@ -1,16 +1,18 @@
 /**
- * What the npm package needs besides the compiled library, checked before
- * `jsii-pacmak` packs it and again in the tarball it wrote: the handler
- * bundles the constructs stage as Lambda assets (one per `src/**\/*.lambda.ts`,
- * written to `assets/<path>/index.js` by `projen bundle`) and API.md (written
- * by `projen docgen`). Without them the package installs fine and every synth
- * then fails with "Cannot find asset".
+ * What the construct library's npm package needs besides the compiled
+ * library, checked before `jsii-pacmak` packs it and again in the tarball it
+ * wrote: the handler bundles the constructs stage as Lambda assets (one per
+ * `*.lambda.ts` of the handlers package beside it, `../handlers/src/`,
+ * written to `assets/handlers/<name>/index.js` by its `bundle` task) and
+ * API.md (written by `projen docgen`). Without them the package installs
+ * fine and every synth then fails with "Cannot find asset".
  *
  * Usage: ts-node projenrc/package-contents.ts [--tarball-dir DIR] [ROOT]
+ * (ROOT: the library package's directory, by default the current one)
  * Exit status 1, with what is missing and the task that builds it, when anything is.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 /** A file the package must hold, and the task that makes it. */
@@ -22,18 +24,23 @@ export interface RequiredFile {
 
 const LAMBDA_SUFFIX = '.lambda.ts';
 
-/** The files the package of the project at `root` must hold. */
+/** Where the handler sources of the library at `root` are: the handlers package beside it. */
+export function handlerSources(root: string): string {
+  return join(root, '..', 'handlers', 'src');
+}
+
+/** The files the package of the library at `root` must hold. */
 export function requiredFiles(root: string): RequiredFile[] {
-  const handlers = sourceFiles(join(root, 'src'))
+  const handlers = sourceFiles(handlerSources(root))
     .filter((file) => file.endsWith(LAMBDA_SUFFIX))
-    .map((file) => relative(join(root, 'src'), file).split(sep).join('/'))
+    .map((file) => basename(file, LAMBDA_SUFFIX))
     .sort();
   return [
     { path: '.jsii', builtBy: 'npx projen compile' },
     { path: 'lib/index.js', builtBy: 'npx projen compile' },
     { path: 'API.md', builtBy: 'npx projen docgen' },
-    // projen's lambda auto-discovery bundles src/<dir>/<name>.lambda.ts into assets/<dir>/<name>.lambda/index.js.
-    ...handlers.map((handler) => ({ path: `assets/${handler.slice(0, -'.ts'.length)}/index.js`, builtBy: 'npx projen bundle' })),
+    // The handlers package bundles src/**/<name>.lambda.ts into the library's assets/handlers/<name>/index.js.
+    ...handlers.map((handler) => ({ path: `assets/handlers/${handler}/index.js`, builtBy: 'npx projen bundle (in packages/handlers)' })),
   ];
 }
 
@@ -72,10 +79,10 @@ export function refusal(missing: readonly RequiredFile[], where: string, inTree:
   return [
     `Refusing to package: ${where} lacks what the package needs at run time:`,
     ...missing.map((file) => (inTree(file.path)
-      ? `  ${file.path} (built, but left out of the package: see the .npmignore rules in .projenrc.ts)`
+      ? `  ${file.path} (built, but left out of the package: see the .npmignore rules in projenrc/)`
       : `  ${file.path} (built by \`${file.builtBy}\`)`)),
     ...(tasks.length > 0
-      ? [`Run ${tasks.map((task) => `\`${task}\``).join(', then ')} (or \`npx projen build\`, which runs them all), then package again.`]
+      ? [`Run ${tasks.map((task) => `\`${task}\``).join(', then ')} (or \`npx projen build:packages\` at the repository's root, which runs them all), then package again.`]
       : []),
   ].join('\n');
 }
@@ -95,7 +102,7 @@ export function main(args: readonly string[], log: (text: string) => void = (tex
   const rest = tarballIndex >= 0 ? args.filter((_arg, index) => index !== tarballIndex && index !== tarballIndex + 1) : [...args];
   const root = rest[0] ?? process.cwd();
   if (requiredFiles(root).every((file) => !file.path.startsWith('assets/'))) {
-    log(`Refusing to package: no src/**/*${LAMBDA_SUFFIX} handler found under ${join(root, 'src')}; is ${root} the project root?`);
+    log(`Refusing to package: no src/**/*${LAMBDA_SUFFIX} handler found under ${handlerSources(root)}; is ${root} the library package's directory?`);
     return 1;
   }
   if (tarballDir === undefined) {

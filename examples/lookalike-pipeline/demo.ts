@@ -18,10 +18,10 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App, Tags } from 'aws-cdk-lib';
 import { AUDIENCE_SIZES, EXAMPLE_ENV, LookalikePipelineStack, LookalikePipelineStackProps } from './stack';
-import { CleanRoomsMlClient } from '../../src/handlers/api';
-import { CleanRoomsMlEmulator, EmulatorInventory } from '../../src/local/emulator';
-import { audienceFilePath } from '../../src/local/emulator/audience-output';
-import { deployStack, destroyStack, DeploymentEvent, formatDuration, StackOperationResult } from '../../src/local/runner';
+import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator, EmulatorInventory } from 'cdk-cleanrooms-ml-local';
+import { audienceFilePath } from 'cdk-cleanrooms-ml-local';
+import { deployStack, destroyStack, DeploymentEvent, formatDuration, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 
 export const DEMO_STACK_NAME = 'LookalikePipeline';
 

@@ -18,7 +18,7 @@ import {
   SeedAudience,
   TrainingDataSource,
   TrainingDataset,
-} from '../../src';
+} from 'cdk-cleanrooms-ml';
 
 /**
  * Where the example deploys: a fixed account and Region (the embedded

@@ -6,24 +6,26 @@ import { main, requiredFiles } from '../../projenrc/package-contents';
 
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'projenrc', 'package-contents.ts');
-const HANDLERS = ['handlers/provider/on-event.lambda.ts', 'handlers/provider/is-complete.lambda.ts'];
+const HANDLERS = ['provider/on-event.lambda.ts', 'provider/is-complete.lambda.ts'];
 const directories: string[] = [];
 
 afterAll(() => directories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
 
-/** A project tree with the two handlers' sources and `files` (relative paths). */
+/** A library package tree with `files` (relative paths), beside a handlers package with the two handlers' sources. */
 function project(files: readonly string[]): string {
-  const root = mkdtempSync(join(tmpdir(), 'package-contents-'));
-  directories.push(root);
-  for (const file of [...HANDLERS.map((handler) => `src/${handler}`), ...files]) {
+  const packages = mkdtempSync(join(tmpdir(), 'package-contents-'));
+  directories.push(packages);
+  const root = join(packages, 'cdk-cleanrooms-ml');
+  for (const file of [...HANDLERS.map((handler) => `../handlers/src/${handler}`), ...files]) {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     writeFileSync(join(root, file), '// built\n');
   }
+  mkdirSync(root, { recursive: true });
   return root;
 }
 
 const COMPILED = ['.jsii', 'lib/index.js'];
-const BUNDLES = ['assets/handlers/provider/on-event.lambda/index.js', 'assets/handlers/provider/is-complete.lambda/index.js'];
+const BUNDLES = ['assets/handlers/on-event/index.js', 'assets/handlers/is-complete/index.js'];
 
 /** An npm-style tarball (entries under package/) of `files` of `root`, in `root/dist/js`. */
 function tarball(root: string, files: readonly string[]): string {
@@ -43,8 +45,8 @@ function run(...args: string[]): { readonly status: number | null; readonly stde
   return { status: result.status, stderr: result.stderr };
 }
 
-test('requires the compiled library, API.md and one bundle per *.lambda.ts of this project', () => {
-  expect(requiredFiles(ROOT).map((file) => file.path)).toEqual(['.jsii', 'lib/index.js', 'API.md', ...BUNDLES.slice().sort()]);
+test('requires the compiled library, API.md and one bundle per *.lambda.ts of the handlers package', () => {
+  expect(requiredFiles(join(ROOT, 'packages', 'cdk-cleanrooms-ml')).map((file) => file.path)).toEqual(['.jsii', 'lib/index.js', 'API.md', ...BUNDLES.slice().sort()]);
 });
 
 test('fails: refuses a compiled tree without the handler bundles and API.md, naming each and the task that builds it', () => {
@@ -56,9 +58,9 @@ test('fails: refuses a compiled tree without the handler bundles and API.md, nam
   expect(result.stderr).toBe([
     `Refusing to package: ${root} lacks what the package needs at run time:`,
     '  API.md (built by `npx projen docgen`)',
-    '  assets/handlers/provider/is-complete.lambda/index.js (built by `npx projen bundle`)',
-    '  assets/handlers/provider/on-event.lambda/index.js (built by `npx projen bundle`)',
-    'Run `npx projen docgen`, then `npx projen bundle` (or `npx projen build`, which runs them all), then package again.',
+    '  assets/handlers/is-complete/index.js (built by `npx projen bundle (in packages/handlers)`)',
+    '  assets/handlers/on-event/index.js (built by `npx projen bundle (in packages/handlers)`)',
+    'Run `npx projen docgen`, then `npx projen bundle (in packages/handlers)` (or `npx projen build:packages` at the repository\'s root, which runs them all), then package again.',
     '',
   ].join('\n'));
 });
@@ -82,18 +84,18 @@ test('fails: refuses and removes a tarball that left out a bundle the tree has',
   expect(messages).toEqual([
     [
       `Refusing to package: ${path} lacks what the package needs at run time:`,
-      `  ${BUNDLES[1]} (built, but left out of the package: see the .npmignore rules in .projenrc.ts)`,
+      `  ${BUNDLES[1]} (built, but left out of the package: see the .npmignore rules in projenrc/)`,
     ].join('\n'),
     `Removed ${path}.`,
   ]);
   expect(existsSync(path)).toBe(false);
 });
 
-test('fails: refuses a directory that is not the project root', () => {
+test('fails: refuses a directory that is not the library package\'s', () => {
   const root = mkdtempSync(join(tmpdir(), 'package-contents-'));
   directories.push(root);
   const messages: string[] = [];
 
   expect(main([root], (text) => messages.push(text))).toBe(1);
-  expect(messages).toEqual([`Refusing to package: no src/**/*.lambda.ts handler found under ${join(root, 'src')}; is ${root} the project root?`]);
+  expect(messages).toEqual([`Refusing to package: no src/**/*.lambda.ts handler found under ${join(root, '..', 'handlers', 'src')}; is ${root} the library package's directory?`]);
 });

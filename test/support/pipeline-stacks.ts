@@ -11,8 +11,8 @@ import { App, CfnResource, Duration, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { temporaryDirectory } from './temporary-directories';
 import { EXAMPLE_ENV, LookalikePipelineStack } from '../../examples/lookalike-pipeline/stack';
-import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions } from '../../src/local/emulator';
-import type { DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from '../../src/local/runner';
+import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
+import type { DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 
 export const EXAMPLE_STACK_NAME = 'LookalikePipeline';
 

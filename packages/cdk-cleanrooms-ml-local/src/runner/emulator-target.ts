@@ -1,0 +1,116 @@
+/**
+ * The Clean Rooms ML endpoint a deployment runs against: an emulator the
+ * runner starts itself (its state kept in a file next to the deployment
+ * state, so resources survive between invocations), or one already running
+ * at a given URL (asked for its account and region on /_emulator/health).
+ */
+import * as http from 'node:http';
+import { CleanRoomsMlClient } from '../client/client';
+import { dnsSuffixFor } from '../client/endpoint';
+import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions } from '../emulator';
+import { partitionOf } from '../emulator/arns';
+
+export interface EmulatorCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface EmulatorTarget {
+  readonly endpoint: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly urlSuffix: string;
+  readonly credentials: EmulatorCredentials;
+  /** True when the runner started this emulator (and stops it when done). */
+  readonly owned: boolean;
+  /** The runner's own client, for native resources (AWS::CleanRoomsML::TrainingDataset). */
+  readonly client: CleanRoomsMlClient;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** An emulator already running; otherwise one is started. */
+  readonly endpoint?: string;
+  /** The state file of the emulator the runner starts. */
+  readonly stateFile: string;
+  /** Account and region of the emulator the runner starts. */
+  readonly accountId?: string;
+  readonly region?: string;
+  /** @default test / test (the emulator's default key) */
+  readonly credentials?: EmulatorCredentials;
+  /** More options for the emulator the runner starts (timings, faults, quotas). */
+  readonly emulatorOptions?: CleanRoomsMlEmulatorOptions;
+}
+
+const DEFAULT_CREDENTIALS: EmulatorCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export async function connectEmulator(options: ConnectOptions): Promise<EmulatorTarget> {
+  const credentials = options.credentials ?? options.emulatorOptions?.credentials ?? DEFAULT_CREDENTIALS;
+  if (options.endpoint) {
+    const health = await emulatorHealth(options.endpoint);
+    return target(options.endpoint.replace(/\/+$/, ''), health.accountId, health.region, credentials, false, async () => undefined);
+  }
+  const emulator = await CleanRoomsMlEmulator.start({
+    ...options.emulatorOptions,
+    accountId: options.accountId ?? options.emulatorOptions?.accountId,
+    region: options.region ?? options.emulatorOptions?.region,
+    credentials,
+    stateFile: options.stateFile,
+  });
+  return target(emulator.endpoint, emulator.accountId, emulator.region, credentials, true, () => emulator.stop());
+}
+
+/** Asks an emulator who it is; anything else at that URL is an error. */
+export async function emulatorHealth(endpoint: string): Promise<{ readonly accountId: string; readonly region: string }> {
+  const url = new URL('/_emulator/health', endpoint);
+  const body = await new Promise<string>((resolveBody, reject) => {
+    // A connection of its own: a kept-alive one from an earlier operation may be closing on the emulator's side (ECONNRESET).
+    const request = http.get(url, { timeout: 5_000, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => (response.statusCode === 200 ? resolveBody(text) : reject(new Error(`HTTP ${response.statusCode}`))));
+    });
+    request.on('timeout', () => request.destroy(new Error('no answer within 5 s')));
+    request.on('error', reject);
+  }).catch((error: Error) => {
+    throw new Error(`No Clean Rooms ML emulator answers at ${endpoint} (${error.message}): start one with \`cleanrooms-ml-local emulator\` or leave out --endpoint`);
+  });
+  const health = JSON.parse(body) as { accountId?: unknown; region?: unknown };
+  if (typeof health.accountId !== 'string' || typeof health.region !== 'string') {
+    throw new Error(`${endpoint} is not a Clean Rooms ML emulator (its /_emulator/health names no account and region)`);
+  }
+  return { accountId: health.accountId, region: health.region };
+}
+
+function target(
+  endpoint: string,
+  accountId: string,
+  region: string,
+  credentials: EmulatorCredentials,
+  owned: boolean,
+  stop: () => Promise<void>,
+): EmulatorTarget {
+  // The runner's own calls stand in for CloudFormation's handler of
+  // AWS::CleanRoomsML::TrainingDataset, which outlasts bursts of throttling
+  // and 5xx: 25 attempts, waits of at most a second (about 20 s of retrying
+  // in all; at 30 % throttling and 20 % 5xx, one call in a billion fails).
+  const client = new CleanRoomsMlClient({ endpoint, region, credentials, maxAttempts: 25, retryMaxDelayMs: 1_000 });
+  return {
+    endpoint,
+    accountId,
+    region,
+    partition: partitionOf(region),
+    urlSuffix: dnsSuffixFor(region),
+    credentials,
+    owned,
+    client,
+    close: async () => {
+      client.destroy();
+      await stop();
+    },
+  };
+}

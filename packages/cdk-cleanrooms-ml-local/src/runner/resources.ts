@@ -1,0 +1,529 @@
+/**
+ * How each kind of resource is created, updated and deleted:
+ *
+ * - custom resources served by an aws-cdk-lib custom-resources Provider: the
+ *   Provider's user functions run in-process through the replayed framework
+ *   (provider-framework.ts) with a CloudFormation request;
+ * - other custom resources: recorded with a synthetic physical id;
+ * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator
+ *   with the project's client, tags updated in place (its schema makes every
+ *   other property create-only, so changing one replaces it: see changes.ts);
+ * - everything else: recorded with a synthetic physical id and attributes;
+ *   Lambda functions also get their code copied, so they can run later.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { StackSource } from './assembly';
+import type { EmulatorTarget } from './emulator-target';
+import type { LambdaFunctionSpec, LocalLambda } from './lambda';
+import { runtimeRefusal } from './lambda-runtimes';
+import {
+  CloudFormationRequest,
+  CloudFormationResponse,
+  DEFAULT_QUERY_INTERVAL_SECONDS,
+  DEFAULT_TOTAL_TIMEOUT_SECONDS,
+  ProviderFunctions,
+  RequestType,
+  runProviderFramework,
+  USER_IS_COMPLETE_FUNCTION_ARN_ENV,
+  USER_ON_EVENT_FUNCTION_ARN_ENV,
+  WAITER_STATE_MACHINE_ARN_ENV,
+} from './provider-framework';
+import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
+import { generatedName, StackScope, syntheticResource } from './synthetic';
+import { isCustomResourceType, Json, JsonObject } from './template';
+import { CleanRoomsMlServiceError } from '../client/errors';
+import type { Dataset } from '../client/types';
+
+export const TRAINING_DATASET_TYPE = 'AWS::CleanRoomsML::TrainingDataset';
+
+/** How long CloudFormation waits for a custom resource's response without a ServiceTimeout property. */
+const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
+
+/** CloudFormation refuses custom resource responses larger than this. */
+export const MAX_RESPONSE_BYTES = 4096;
+
+/** What a resource operation needs from the running deployment. */
+export interface ProvisionContext {
+  readonly stack: StackRecord;
+  /** Replaced resources not deleted yet (the cleanup phase): their functions can still run. */
+  readonly retired: readonly ResourceRecord[];
+  readonly scope: StackScope;
+  readonly target: EmulatorTarget;
+  readonly lambda: LocalLambda;
+  /** Directory of the state file (function code paths are relative to it). */
+  readonly stateDirectory: string;
+  readonly functionsDirectory: string;
+  /** The assembly being deployed (absent on destroy). */
+  readonly source?: StackSource;
+  readonly timeScale: number;
+  /** Called while a custom resource is polled. */
+  readonly onPoll: (logicalId: string, resourceType: string, attempt: number, maxAttempts: number) => void;
+}
+
+export interface ResourceRequest {
+  readonly logicalId: string;
+  readonly type: string;
+  /** Resolved properties. */
+  readonly properties: JsonObject;
+  readonly metadata?: JsonObject;
+}
+
+export interface ProvisionResult {
+  readonly physicalResourceId: string;
+  readonly attributes: Record<string, Json>;
+  readonly handling: ResourceHandling;
+  readonly code?: FunctionCode;
+  readonly noEcho?: boolean;
+  /** Shown with the COMPLETE event. */
+  readonly note?: string;
+}
+
+/** A resource operation that failed; `physicalResourceId` when a failed create still left one (the rollback deletes it). */
+export class ResourceFailure extends Error {
+  constructor(public readonly reason: string, public readonly physicalResourceId?: string) {
+    super(reason);
+    this.name = 'ResourceFailure';
+  }
+}
+
+/** A request refused before anything was sent or changed (invalid properties, a changed ServiceToken). */
+export class RefusedRequest extends ResourceFailure {}
+
+export interface Provisioner {
+  create(context: ProvisionContext, request: ResourceRequest): Promise<ProvisionResult>;
+  /** An update in place (replacements are creates: the runner decides them, see changes.ts). */
+  update(context: ProvisionContext, request: ResourceRequest, current: ResourceRecord): Promise<ProvisionResult>;
+  delete(context: ProvisionContext, logicalId: string, record: ResourceRecord): Promise<void>;
+}
+
+export function provisionerFor(type: string): Provisioner {
+  if (isCustomResourceType(type)) return customResources;
+  if (type === TRAINING_DATASET_TYPE) return trainingDatasets;
+  return recordedResources;
+}
+
+// ---------------------------------------------------------------------------
+// Custom resources
+// ---------------------------------------------------------------------------
+
+const customResources: Provisioner = {
+  async create(context, request) {
+    const serviceToken = serviceTokenOf(request);
+    const provider = findProvider(context, serviceToken);
+    if (!provider) {
+      return {
+        physicalResourceId: generatedName(context.scope.stackName, request.logicalId, 128, false),
+        attributes: {},
+        handling: 'recorded',
+        note: 'recorded only: its ServiceToken is not an aws-cdk custom-resources Provider of this stack',
+      };
+    }
+    const response = await sendRequest(context, provider, request, 'Create');
+    if (response.Status !== 'SUCCESS') {
+      throw new ResourceFailure(response.Reason, response.PhysicalResourceId);
+    }
+    return fromResponse(response);
+  },
+
+  async update(context, request, current) {
+    const serviceToken = serviceTokenOf(request);
+    if (serviceToken !== current.properties.ServiceToken) {
+      throw new RefusedRequest('Modifying service token is not allowed.');
+    }
+    if (current.handling !== 'provider-framework') {
+      return { physicalResourceId: current.physicalResourceId, attributes: { ...current.attributes }, handling: current.handling };
+    }
+    const provider = requireProvider(context, serviceToken);
+    const response = await sendRequest(context, provider, request, 'Update', current);
+    if (response.Status !== 'SUCCESS') {
+      throw new ResourceFailure(response.Reason);
+    }
+    return fromResponse(response);
+  },
+
+  async delete(context, logicalId, record) {
+    if (record.handling !== 'provider-framework') return;
+    const provider = requireProvider(context, String(record.properties.ServiceToken));
+    const request: ResourceRequest = { logicalId, type: record.type, properties: record.properties };
+    const response = await sendRequest(context, provider, request, 'Delete', record);
+    if (response.Status !== 'SUCCESS') {
+      throw new ResourceFailure(response.Reason);
+    }
+  },
+};
+
+function serviceTokenOf(request: ResourceRequest): string {
+  const token = request.properties.ServiceToken;
+  if (typeof token !== 'string' || token === '') {
+    throw new RefusedRequest(`Properties validation failed for resource ${request.logicalId}: ServiceToken is required for custom resources`);
+  }
+  return token;
+}
+
+function fromResponse(response: CloudFormationResponse): ProvisionResult {
+  return {
+    physicalResourceId: response.PhysicalResourceId,
+    attributes: (response.Data ?? {}) as Record<string, Json>,
+    handling: 'provider-framework',
+    noEcho: response.NoEcho === true ? true : undefined,
+  };
+}
+
+/** The Provider behind a ServiceToken: the framework onEvent function of this stack whose environment names the user functions. */
+function findProvider(context: ProvisionContext, serviceToken: string): ProviderFunctions | undefined {
+  const framework = findFunction(context, serviceToken);
+  const environment = framework ? environmentOf(framework.record) : {};
+  const onEventArn = environment[USER_ON_EVENT_FUNCTION_ARN_ENV];
+  if (!framework || !onEventArn) return undefined;
+
+  const userFunction = (arn: string): LambdaFunctionSpec => {
+    const found = findFunction(context, arn);
+    if (!found) {
+      throw new ResourceFailure(`The Provider's function ${arn} is not part of stack ${context.stack.stackName}; the local runner can only run functions it deployed`);
+    }
+    return functionSpec(context, found.record);
+  };
+  const isCompleteArn = environment[USER_IS_COMPLETE_FUNCTION_ARN_ENV];
+  const waiter = waiterSchedule(context, environment[WAITER_STATE_MACHINE_ARN_ENV]);
+  return {
+    onEvent: userFunction(onEventArn),
+    isComplete: isCompleteArn ? userFunction(isCompleteArn) : undefined,
+    ...waiter,
+  };
+}
+
+function requireProvider(context: ProvisionContext, serviceToken: string): ProviderFunctions {
+  const provider = findProvider(context, serviceToken);
+  if (!provider) {
+    throw new ResourceFailure(`The custom resource's provider (${serviceToken}) is no longer part of stack ${context.stack.stackName}`);
+  }
+  return provider;
+}
+
+/** The records of the resources that exist now: the stack's, then replaced ones awaiting deletion. */
+function existingRecords(context: Pick<ProvisionContext, 'stack' | 'retired'>): ResourceRecord[] {
+  return [...Object.values(context.stack.resources), ...context.retired];
+}
+
+function findFunction(context: ProvisionContext, arn: string): { readonly record: ResourceRecord } | undefined {
+  const record = existingRecords(context).find((candidate) => candidate.type === 'AWS::Lambda::Function' && candidate.attributes.Arn === arn);
+  return record ? { record } : undefined;
+}
+
+/** IntervalSeconds and MaxAttempts of the waiter state machine's isComplete task, or the Provider's defaults. */
+function waiterSchedule(context: ProvisionContext, stateMachineArn: string | undefined): Pick<ProviderFunctions, 'queryIntervalSeconds' | 'maxAttempts'> {
+  const defaults = {
+    queryIntervalSeconds: DEFAULT_QUERY_INTERVAL_SECONDS,
+    maxAttempts: DEFAULT_TOTAL_TIMEOUT_SECONDS / DEFAULT_QUERY_INTERVAL_SECONDS,
+  };
+  const stateMachine = existingRecords(context)
+    .find((record) => record.type === 'AWS::StepFunctions::StateMachine' && record.physicalResourceId === stateMachineArn);
+  const definitionText = stateMachine?.properties.DefinitionString;
+  if (typeof definitionText !== 'string') return defaults;
+  try {
+    type Retry = { readonly IntervalSeconds?: number; readonly MaxAttempts?: number };
+    const definition = JSON.parse(definitionText) as { States?: Record<string, { Retry?: Retry[] }> };
+    const retry = definition.States?.['framework-isComplete-task']?.Retry?.[0];
+    return {
+      queryIntervalSeconds: retry?.IntervalSeconds ?? defaults.queryIntervalSeconds,
+      maxAttempts: retry?.MaxAttempts ?? defaults.maxAttempts,
+    };
+  } catch {
+    return defaults;
+  }
+}
+
+function environmentOf(record: ResourceRecord): Record<string, string> {
+  const variables = ((record.properties.Environment as JsonObject | undefined)?.Variables ?? {}) as JsonObject;
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+}
+
+/** How the runner invokes a recorded Lambda function. */
+export function functionSpec(context: Pick<ProvisionContext, 'stateDirectory'>, record: ResourceRecord): LambdaFunctionSpec {
+  const properties = record.properties;
+  return {
+    functionName: record.physicalResourceId,
+    functionArn: String(record.attributes.Arn),
+    handler: typeof properties.Handler === 'string' ? properties.Handler : '',
+    runtime: typeof properties.Runtime === 'string' ? properties.Runtime : '',
+    environment: environmentOf(record),
+    timeoutSeconds: properties.Timeout === undefined ? undefined : Number(properties.Timeout),
+    memorySize: properties.MemorySize === undefined ? undefined : Number(properties.MemorySize),
+    codeDirectory: record.code ? resolve(context.stateDirectory, record.code.directory) : undefined,
+  };
+}
+
+async function sendRequest(
+  context: ProvisionContext,
+  provider: ProviderFunctions,
+  request: ResourceRequest,
+  requestType: RequestType,
+  current?: ResourceRecord,
+): Promise<CloudFormationResponse> {
+  const requestId = randomUUID();
+  const cfnRequest: CloudFormationRequest = {
+    RequestType: requestType,
+    ServiceToken: String(request.properties.ServiceToken),
+    ResponseURL: responseUrl(context.scope, request.logicalId, requestId),
+    StackId: context.scope.stackId,
+    RequestId: requestId,
+    LogicalResourceId: request.logicalId,
+    ResourceType: request.type,
+    ...(current ? { PhysicalResourceId: current.physicalResourceId } : {}),
+    ResourceProperties: cloudFormationStrings(request.properties) as Record<string, unknown>,
+    ...(requestType === 'Update' && current ? { OldResourceProperties: cloudFormationStrings(current.properties) as Record<string, unknown> } : {}),
+  };
+  const serviceTimeoutSeconds = Number(request.properties.ServiceTimeout ?? DEFAULT_SERVICE_TIMEOUT_SECONDS);
+  const outcome = await runProviderFramework(provider, cfnRequest, {
+    invoke: (spec, event) => context.lambda.invoke(spec, event),
+    timeScale: context.timeScale,
+    serviceTimeoutSeconds: Number.isFinite(serviceTimeoutSeconds) ? serviceTimeoutSeconds : DEFAULT_SERVICE_TIMEOUT_SECONDS,
+    onPoll: (attempt, maxAttempts) => context.onPoll(request.logicalId, request.type, attempt, maxAttempts),
+  });
+  if ('noResponse' in outcome) {
+    throw new ResourceFailure(
+      `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${requestId}]. `
+      + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.',
+    );
+  }
+  const response = outcome.response;
+  if (response.Status === 'SUCCESS' && Buffer.byteLength(JSON.stringify(response), 'utf8') > MAX_RESPONSE_BYTES) {
+    throw new ResourceFailure('Response object is too long.');
+  }
+  return response;
+}
+
+/** A pre-signed-looking S3 URL, as CloudFormation sends (handlers must treat it as a secret). */
+function responseUrl(scope: StackScope, logicalId: string, requestId: string): string {
+  const key = encodeURIComponent(`${scope.stackId}|${logicalId}|${requestId}`);
+  const signature = createHash('sha256').update(`${key}${randomUUID()}`).digest('hex');
+  return `https://cloudformation-custom-resource-response-${scope.region.replace(/-/g, '')}.s3.${scope.region}.${scope.urlSuffix}/${key}`
+    + `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=19700101T000000Z&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`;
+}
+
+/** CloudFormation hands custom resources every scalar as a string. */
+export function cloudFormationStrings(value: Json): Json {
+  if (Array.isArray(value)) return value.map(cloudFormationStrings);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, cloudFormationStrings(item as Json)]));
+  }
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+}
+
+// ---------------------------------------------------------------------------
+// AWS::CleanRoomsML::TrainingDataset, on the emulator
+// ---------------------------------------------------------------------------
+
+const TRAINING_DATASET_REQUIRED = ['Name', 'RoleArn', 'TrainingData'];
+
+const trainingDatasets: Provisioner = {
+  async create(context, request) {
+    const properties = request.properties;
+    const missing = TRAINING_DATASET_REQUIRED.filter((name) => properties[name] === undefined);
+    if (missing.length > 0) {
+      throw new RefusedRequest(`Properties validation failed for resource ${request.logicalId} with message: [#: required key [${missing.join(', ')}] not found]`);
+    }
+    const { client } = context.target;
+    const { trainingDatasetArn } = await handlerCall(() => client.createTrainingDataset({
+      name: String(properties.Name),
+      roleArn: String(properties.RoleArn),
+      trainingData: camelCaseKeys(properties.TrainingData) as Dataset[],
+      description: typeof properties.Description === 'string' ? properties.Description : undefined,
+      tags: tagMap(properties.Tags),
+    }));
+    // From here on the dataset exists: CloudFormation records a create that
+    // succeeded before anything else can fail, so a failed read leaves its
+    // physical id for the rollback to delete, never an unknown dataset.
+    let dataset: { readonly status: string };
+    try {
+      dataset = await client.getTrainingDataset({ trainingDatasetArn });
+    } catch (error) {
+      throw new ResourceFailure(handlerFailure(error).reason, trainingDatasetArn);
+    }
+    return {
+      physicalResourceId: trainingDatasetArn,
+      attributes: { TrainingDatasetArn: trainingDatasetArn, Status: dataset.status },
+      handling: 'emulator',
+    };
+  },
+
+  async update(context, request, current) {
+    const before = current.properties;
+    const after = request.properties;
+    const arn = current.physicalResourceId;
+    const oldTags = tagMap(before.Tags) ?? {};
+    const newTags = tagMap(after.Tags) ?? {};
+    const removed = Object.keys(oldTags).filter((key) => !(key in newTags));
+    const changed = Object.fromEntries(Object.entries(newTags).filter(([key, value]) => oldTags[key] !== value));
+    const { client } = context.target;
+    if (removed.length > 0) await handlerCall(() => client.untagResource({ resourceArn: arn, tagKeys: removed }));
+    if (Object.keys(changed).length > 0) await handlerCall(() => client.tagResource({ resourceArn: arn, tags: changed }));
+    const dataset = await handlerCall(() => client.getTrainingDataset({ trainingDatasetArn: arn }));
+    return { physicalResourceId: arn, attributes: { TrainingDatasetArn: arn, Status: dataset.status }, handling: 'emulator' };
+  },
+
+  async delete(context, _logicalId, record) {
+    try {
+      await context.target.client.deleteTrainingDataset({ trainingDatasetArn: record.physicalResourceId });
+    } catch (error) {
+      // Already gone is deleted (CloudFormation's handlers treat NotFound on delete as success).
+      if (error instanceof CleanRoomsMlServiceError && error.name === 'ResourceNotFoundException') return;
+      throw handlerFailure(error);
+    }
+  },
+};
+
+/** Runs a service call as a CloudFormation resource handler would, turning its error into the handler's message. */
+async function handlerCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw handlerFailure(error);
+  }
+}
+
+const HANDLER_ERROR_CODES: Readonly<Record<string, string>> = {
+  ConflictException: 'AlreadyExists',
+  ValidationException: 'InvalidRequest',
+  AccessDeniedException: 'AccessDenied',
+  ResourceNotFoundException: 'NotFound',
+  ThrottlingException: 'Throttling',
+  ServiceQuotaExceededException: 'ServiceLimitExceeded',
+  InternalServiceException: 'ServiceInternalError',
+};
+
+function handlerFailure(error: unknown): ResourceFailure {
+  if (error instanceof CleanRoomsMlServiceError) {
+    const code = HANDLER_ERROR_CODES[error.name] ?? 'GeneralServiceException';
+    return new ResourceFailure(`Resource handler returned message: "${error.message}" (RequestToken: ${randomUUID()}, HandlerErrorCode: ${code})`);
+  }
+  return new ResourceFailure(`Resource handler returned message: "${(error as Error)?.message ?? String(error)}" (HandlerErrorCode: InternalFailure)`);
+}
+
+/** CloudFormation's `[{Key, Value}]` tags as the API's map. */
+function tagMap(tags: Json | undefined): Record<string, string> | undefined {
+  if (!Array.isArray(tags)) return undefined;
+  return Object.fromEntries(tags.map((tag) => [String((tag as JsonObject).Key), String((tag as JsonObject).Value)]));
+}
+
+/** CloudFormation's PascalCase property names as the API's camelCase member names. */
+function camelCaseKeys(value: Json | undefined): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCaseKeys(item as Json)]));
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Recorded resources
+// ---------------------------------------------------------------------------
+
+const recordedResources: Provisioner = {
+  async create(context, request) {
+    refuseBlockedRuntime(request, 'create');
+    const { physicalResourceId, attributes } = syntheticResource(request.type, request.logicalId, request.properties, context.scope);
+    return {
+      physicalResourceId,
+      attributes,
+      handling: 'recorded',
+      code: request.type === 'AWS::Lambda::Function' ? captureCode(context, request) : undefined,
+    };
+  },
+
+  async update(context, request, current) {
+    refuseBlockedRuntime(request, 'update');
+    return {
+      physicalResourceId: current.physicalResourceId,
+      attributes: { ...current.attributes },
+      handling: 'recorded',
+      code: request.type === 'AWS::Lambda::Function' ? captureCode(context, request) : undefined,
+    };
+  },
+
+  async delete() {
+    // Nothing exists outside the record.
+  },
+};
+
+/** Lambda refuses to create or update a function on a runtime past its block date; so does the runner. */
+function refuseBlockedRuntime(request: ResourceRequest, operation: 'create' | 'update'): void {
+  if (request.type !== 'AWS::Lambda::Function' || typeof request.properties.Runtime !== 'string') return;
+  const refusal = runtimeRefusal(request.properties.Runtime, operation, new Date());
+  if (refusal) throw new ResourceFailure(refusal);
+}
+
+/**
+ * Copies a Lambda function's code out of the assembly into the state's
+ * functions directory (as Lambda keeps its own copy): from the asset
+ * directory named by `aws:asset:path` metadata or by the asset manifest entry
+ * whose object key is Code.S3Key, or inline Code.ZipFile as index.js.
+ */
+function captureCode(context: ProvisionContext, request: ResourceRequest): FunctionCode | undefined {
+  const code = (request.properties.Code ?? {}) as JsonObject;
+  if (typeof code.ZipFile === 'string') {
+    const zipFile = code.ZipFile;
+    const directory = join(context.functionsDirectory, `inline-${createHash('sha256').update(zipFile).digest('hex').slice(0, 32)}`);
+    placeDirectory(directory, (staging) => {
+      mkdirSync(staging);
+      writeFileSync(join(staging, 'index.js'), zipFile);
+    });
+    return { directory: relative(context.stateDirectory, directory) };
+  }
+  const source = assetSource(context.source, request, code);
+  if (!source || !existsSync(source) || !statSync(source).isDirectory()) return undefined;
+  const name = /^asset\.[0-9a-f]{16,}$/.test(basename(source)) ? basename(source) : `code-${directoryDigest(source)}`;
+  const directory = join(context.functionsDirectory, name);
+  placeDirectory(directory, (staging) => cpSync(source, staging, { recursive: true, dereference: true }));
+  return { directory: relative(context.stateDirectory, directory) };
+}
+
+/**
+ * Makes `directory` once, whole: `fill` builds it under a name of its own,
+ * then one rename puts it in place. Its name is a digest of its content, so
+ * when it exists (another deploy sharing the state directory made it, maybe
+ * at this very moment) it is the same and is kept; a run never loads code
+ * from a directory another run is still copying.
+ */
+function placeDirectory(directory: string, fill: (staging: string) => void): void {
+  if (existsSync(directory)) return;
+  mkdirSync(dirname(directory), { recursive: true });
+  const staging = `${directory}.partial-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    fill(staging);
+    renameSync(staging, directory);
+  } catch (error) {
+    // Another run renamed the same directory into place first.
+    if (!existsSync(directory)) throw error;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function assetSource(source: StackSource | undefined, request: ResourceRequest, code: JsonObject): string | undefined {
+  if (!source) return undefined;
+  const metadataPath = request.metadata?.['aws:asset:path'];
+  const metadataProperty = request.metadata?.['aws:asset:property'];
+  if (typeof metadataPath === 'string' && (metadataProperty === undefined || metadataProperty === 'Code')) {
+    return isAbsolute(metadataPath) ? metadataPath : join(source.assemblyDirectory, metadataPath);
+  }
+  const key = code.S3Key;
+  if (typeof key !== 'string') return undefined;
+  return source.assets.get(key) ?? source.assets.get(basename(key).replace(/\.zip$/, ''));
+}
+
+function directoryDigest(directory: string): string {
+  const hash = createHash('sha256');
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(current, entry.name);
+      hash.update(relative(directory, path));
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) hash.update(readFileSync(path));
+    }
+  };
+  walk(directory);
+  return hash.digest('hex').slice(0, 32);
+}

@@ -1,0 +1,405 @@
+import { CfnResource, CustomResource, Duration, IResolvable, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { ignoreCfnLintChecks } from './cfn-lint';
+import { checkRequired, DURATION } from './input-types';
+import { CLEAN_ROOMS_ML_PRINCIPAL } from './service-role';
+import { validationError } from './validation';
+import {
+  CommonResourceProperties,
+  HANDLER_TIMEOUT_SECONDS,
+  MAX_CUSTOM_RESOURCE_SECONDS,
+  MIN_TIMEOUT_SECONDS,
+} from '../../contracts/framework';
+import { HandlerFunction } from './handler-function';
+
+// The one custom resource provider of a stack: every custom resource of the
+// library (audience models, configured audience models, jobs) is served by
+// the same onEvent and isComplete functions, so the number of Lambda
+// functions does not grow with the number of resources. Constructs register
+// the permissions their resources need; the handler role gets those and
+// nothing else, in one policy that every custom resource depends on.
+
+/** Construct id of the provider under its stack. */
+const PROVIDER_ID = 'CleanRoomsMlProvider';
+
+/** How often the framework asks isComplete whether an operation is done. */
+export const QUERY_INTERVAL = Duration.seconds(30);
+
+/**
+ * How long the framework waits for an operation in all: a little under the
+ * longest `timeout` a construct accepts (CloudFormation's one hour), so its
+ * own "timed out" arrives before CloudFormation gives up on the resource.
+ * Each resource's own, shorter `timeout` is enforced by the handler.
+ */
+export const TOTAL_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS - 60);
+
+/**
+ * `ServiceTimeout` of every custom resource: how long CloudFormation waits
+ * for any answer, above TOTAL_TIMEOUT so it only applies when the provider
+ * itself is lost.
+ */
+export const SERVICE_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS);
+
+/** Lambda timeout of the handlers: one service call with retries, or a page-through of a list. */
+const HANDLER_TIMEOUT = Duration.seconds(HANDLER_TIMEOUT_SECONDS);
+
+/** Retention of every log group of the provider. */
+const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
+
+/** Timing of the provider, checked by `validateProviderTiming`. */
+export interface ProviderTiming {
+  readonly queryInterval: Duration;
+  readonly totalTimeout: Duration;
+  readonly serviceTimeout: Duration;
+}
+
+/**
+ * Refuses timings the Provider framework or CloudFormation cannot honour:
+ * totalTimeout at most one hour and a whole number of query intervals, and
+ * ServiceTimeout (1–3600 s) above totalTimeout.
+ */
+export function validateProviderTiming(scope: IConstruct, timing: ProviderTiming): void {
+  const interval = timing.queryInterval.toSeconds({ integral: false });
+  const total = timing.totalTimeout.toSeconds({ integral: false });
+  const service = timing.serviceTimeout.toSeconds({ integral: false });
+  if (!(interval >= 1)) {
+    throw validationError(scope, 'queryInterval', 'be at least 1 second', `${interval} seconds`);
+  }
+  if (!(total > 0 && total <= MAX_CUSTOM_RESOURCE_SECONDS)) {
+    throw validationError(scope, 'totalTimeout', `be at most ${MAX_CUSTOM_RESOURCE_SECONDS} seconds (1 hour)`, `${total} seconds`);
+  }
+  if (!Number.isInteger(total / interval)) {
+    throw validationError(scope, 'totalTimeout', `be a whole number of query intervals (${interval} seconds)`, `${total} seconds`);
+  }
+  if (!(Number.isInteger(service) && service >= 1 && service <= MAX_CUSTOM_RESOURCE_SECONDS)) {
+    throw validationError(scope, 'serviceTimeout', `be a whole number of seconds between 1 and ${MAX_CUSTOM_RESOURCE_SECONDS}`, `${service} seconds`);
+  }
+  if (service <= total) {
+    throw validationError(scope, 'serviceTimeout', `be longer than the provider's totalTimeout (${total} seconds)`, `${service} seconds`);
+  }
+}
+
+/**
+ * Checks a construct's `timeout` (whole seconds, between MIN_TIMEOUT_SECONDS
+ * and CloudFormation's hour) and returns it in seconds. A token passes.
+ */
+export function timeoutSeconds(scope: IConstruct, timeout: Duration): number {
+  checkRequired(scope, 'timeout', timeout, DURATION);
+  if (Token.isUnresolved(timeout.toSeconds({ integral: false }))) {
+    return timeout.toSeconds();
+  }
+  const seconds = timeout.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds)) {
+    throw validationError(scope, 'timeout', 'be a whole number of seconds', timeout.toHumanString());
+  }
+  if (seconds < MIN_TIMEOUT_SECONDS || seconds > MAX_CUSTOM_RESOURCE_SECONDS) {
+    throw validationError(
+      scope,
+      'timeout',
+      `be between ${MIN_TIMEOUT_SECONDS / 60} minutes and 1 hour (CloudFormation waits at most 1 hour for a custom resource)`,
+      timeout.toHumanString(),
+    );
+  }
+  return seconds;
+}
+
+/** A property value as a construct writes it: the contract's type, or a token that resolves to it. */
+export type Tokenized<P> = { readonly [K in keyof P]: P[K] | IResolvable };
+
+/** What a construct gives `CleanRoomsMlProvider.customResource`. */
+export interface CleanRoomsMlCustomResourceOptions<P> {
+  /** `Custom::CleanRoomsML…`, from the resource type's `types.ts`. */
+  readonly resourceType: string;
+  /** The resource's own properties, typed by its contract. */
+  readonly properties: Tokenized<P>;
+  /** Properties every resource carries (its timeout and attributes revision). */
+  readonly common: CommonResourceProperties;
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** A permission the handler role gets, for resources of one kind. */
+export interface ProviderGrant {
+  readonly actions: string[];
+  /** ARNs or ARN patterns; `*` only for actions without resource-level permissions. */
+  readonly resources: string[];
+  readonly conditions?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The stack's custom resource provider for the library's resources (one per
+ * stack, created by the first construct that needs it).
+ */
+export class CleanRoomsMlProvider extends Construct {
+  /** The stack's provider, created on first use. */
+  public static of(scope: IConstruct): CleanRoomsMlProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID);
+    return existing instanceof CleanRoomsMlProvider ? existing : new CleanRoomsMlProvider(stack, PROVIDER_ID);
+  }
+
+  /** The role of the onEvent and isComplete functions. */
+  public readonly handlerRole: iam.IRole;
+  /** The one policy of that role; every custom resource depends on it. */
+  public readonly handlerPolicy: iam.Policy;
+  public readonly serviceToken: string;
+
+  /** Statements by actions and conditions, so a grant repeated by many constructs only adds resources. */
+  private readonly statements = new Map<string, { readonly statement: iam.PolicyStatement; readonly resources: Set<string> }>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    validateProviderTiming(this, { queryInterval: QUERY_INTERVAL, totalTimeout: TOTAL_TIMEOUT, serviceTimeout: SERVICE_TIMEOUT });
+
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the custom resources of cdk-cleanrooms-ml (Clean Rooms ML audience models and jobs)',
+    });
+    this.handlerRole = role;
+    this.handlerPolicy = new iam.Policy(this, 'HandlerPolicy', { roles: [role] });
+
+    const onEventLogGroup = newLogGroup(this, 'OnEventLogGroup');
+    const isCompleteLogGroup = newLogGroup(this, 'IsCompleteLogGroup');
+    this.grant({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [onEventLogGroup.logGroupArn, isCompleteLogGroup.logGroupArn],
+    });
+    const functionOptions = { role, timeout: HANDLER_TIMEOUT, memorySize: 256 };
+    const onEvent = new HandlerFunction(this, 'OnEvent', 'on-event', {
+      ...functionOptions,
+      logGroup: onEventLogGroup,
+      description: 'cdk-cleanrooms-ml: starts creating, updating and deleting Clean Rooms ML resources',
+    });
+    const isComplete = new HandlerFunction(this, 'IsComplete', 'is-complete', {
+      ...functionOptions,
+      logGroup: isCompleteLogGroup,
+      description: 'cdk-cleanrooms-ml: checks whether a Clean Rooms ML resource operation is complete',
+    });
+    // The functions may run only once their permissions exist.
+    onEvent.node.addDependency(this.handlerPolicy);
+    isComplete.node.addDependency(this.handlerPolicy);
+    for (const handler of [onEvent, isComplete]) {
+      suppressOlderRuntimeFinding(handler, 'The handlers run on Node.js 24, the Lambda runtime with the longest support when this release was made.');
+    }
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
+      queryInterval: QUERY_INTERVAL,
+      totalTimeout: TOTAL_TIMEOUT,
+      logGroup: newLogGroup(this, 'FrameworkLogGroup'),
+      // aws-cdk-lib (2.221 and later) gives the waiter no logging unless told to,
+      // whatever waiterStateMachineLogOptions says.
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: newLogGroup(this, 'WaiterLogGroup', '/aws/vendedlogs/states/'),
+        includeExecutionData: false,
+        level: sfn.LogLevel.ERROR,
+      },
+    });
+    quietFrameworkLogs(provider);
+    suppressFrameworkFindings(provider);
+    ignoreRoleDependencyFindings([onEvent, isComplete, provider]);
+    suppressWildcardFindings(this.handlerPolicy);
+    this.serviceToken = provider.serviceToken;
+  }
+
+  /**
+   * Gives the handler role permissions. Grants with the same actions and
+   * conditions share one statement of the one policy.
+   */
+  public grant(grant: ProviderGrant): void {
+    const actions = [...new Set(grant.actions)].sort();
+    const key = JSON.stringify([actions, grant.conditions ?? {}]);
+    let entry = this.statements.get(key);
+    if (!entry) {
+      entry = {
+        statement: new iam.PolicyStatement({ actions, conditions: grant.conditions }),
+        resources: new Set(),
+      };
+      this.statements.set(key, entry);
+      this.handlerPolicy.addStatements(entry.statement);
+    }
+    for (const resource of grant.resources) {
+      if (!entry.resources.has(resource)) {
+        entry.resources.add(resource);
+        entry.statement.addResources(resource);
+      }
+    }
+  }
+
+  /** Lets the handlers pass `role` to Clean Rooms ML, and to no other service. */
+  public grantPassRole(role: iam.IRole): void {
+    this.grant({
+      actions: ['iam:PassRole'],
+      resources: [role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': CLEAN_ROOMS_ML_PRINCIPAL } },
+    });
+  }
+
+  /**
+   * Defines a custom resource served by this provider, with the
+   * `ServiceTimeout`, the common properties and the dependency on the
+   * handler policy (so a stack deletion keeps the permissions until the
+   * resource's Delete has run).
+   */
+  public customResource<P>(scope: Construct, id: string, options: CleanRoomsMlCustomResourceOptions<P>): CustomResource {
+    const resource = new CustomResource(scope, id, {
+      serviceToken: this.serviceToken,
+      resourceType: options.resourceType,
+      serviceTimeout: SERVICE_TIMEOUT,
+      properties: { ...options.common, ...options.properties },
+      removalPolicy: options.removalPolicy,
+    });
+    resource.node.addDependency(this.handlerPolicy);
+    return resource;
+  }
+}
+
+function newLogGroup(scope: Construct, id: string, namePrefix?: string): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    retention: LOG_RETENTION,
+    // Step Functions logs to /aws/vendedlogs/ without growing the account's CloudWatch Logs
+    // resource policy. A named group is destroyed with the stack, or a redeploy would collide with it.
+    ...(namePrefix
+      ? { logGroupName: `${namePrefix}cdk-cleanrooms-ml-waiter-${scope.node.addr}`, removalPolicy: RemovalPolicy.DESTROY }
+      : {}),
+  });
+}
+
+/**
+ * The framework's functions log every request they pass on, properties
+ * included. Keep only their warnings and errors (JSON log format, WARN level):
+ * the handlers log what matters, without properties.
+ */
+function quietFrameworkLogs(provider: cr.Provider): void {
+  for (const child of provider.node.children) {
+    if (child instanceof lambda.Function && child.node.id.startsWith('framework-')) {
+      const cfn = child.node.defaultChild as lambda.CfnFunction;
+      cfn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
+      cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'WARN');
+      cfn.addPropertyOverride('LoggingConfig.SystemLogLevel', 'WARN');
+    }
+  }
+}
+
+/**
+ * cfn-lint's W3005 ("dependency already enforced by a GetAtt") on every
+ * function and state machine under `scopes`: aws-cdk-lib's Function and
+ * StateMachine make their resource depend on their role construct (so that
+ * it also waits for the role's default policy) and name the role's ARN in a
+ * property. The DependsOn entry for the role itself is therefore redundant;
+ * it is aws-cdk-lib's doing, harmless, and not the library's to remove.
+ */
+function ignoreRoleDependencyFindings(scopes: IConstruct[]): void {
+  for (const construct of scopes.flatMap((scope) => scope.node.findAll())) {
+    if (construct instanceof lambda.CfnFunction || construct instanceof sfn.CfnStateMachine) {
+      ignoreCfnLintChecks(construct, ['W3005']);
+    }
+  }
+}
+
+/** A cdk-nag rule suppression, as `NagSuppressions` writes it into a resource's metadata. */
+interface NagSuppression {
+  readonly id: string;
+  readonly reason: string;
+  readonly applies_to?: Array<string | { readonly regex: string }>;
+}
+
+/**
+ * Adds cdk-nag suppressions to one resource's metadata, keeping any already
+ * there (the format of cdk-nag's `NagSuppressions.addResourceSuppressions`;
+ * cdk-nag is a development tool, so it is not imported here).
+ */
+function suppressNagFindings(construct: IConstruct | undefined, suppressions: NagSuppression[]): void {
+  const resource = construct instanceof CfnResource ? construct : construct?.node.defaultChild;
+  if (!(resource instanceof CfnResource)) {
+    return;
+  }
+  const existing = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+  resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...suppressions] });
+}
+
+/** Partition, region and account as cdk-nag renders them: a pseudo parameter or a literal. */
+const ARN_PREFIX = 'arn:<AWS::Partition>:cleanrooms-ml:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12})';
+
+/**
+ * cdk-nag AwsSolutions-IAM5 findings on the handler policy, each reviewed:
+ * `Resource: *` only for actions without resource-level permissions (the
+ * List operations), and `<type>/*` for resources the service names at
+ * creation (their ARNs do not exist before).
+ */
+function suppressWildcardFindings(policy: iam.Policy): void {
+  suppressNagFindings(policy, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'Clean Rooms ML List actions have no resource-level permissions; other actions are scoped to one resource type of this '
+      + 'account and Region, whose ARNs the service assigns at creation.',
+    applies_to: ['Resource::*', { regex: `/^Resource::${ARN_PREFIX}:[a-z-]+\\/\\*$/g` }],
+  }]);
+}
+
+/**
+ * cdk-nag's AwsSolutions-L1 asks for the newest Node.js runtime that the
+ * installed aws-cdk-lib knows, so whether a function is a finding depends on
+ * the user's aws-cdk-lib: suppressed, with its reason, only where it is one. A
+ * runtime resolved per Region at deployment (a mapping, on releases whose
+ * Regions disagree) cannot be checked at all.
+ */
+function suppressOlderRuntimeFinding(fn: lambda.Function, reason: string): void {
+  const runtime = (fn.node.defaultChild as lambda.CfnFunction).runtime;
+  if (runtime !== undefined && Token.isUnresolved(runtime)) {
+    suppressNagFindings(fn, [
+      { id: 'CdkNagValidationFailure', reason: 'The runtime is resolved per Region at deployment.', applies_to: ['AwsSolutions-L1'] },
+    ]);
+  } else if (runtime !== newestNodeRuntimeKnown()) {
+    suppressNagFindings(fn, [{ id: 'AwsSolutions-L1', reason }]);
+  }
+}
+
+/** The newest `nodejsNN.x` in the installed aws-cdk-lib's `Runtime.ALL`. */
+function newestNodeRuntimeKnown(): string | undefined {
+  const version = (name: string) => Number(/^nodejs(\d+)\.x$/.exec(name)?.[1] ?? NaN);
+  return lambda.Runtime.ALL.map((runtime) => runtime.name)
+    .filter((name) => !Number.isNaN(version(name)))
+    .sort((a, b) => version(a) - version(b))
+    .pop();
+}
+
+/**
+ * cdk-nag findings on what aws-cdk-lib's Provider framework creates, each
+ * reviewed: its functions' roles (basic execution role, invoking any version
+ * of the handlers), its runtime (aws-cdk-lib picks the latest Node.js of the
+ * Region), and its waiter state machine (logging errors without execution
+ * data on purpose: the data holds the resource properties).
+ */
+function suppressFrameworkFindings(provider: cr.Provider): void {
+  for (const child of provider.node.children) {
+    if (child instanceof lambda.Function && child.node.id.startsWith('framework-')) {
+      suppressOlderRuntimeFinding(child, 'aws-cdk-lib\'s Provider framework picks the Node.js runtime of its release (determineLatestNodeRuntime).');
+      suppressNagFindings(child.role, [{
+        id: 'AwsSolutions-IAM4',
+        reason: 'aws-cdk-lib\'s Provider framework gives its functions the basic execution role (CloudWatch Logs only).',
+        applies_to: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      }]);
+      suppressNagFindings(child.role?.node.tryFindChild('DefaultPolicy'), [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'The Provider framework may invoke any version of the library\'s two handler functions.',
+        applies_to: [{ regex: '/^Resource::<CleanRoomsMlProvider(OnEvent|IsComplete)[0-9A-F]+\\.Arn>:\\*$/g' }],
+      }]);
+    }
+  }
+  const waiter = provider.node.tryFindChild('waiter-state-machine');
+  suppressNagFindings(waiter?.node.tryFindChild('Resource'), [
+    { id: 'AwsSolutions-SF1', reason: 'The waiter logs errors only, without execution data: its input holds the resource properties.' },
+    { id: 'AwsSolutions-SF2', reason: 'The waiter only polls the isComplete function; tracing it adds nothing.' },
+  ]);
+  suppressNagFindings(waiter?.node.tryFindChild('Role')?.node.tryFindChild('DefaultPolicy'), [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'aws-cdk-lib\'s StateMachine grants the Step Functions guide\'s logging statement on *: its log delivery actions have no resource-level permissions and come with logs:CreateLogStream and logs:PutLogEvents; the waiter may invoke any version of the framework functions.',
+    applies_to: ['Resource::*', { regex: '/^Resource::<CleanRoomsMlProviderframework(isComplete|onTimeout)[0-9A-F]+\\.Arn>:\\*$/g' }],
+  }]);
+}
