@@ -88,7 +88,7 @@ const root = new typescript.TypeScriptProject({
     'jsii-pacmak',
   ],
   jestOptions,
-  tsconfig: { compilerOptions: { rootDir: '.' }, include: [] },
+  tsconfig: { compilerOptions: { rootDir: '.', lib: ['es2022'], target: 'ES2022' }, include: [] },
 });
 root.package.addField('private', true);
 root.package.addField('workspaces', ['packages/cdk-cleanrooms-ml', 'packages/cdk-cleanrooms-ml-local', 'packages/handlers']);
@@ -147,7 +147,7 @@ function newestAwsCdkLibTests(project: typescript.TypeScriptProject, testMatch: 
         '^aws-cdk-lib/(.*)$': `${NEWEST_AWS_CDK_LIB}/$1`,
       },
       snapshotResolver: `<rootDir>/${snapshotResolver}`,
-      transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+      transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
       ...jestConfig,
     },
   });
@@ -204,6 +204,11 @@ const local = new typescript.TypeScriptProject({
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });
+
+// API.md: the package's public API (its entry point, src/index.ts), in markdown.
+const localDocgen = local.addTask('docgen', { description: 'Write API.md from the public API of src/index.ts' });
+localDocgen.exec('typedoc --plugin typedoc-plugin-markdown --readme none --out .api src/index.ts');
+local.gitignore.exclude('/.api/');
 
 // ---------------------------------------------------------------------------
 // The handlers: private, bundled into the library's assets.
@@ -276,7 +281,7 @@ newestAwsCdkLibTests(root, [
 for (const dir of ['examples', 'bench', 'lint', 'chaos']) {
   new TypescriptConfig(root, {
     fileName: `${dir}/tsconfig.json`,
-    extends: TypescriptConfigExtends.fromPaths(['../tsconfig.dev.json']),
+    extends: TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
     compilerOptions: { noEmit: true, rootDir: '..' },
     include: ['**/*.ts'],
   });

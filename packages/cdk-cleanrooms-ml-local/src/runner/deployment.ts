@@ -24,7 +24,8 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadStack, StackSource } from './assembly';
 import { resourceChange } from './changes';
-import { connectEmulator, EmulatorCredentials, EmulatorTarget } from './emulator-target';
+import type { EmulatorCredentials } from '../emulator/signature';
+import { connectEmulator, EmulatorTarget } from './emulator-target';
 import {
   DeploymentEvent,
   formatDuration,

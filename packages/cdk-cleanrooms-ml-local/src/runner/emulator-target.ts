@@ -9,11 +9,7 @@ import { CleanRoomsMlClient } from '../client/client';
 import { dnsSuffixFor } from '../client/endpoint';
 import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions } from '../emulator';
 import { partitionOf } from '../emulator/arns';
-
-export interface EmulatorCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
+import type { EmulatorCredentials } from '../emulator/signature';
 
 export interface EmulatorTarget {
   readonly endpoint: string;

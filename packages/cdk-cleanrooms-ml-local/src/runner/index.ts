@@ -42,6 +42,5 @@ export type { DeploymentEvent, FunctionLogEntry, ProgressEvent, ResourceStatus, 
 export { formatStatus, stackStatus } from './status';
 export type { StackStatusReport, StatusOptions } from './status';
 export { DeploymentState } from './state';
-export type { EmulatorCredentials } from './emulator-target';
 export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
 export { TemplateValidationError } from './template';
