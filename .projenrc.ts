@@ -88,7 +88,11 @@ const root = new typescript.TypeScriptProject({
     'jsii-pacmak',
   ],
   jestOptions,
-  tsconfig: { compilerOptions: { rootDir: '.', lib: ['es2022'], target: 'ES2022' }, include: [] },
+  // Type-checks (never emits) every TypeScript file of the root.
+  tsconfig: {
+    compilerOptions: { rootDir: '.', lib: ['es2022'], target: 'ES2022', noEmit: true },
+    include: ['projenrc/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'chaos/**/*.ts', 'lint/**/*.ts'],
+  },
 });
 root.package.addField('private', true);
 root.package.addField('workspaces', ['packages/cdk-cleanrooms-ml', 'packages/cdk-cleanrooms-ml-local', 'packages/handlers']);
@@ -223,11 +227,13 @@ const handlers = new typescript.TypeScriptProject({
   package: false,
   // The contracts come from the library, the client from the local toolkit;
   // both are bundled (esbuild), so neither is a run-time dependency.
-  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS],
+  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS, '@smithy/signature-v4', '@aws-crypto/sha256-js'],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });
 handlers.package.addField('private', true);
+// Everything the handlers import is bundled: build-time dependencies only.
+handlers.eslint?.allowDevDeps('src/**');
 handlers.compileTask.reset('tsc --noEmit');
 
 // Each `src/**/<name>.lambda.ts` is bundled for Node.js 24, the Lambda

@@ -33,11 +33,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CleanRoomsMlEmulator, DEFAULT_TIMINGS, EmulatorInventory, EmulatorStats, DeploymentEvent, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { build } from 'esbuild';
 import { EXAMPLE_STACK_NAME, ONE_HOUR_MODEL_TIMEOUT, PipelineVariant, StackVariant, SYNTH_MODES, SynthMode } from './bench-app';
 import { ChartGroup, formatBytes, formatMs, formatRatio, formatSeconds, markdownTable, median, synthChartSvg } from './report';
-import { CleanRoomsMlEmulator, DEFAULT_TIMINGS, EmulatorInventory, EmulatorStats } from 'cdk-cleanrooms-ml-local';
-import { DeploymentEvent, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');

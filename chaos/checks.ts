@@ -3,9 +3,9 @@
  * problem found (none when all is well): the planned outcome, the stack's
  * record against what the service holds, and resources created twice.
  */
-import type { Expectation } from './plan';
 import type { EmulatorInventory } from 'cdk-cleanrooms-ml-local';
 import { CREATE_FAILED_PHYSICAL_ID_MARKER, StackOperationResult } from 'cdk-cleanrooms-ml-local';
+import type { Expectation } from './plan';
 import { heldResources, holdsServiceResource, PipelineIds } from '../test/support/pipeline-stacks';
 
 /**

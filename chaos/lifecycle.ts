@@ -8,11 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CleanRoomsMlClient, CleanRoomsMlEmulator, deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult, StackStatus } from 'cdk-cleanrooms-ml-local';
 import { agreement, duplicates, expectationProblems } from './checks';
 import { Injection, LifecyclePlan, PlannedOperation } from './plan';
-import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
-import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult, StackStatus } from 'cdk-cleanrooms-ml-local';
 import {
   datasetNames,
   EmulatorHistory,

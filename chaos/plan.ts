@@ -5,11 +5,10 @@
  * Deciding the outcome from the draws alone, never from what happened, is
  * what lets the campaign call an outcome unexpected.
  */
+import { FAIL_MESSAGE_TAG, FAIL_TAG } from 'cdk-cleanrooms-ml-local';
+import type { FailableResourceType, FaultOptions, StackStatus } from 'cdk-cleanrooms-ml-local';
 import { Random } from './random';
 import { AUDIENCE_SIZES } from '../examples/lookalike-pipeline/stack';
-import type { FailableResourceType, FaultOptions } from 'cdk-cleanrooms-ml-local';
-import { FAIL_MESSAGE_TAG, FAIL_TAG } from 'cdk-cleanrooms-ml-local';
-import type { StackStatus } from 'cdk-cleanrooms-ml-local';
 import type { ExampleVariant, PipelineIds } from '../test/support/pipeline-stacks';
 
 /** The example's pipelines, in the order `synthExample` adds them. */

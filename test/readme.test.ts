@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-// Every TypeScript example in the README must compile as a user would write
-// it: `cdk-cleanrooms-ml` resolves to this package's sources, `aws-cdk-lib`
-// to the release this test run uses (the oldest supported or the newest).
+// Every TypeScript example in the READMEs must compile as a user would write
+// it: `cdk-cleanrooms-ml` and `cdk-cleanrooms-ml-local` resolve to the
+// installed (workspace) packages, `aws-cdk-lib` to the release this test run
+// uses (the oldest supported or the newest).
 const ROOT = path.join(__dirname, '..');
 const AWS_CDK_LIB = path.dirname(require.resolve('aws-cdk-lib/package.json'));
 
@@ -46,8 +47,6 @@ describe('README', () => {
       typeRoots: [path.join(ROOT, 'node_modules', '@types')],
       baseUrl: ROOT,
       paths: {
-        'cdk-cleanrooms-ml': ['src/index.ts'],
-        'cdk-cleanrooms-ml/lib/*': ['src/*'],
         'aws-cdk-lib': [AWS_CDK_LIB],
         'aws-cdk-lib/*': [`${AWS_CDK_LIB}/*`],
         '*': ['node_modules/*'],

@@ -17,11 +17,8 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App, Tags } from 'aws-cdk-lib';
+import { CleanRoomsMlClient, CleanRoomsMlEmulator, EmulatorInventory, audienceFilePath, deployStack, destroyStack, DeploymentEvent, formatDuration, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { AUDIENCE_SIZES, EXAMPLE_ENV, LookalikePipelineStack, LookalikePipelineStackProps } from './stack';
-import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
-import { CleanRoomsMlEmulator, EmulatorInventory } from 'cdk-cleanrooms-ml-local';
-import { audienceFilePath } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack, DeploymentEvent, formatDuration, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 
 export const DEMO_STACK_NAME = 'LookalikePipeline';
 

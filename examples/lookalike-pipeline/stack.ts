@@ -6,7 +6,6 @@
  */
 import { Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
 import {
   AudienceExportJob,
   AudienceGenerationJob,
@@ -19,6 +18,7 @@ import {
   TrainingDataSource,
   TrainingDataset,
 } from 'cdk-cleanrooms-ml';
+import { Construct } from 'constructs';
 
 /**
  * Where the example deploys: a fixed account and Region (the embedded

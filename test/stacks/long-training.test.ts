@@ -9,8 +9,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { synth } from '../support/synth';
-import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 import {
   AudienceGenerationJob,
   AudienceModel,
@@ -22,8 +20,9 @@ import {
   TrainingDataset,
   TrainingDataSource,
 } from 'cdk-cleanrooms-ml';
-import { CleanRoomsMlEmulator, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator, EmulatorTimingOptions, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
+import { synth } from '../support/synth';
+import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
 const TIME_SCALE = 0.00005;
 const WAIT_TYPE = 'Custom::CleanRoomsMLWait';

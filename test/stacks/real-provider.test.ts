@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { synth } from '../support/synth';
-import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 import {
   AudienceGenerationJob,
   AudienceModel,
@@ -17,9 +15,9 @@ import {
   TrainingDataset,
   TrainingDataSource,
 } from 'cdk-cleanrooms-ml';
-import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack } from 'cdk-cleanrooms-ml-local';
-import { SecretsManagerEmulator } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator, deployStack, destroyStack, SecretsManagerEmulator } from 'cdk-cleanrooms-ml-local';
+import { synth } from '../support/synth';
+import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
 const FAST = {
   audienceModel: { createPendingMs: 20, createInProgressMs: 30, deletePendingMs: 10, deleteInProgressMs: 20 },

@@ -9,10 +9,7 @@
  * failure names the resource and the cause.
  */
 import { join } from 'node:path';
-import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
-import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
-import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorStats, FailureRequest } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlClient, CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorStats, FailureRequest, deployStack, destroyStack, formatEvent, RunnerOptions, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import {
   datasetNames,
   EmulatorHistory,
@@ -26,6 +23,7 @@ import {
   templateResources,
   TIME_SCALE,
 } from '../support/pipeline-stacks';
+import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
 afterAll(removeTemporaryDirectories);
 

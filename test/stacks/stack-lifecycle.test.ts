@@ -8,10 +8,8 @@
  * one the replacement renewed.
  */
 import { join } from 'node:path';
-import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
+import { CleanRoomsMlEmulator, deployStack, destroyStack, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { AUDIENCE_SIZES } from '../../examples/lookalike-pipeline/stack';
-import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import {
   cleanRoomsPhysicalIds,
   datasetNames,
@@ -26,6 +24,7 @@ import {
   synthExample,
   TIME_SCALE,
 } from '../support/pipeline-stacks';
+import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
 afterAll(removeTemporaryDirectories);
 

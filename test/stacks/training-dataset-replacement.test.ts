@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { AudienceModel, ColumnType, TrainingDataset, TrainingDataSource } from 'cdk-cleanrooms-ml';
-import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
-import { deployStack } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator, deployStack } from 'cdk-cleanrooms-ml-local';
 import { synth } from '../support/synth';
 import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 

@@ -7,9 +7,7 @@
  * again and a destroy that leaves nothing.
  */
 import { join } from 'node:path';
-import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
-import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
-import { deployStack, destroyStack, StackOperationResult } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator, deployStack, destroyStack, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import {
   cleanRoomsPhysicalIds,
   ExampleVariant,
@@ -21,6 +19,7 @@ import {
   synthExample,
   TIME_SCALE,
 } from '../support/pipeline-stacks';
+import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
 afterAll(removeTemporaryDirectories);
 

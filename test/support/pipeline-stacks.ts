@@ -8,11 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnResource, Duration, Tags } from 'aws-cdk-lib';
+import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions, DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import type { IConstruct } from 'constructs';
 import { temporaryDirectory } from './temporary-directories';
 import { EXAMPLE_ENV, LookalikePipelineStack } from '../../examples/lookalike-pipeline/stack';
-import type { CleanRoomsMlEmulator, EmulatorInventory, EmulatorStats, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
-import type { DeploymentEvent, FunctionLogEntry, RunnerOptions, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 
 export const EXAMPLE_STACK_NAME = 'LookalikePipeline';
 

@@ -1,3 +1,5 @@
+import type { AudienceExportJobProperties } from 'cdk-cleanrooms-ml/lib/contracts/audience-export-job';
+import type { AudienceExportJobDescription } from 'cdk-cleanrooms-ml-local';
 import {
   captureLogs,
   CustomResourceEvents,
@@ -12,13 +14,11 @@ import {
   runToCompletion,
 } from './harness';
 import { activeGenerationJob, configuredAudienceModel } from './job-fixtures';
-import type { AudienceExportJobProperties } from 'cdk-cleanrooms-ml/lib/contracts/audience-export-job';
 import { dispatchIsComplete } from '../src/framework/dispatch';
 import type { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { Logger } from '../src/framework/logger';
 import { clientFromEnvironment } from '../src/framework/runtime';
 import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
-import type { AudienceExportJobDescription } from 'cdk-cleanrooms-ml-local';
 
 const TYPE = 'Custom::CleanRoomsMLAudienceExportJob';
 const SUBJECT = `Export (${TYPE}): `;

@@ -1,3 +1,6 @@
+import type { AudienceGenerationJobProperties } from 'cdk-cleanrooms-ml/lib/contracts/audience-generation-job';
+import { SecretsManagerEmulator } from 'cdk-cleanrooms-ml-local';
+import type { AudienceGenerationJobDescription } from 'cdk-cleanrooms-ml-local';
 import {
   DELETED_OR_DELETING,
   ACCOUNT_ID,
@@ -18,15 +21,12 @@ import {
   serviceCallsDuring,
 } from './harness';
 import { configuredAudienceModel } from './job-fixtures';
-import { SecretsManagerEmulator } from 'cdk-cleanrooms-ml-local';
-import type { AudienceGenerationJobProperties } from 'cdk-cleanrooms-ml/lib/contracts/audience-generation-job';
 import { CREATION_TOKEN_TAG } from '../src/framework';
 import { dispatchIsComplete } from '../src/framework/dispatch';
 import type { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { Logger } from '../src/framework/logger';
 import { clientFromEnvironment } from '../src/framework/runtime';
 import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
-import type { AudienceGenerationJobDescription } from 'cdk-cleanrooms-ml-local';
 
 const TYPE = 'Custom::CleanRoomsMLAudienceGenerationJob';
 const SUBJECT = `Job (${TYPE}): `;

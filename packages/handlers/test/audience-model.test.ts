@@ -1,3 +1,5 @@
+import { AudienceModelProperties } from 'cdk-cleanrooms-ml/lib/contracts/audience-model';
+import type { AudienceModelDescription } from 'cdk-cleanrooms-ml-local';
 import {
   DELETED_OR_DELETING,
   ACCOUNT_ID,
@@ -17,14 +19,12 @@ import {
   runToCompletion,
   serviceCallsDuring,
 } from './harness';
-import { AudienceModelProperties } from 'cdk-cleanrooms-ml/lib/contracts/audience-model';
 import { CREATION_TOKEN_TAG, MAX_REASON_BYTES } from '../src/framework';
 import { dispatchIsComplete } from '../src/framework/dispatch';
 import type { CustomResourceEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { Logger } from '../src/framework/logger';
 import { clientFromEnvironment } from '../src/framework/runtime';
 import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
-import type { AudienceModelDescription } from 'cdk-cleanrooms-ml-local';
 
 const TYPE = 'Custom::CleanRoomsMLAudienceModel';
 const SUBJECT = `Model (${TYPE}): `;

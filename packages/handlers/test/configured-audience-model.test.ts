@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { POLICY_SELF_ARN_PLACEHOLDER } from 'cdk-cleanrooms-ml/lib/contracts/configured-audience-model';
+import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
+import type { EmulatorInventory } from 'cdk-cleanrooms-ml-local';
 import {
   ACCOUNT_ID,
   captureLogs,
@@ -13,15 +16,12 @@ import {
   runToCompletion,
   serviceCallsDuring,
 } from './harness';
-import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
-import { POLICY_SELF_ARN_PLACEHOLDER } from 'cdk-cleanrooms-ml/lib/contracts/configured-audience-model';
 import { CREATION_TOKEN_TAG } from '../src/framework';
 import { dispatchOnEvent } from '../src/framework/dispatch';
 import type { CustomResourceEvent, OnEventResponse } from '../src/framework/events';
 import { Logger } from '../src/framework/logger';
 import { clientFromEnvironment } from '../src/framework/runtime';
 import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
-import type { EmulatorInventory } from 'cdk-cleanrooms-ml-local';
 
 const TYPE = 'Custom::CleanRoomsMLConfiguredAudienceModel';
 const SUBJECT = `Configured (${TYPE}): `;

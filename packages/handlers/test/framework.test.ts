@@ -1,5 +1,5 @@
-import { CustomResourceEvents, FAST_TIMINGS, HandlerTestbed, rejectionOf, REGION, ACCOUNT_ID } from './harness';
 import { CleanRoomsMlEmulator } from 'cdk-cleanrooms-ml-local';
+import { CustomResourceEvents, FAST_TIMINGS, HandlerTestbed, rejectionOf, REGION, ACCOUNT_ID } from './harness';
 import {
   boolean,
   CREATION_TOKEN_TAG,

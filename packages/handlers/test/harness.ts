@@ -6,11 +6,10 @@
  * `captureLogs`.
  */
 import { randomUUID } from 'node:crypto';
-import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlClient, CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { handler as isCompleteHandler } from '../src/provider/is-complete.lambda';
 import { handler as onEventHandler } from '../src/provider/on-event.lambda';
-import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
 
 export const ACCOUNT_ID = '123456789012';
 export const REGION = 'us-east-1';

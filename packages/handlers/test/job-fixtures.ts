@@ -4,8 +4,8 @@
  * the emulator, and a fake Secrets Manager for SQL seeds.
  */
 import { randomUUID } from 'node:crypto';
-import { HandlerTestbed, ROLE_ARN } from './harness';
 import type { AudienceSizeConfig } from 'cdk-cleanrooms-ml-local';
+import { HandlerTestbed, ROLE_ARN } from './harness';
 
 /** Polls `check` until it answers true (a few milliseconds apart). */
 export async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {

@@ -5,6 +5,7 @@
  * moved by hand, so each window ends exactly when the test says.
  */
 import { randomUUID } from 'node:crypto';
+import type { WaitProperties } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import {
   captureLogs,
   CustomResourceEvents,
@@ -23,7 +24,6 @@ import { Logger } from '../src/framework/logger';
 import type { HandlerRuntime } from '../src/framework/resource-handler';
 import { clientFromEnvironment } from '../src/framework/runtime';
 import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
-import type { WaitProperties } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 
 const WAIT_TYPE = 'Custom::CleanRoomsMLWait';
 const SUBJECT = `Wait (${WAIT_TYPE}): `;

@@ -24,7 +24,6 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadStack, StackSource } from './assembly';
 import { resourceChange } from './changes';
-import type { EmulatorCredentials } from '../emulator/signature';
 import { connectEmulator, EmulatorTarget } from './emulator-target';
 import {
   DeploymentEvent,
@@ -35,6 +34,7 @@ import {
   StackEvent,
   StackStatus,
 } from './events';
+import { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrinsics';
 import { LocalLambda, RunnerFaults } from './lambda';
 import { ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure } from './resources';
@@ -53,8 +53,8 @@ import {
   topologicalOrder,
   validateTemplate,
 } from './template';
-import { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 import type { CleanRoomsMlEmulatorOptions } from '../emulator';
+import type { EmulatorCredentials } from '../emulator/signature';
 
 /** Options every runner operation takes. */
 export interface RunnerOptions {

@@ -10,8 +10,8 @@
  * confidential, its query) are named by the ARN of a Secrets Manager secret
  * that the handler reads when it starts the job.
  */
-import type { WorkerComputeType } from '../constructs/seed-audience';
 import type { AttributeData } from './framework';
+import type { WorkerComputeType } from '../constructs/seed-audience';
 
 /** The custom resource type. */
 export const AUDIENCE_GENERATION_JOB_RESOURCE_TYPE = 'Custom::CleanRoomsMLAudienceGenerationJob';

@@ -8,9 +8,9 @@
  * the reason is cut at MAX_REASON_BYTES and the error thrown to the framework
  * carries a one-line stack (the full one is logged).
  */
+import { CleanRoomsMlNetworkError, CleanRoomsMlServiceError } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 import type { CustomResourceEvent } from './events';
 import { PropertyError } from './properties';
-import { CleanRoomsMlNetworkError, CleanRoomsMlServiceError } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 
 /**
  * An expected failure (a refused replacement, a name taken, a resource the

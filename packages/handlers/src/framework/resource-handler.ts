@@ -19,13 +19,13 @@ import {
   RESERVED_TAG_PREFIX,
   TIMEOUT_MARGIN_SECONDS,
 } from 'cdk-cleanrooms-ml/lib/contracts/framework';
+import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
+import { isConflict, isNotFound, isTransient } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 import { describeCause, ResourceFailure } from './errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse, OperationState, RequestType } from './events';
 import type { Logger } from './logger';
 import { creationRecord, creationToken, generateName, propertiesDigest, readCreationRecord } from './naming';
 import { canonicalJson, integer, optional, parseProperties, PropertySchema } from './properties';
-import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
-import { isConflict, isNotFound, isTransient } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 
 /** What a handler works with; the entry points build it from the environment, tests give their own. */
 export interface HandlerRuntime {

@@ -5,11 +5,11 @@
  * and the clock.
  */
 import { HANDLER_TIMEOUT_SECONDS, RETRY_MARGIN_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/framework';
+import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { LOCAL_TIME_SCALE_ENV } from 'cdk-cleanrooms-ml-local/lib/runner/handler-environment';
 import type { CustomResourceEvent } from './events';
 import { Logger, secretsOf } from './logger';
 import type { HandlerRuntime } from './resource-handler';
-import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 
 let cached: { readonly key: string; readonly client: CleanRoomsMlClient } | undefined;
 

@@ -13,12 +13,12 @@
  * The link does not delete a failed resource: the resource completed in this
  * deployment with its physical id, so CloudFormation's rollback deletes it.
  */
+import { AttributeData, MAX_CHAINED_TIMEOUT_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/framework';
 import { WAIT_RESOURCE_KINDS, WaitProperties, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { isNotFound } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 import { audienceSizeList, attributesOf as generationJobAttributes } from '../audience-generation-job/handler';
 import { attributesOf as audienceModelAttributes } from '../audience-model/handler';
-import { AttributeData, MAX_CHAINED_TIMEOUT_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/framework';
 import { ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent } from '../framework/events';
 import { integer, oneOf, optional, PropertySchema, string } from '../framework/properties';

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { ignoreCfnLintChecks } from './cfn-lint';
+import { HandlerFunction } from './handler-function';
 import { checkRequired, DURATION } from './input-types';
 import { CLEAN_ROOMS_ML_PRINCIPAL } from './service-role';
 import { validationError } from './validation';
@@ -15,7 +16,6 @@ import {
   MAX_CUSTOM_RESOURCE_SECONDS,
   MIN_TIMEOUT_SECONDS,
 } from '../../contracts/framework';
-import { HandlerFunction } from './handler-function';
 
 // The one custom resource provider of a stack: every custom resource of the
 // library (audience models, configured audience models, jobs) is served by
