@@ -166,6 +166,12 @@ function newestAwsCdkLibTests(project: typescript.TypeScriptProject, testMatch: 
 // (One snapshot resolver, the root's, for both.)
 newestAwsCdkLibTests(library, ['<rootDir>/test/constructs/**/*.test.ts'], '../../test/newest-aws-cdk-lib/snapshot-resolver.js');
 
+// API.md: jsii-docgen, shown the dependencies' assemblies that npm
+// workspaces install at the root (projenrc/docgen.ts).
+const libraryDocgen = library.tasks.tryFind('docgen');
+if (!libraryDocgen) throw new Error('projen no longer defines docgen');
+libraryDocgen.reset('ts-node --project ../../projenrc/tsconfig.json ../../projenrc/docgen.ts API.md');
+
 // Packaging: the JavaScript package is refused, before and after packing,
 // unless it holds the handler bundles and API.md (projenrc/package-contents.ts):
 // after `compile` alone it would install fine and fail every synth with
