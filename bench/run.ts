@@ -61,12 +61,7 @@ const LIFECYCLE_ROUNDS = 4;
 const TIME_SCALE = 0.01;
 const CLOUDFORMATION_RESOURCE_LIMIT = 500;
 
-/**
- * The synth child is bundled into node_modules/.cache/<dir>/, three levels
- * under the repository like the library's compiled lib/handlers/provider/*.js,
- * so the library's `path.join(__dirname, '../../../assets/…')` finds the
- * handler bundles of assets/.
- */
+/** Where the synth child is bundled; it loads the library, aws-cdk-lib and constructs from node_modules. */
 const CHILD_DIR = join(ROOT, 'node_modules', '.cache', 'cdk-cleanrooms-ml-bench');
 const CHILD_SCRIPT = join(CHILD_DIR, 'synth-child.js');
 /** The handler bundles as the installed library ships them. */
@@ -148,7 +143,7 @@ async function bundleSynthChild(): Promise<void> {
     platform: 'node',
     target: 'node20',
     // Loaded from node_modules, as by any CDK app.
-    external: ['aws-cdk-lib', 'constructs'],
+    external: ['aws-cdk-lib', 'constructs', 'cdk-cleanrooms-ml'],
     logLevel: 'warning',
   });
 }
