@@ -86,6 +86,8 @@ const root = new typescript.TypeScriptProject({
     `${LIBRARY}@${WORKSPACE_VERSION}`,
     `${LOCAL}@${WORKSPACE_VERSION}`,
     'jsii-pacmak',
+    // projenrc/docgen.ts writes the library's API.md with it.
+    'jsii-docgen',
   ],
   jestOptions,
   // Type-checks (never emits) every TypeScript file of the root.
