@@ -1,6 +1,9 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 import { TypescriptConfig, TypescriptConfigExtends, UpdateSnapshot } from 'projen/lib/javascript';
 
+/** What the handler bundles leave to the Lambda runtime: the AWS SDK for JavaScript v3. */
+const AWS_SDK_EXTERNAL = '@aws-sdk/*';
+
 /** The package name under which the newest aws-cdk-lib is installed. */
 const NEWEST_AWS_CDK_LIB = 'aws-cdk-lib-newest';
 
@@ -42,9 +45,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // 24, the Lambda runtime with the longest support (Node.js 22 is deprecated
   // on 2027-04-30). The generated functions name it as a string, so it works
   // on aws-cdk-lib releases older than Runtime.NODEJS_24_X.
+  // The AWS SDK for JavaScript v3 is part of that runtime: `@aws-sdk/*`
+  // stays out of the bundles (projen's default for it, stated here and
+  // checked below because the Secrets Manager reader relies on it).
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: { sourcemap: false },
+    bundlingOptions: { sourcemap: false, externals: [AWS_SDK_EXTERNAL] },
   },
 
   // The local emulator and CLI ship inside the package and use these at run time;
@@ -64,6 +70,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // devDependency `aws-cdk-lib`): the construct, example and README tests
     // also run against it (test:newest-aws-cdk-lib).
     `${NEWEST_AWS_CDK_LIB}@npm:aws-cdk-lib@^2.278.0`,
+    // The handlers read SQL seed secrets with it. The Lambda Node.js runtime
+    // provides it, so the bundles leave it out (AWS_SDK_EXTERNAL); it is
+    // installed here for type-checking, the tests and the local runner.
+    '@aws-sdk/client-secrets-manager',
   ],
 
   bin: { 'cleanrooms-ml-local': 'lib/local/cli.js' },
@@ -100,6 +110,9 @@ for (const task of project.tasks.all) {
   if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
   const esbuild = task.steps[0]?.execArgs;
   if (esbuild?.[0] !== 'esbuild') continue;
+  if (!esbuild.includes(`--external:${AWS_SDK_EXTERNAL}`)) {
+    throw new Error(`${task.name}: projen no longer passes --external:${AWS_SDK_EXTERNAL} to esbuild`);
+  }
   task.updateStep(0, {
     execArgs: ['ts-node', '--transpile-only', '--project', 'projenrc/tsconfig.json', 'projenrc/atomic-esbuild.ts', ...esbuild, '--minify', '--main-fields=module,main'],
   });
