@@ -209,6 +209,10 @@ const local = new typescript.TypeScriptProject({
     // libraries rather than hand-written ones.
     'cfn-resolver-lib',
     '@aws-cdk/cloudformation-diff',
+    // The Lambda Node.js runtime provides the AWS SDK v3 to every function;
+    // the runner lends the functions it runs its own copy of what the
+    // library's handlers use of it.
+    '@aws-sdk/client-secrets-manager',
   ],
   // The runner reads cloud assemblies with the user's aws-cdk-lib.
   peerDeps: [`aws-cdk-lib@^${CDK_VERSION}`],
@@ -235,7 +239,8 @@ const handlers = new typescript.TypeScriptProject({
   package: false,
   // The contracts come from the library, the client from the local toolkit;
   // both are bundled (esbuild), so neither is a run-time dependency.
-  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS, '@smithy/signature-v4', '@aws-crypto/sha256-js'],
+  // The AWS SDK's Secrets Manager client is the Lambda runtime's (left out of the bundles).
+  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS, '@aws-sdk/client-secrets-manager'],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });

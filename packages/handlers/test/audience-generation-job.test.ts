@@ -318,8 +318,8 @@ describe('SQL seed read from Secrets Manager', () => {
     }))));
 
     expect(error.message).toBe(
-      `${SUBJECT}could not read the seed audience's SQL parameters from the secret ${PARAMETERS_SECRET}: ` +
-      'GetSecretValue failed with ResourceNotFoundException: Secrets Manager can\'t find the specified secret.',
+      `${SUBJECT}could not read the seed audience's SQL parameters: GetSecretValue of the secret ${PARAMETERS_SECRET} ` +
+      'failed with ResourceNotFoundException: Secrets Manager can\'t find the specified secret.',
     );
     expect(jobs()).toEqual([]);
   });

@@ -9,11 +9,11 @@
  * The environment is process-wide: one function runs at a time.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { format } from 'node:util';
 import type { FunctionLogEntry } from './events';
 import { OPERATIONS } from '../client/operations';
@@ -204,6 +204,7 @@ export class LocalLambda {
       throw Object.assign(new Error(`Error: Cannot find module '${join(moduleDirectory, moduleName)}'${esm}`), { errorType: 'Runtime.ImportModuleError' });
     }
     this.coldStart(codeDirectory);
+    lendRuntimeSdk(dirname(codeDirectory));
     // The function's code is loaded with this module's own require, so it shares this realm's `process` and `console`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     let target: unknown = require(file);
@@ -270,6 +271,48 @@ export class LocalLambda {
     return () => {
       for (const [method, original] of originals) console[method] = original;
     };
+  }
+}
+
+/**
+ * The Lambda Node.js runtime provides the AWS SDK for JavaScript v3 to every
+ * function ("Your code runs in an environment that includes the AWS SDK for
+ * JavaScript"; Node.js 18 and later runtimes include v3:
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, "Runtime-included
+ * SDK versions"), so the library's handler bundles leave `@aws-sdk/*` out.
+ * The runner lends the functions its own: the `@aws-sdk` directory it loads
+ * @aws-sdk/client-secrets-manager from (a dependency of this package), linked as
+ * `node_modules/@aws-sdk` in the directory that holds the functions' code.
+ * Node.js looks there after a function's own node_modules, as in Lambda it
+ * looks in NODE_PATH (/var/runtime/node_modules among others) after them.
+ */
+function lendRuntimeSdk(functionsDirectory: string): void {
+  let sdk: string;
+  try {
+    sdk = dirname(dirname(require.resolve('@aws-sdk/client-secrets-manager/package.json')));
+  } catch {
+    return;
+  }
+  const link = join(functionsDirectory, 'node_modules', '@aws-sdk');
+  if (sameDirectory(link, sdk)) return;
+  // Another run sharing the state directory may be linking it too: the link appears whole, by a rename.
+  const staging = `${link}.partial-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(sdk, staging, 'junction');
+    renameSync(staging, link);
+  } catch {
+    // A directory of the user's own there is kept; the function then loads what it finds.
+  } finally {
+    rmSync(staging, { force: true });
+  }
+}
+
+function sameDirectory(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
   }
 }
 

@@ -22,8 +22,9 @@ export interface SecretRequest {
 
 /**
  * A local Secrets Manager endpoint that answers GetSecretValue (awsJson1.1)
- * for the secrets it holds, and ResourceNotFoundException for the others.
- * The handlers are pointed at it with AWS_ENDPOINT_URL_SECRETS_MANAGER.
+ * for the secrets it holds (a SecretString, or a SecretBinary only), and
+ * ResourceNotFoundException for the others. The handlers are pointed at it
+ * with AWS_ENDPOINT_URL_SECRETS_MANAGER.
  */
 export class SecretsManagerEmulator {
   public static async start(): Promise<SecretsManagerEmulator> {
@@ -33,8 +34,9 @@ export class SecretsManagerEmulator {
   }
 
   public readonly requests: SecretRequest[] = [];
-  private readonly secrets = new Map<string, string>();
+  private readonly secrets = new Map<string, string | Buffer>();
   private throttled = 0;
+  private readonly replies: Array<{ statusCode: number; body: string }> = [];
   private readonly server: Server;
 
   private constructor() {
@@ -53,7 +55,11 @@ export class SecretsManagerEmulator {
         });
         const value = typeof secretId === 'string' ? this.secrets.get(secretId) : undefined;
         response.setHeader('content-type', 'application/x-amz-json-1.1');
-        if (this.throttled > 0) {
+        const reply = this.replies.shift();
+        if (reply) {
+          response.statusCode = reply.statusCode;
+          response.end(reply.body);
+        } else if (this.throttled > 0) {
           this.throttled--;
           response.statusCode = 400;
           response.end(JSON.stringify({ __type: 'ThrottlingException', Message: 'Rate exceeded' }));
@@ -64,7 +70,8 @@ export class SecretsManagerEmulator {
           response.statusCode = 400;
           response.end(JSON.stringify({ __type: 'ResourceNotFoundException', Message: 'Secrets Manager can\'t find the specified secret.' }));
         } else {
-          response.end(JSON.stringify({ ARN: secretId, Name: 'seed', SecretString: value, VersionId: randomUUID() }));
+          const secret = typeof value === 'string' ? { SecretString: value } : { SecretBinary: value.toString('base64') };
+          response.end(JSON.stringify({ ARN: secretId, Name: 'seed', ...secret, VersionId: randomUUID() }));
         }
       });
     });
@@ -74,9 +81,14 @@ export class SecretsManagerEmulator {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Holds `value` under `arn` (and answers for it from now on). */
-  public put(arn: string, value: string): void {
+  /** Holds `value` under `arn` (and answers for it from now on): a SecretString, or a Buffer as a SecretBinary. */
+  public put(arn: string, value: string | Buffer): void {
     this.secrets.set(arn, value);
+  }
+
+  /** Answers the next request with this reply, whatever it asks. */
+  public replyNext(statusCode: number, body: string): void {
+    this.replies.push({ statusCode, body });
   }
 
   /** Answers the next `count` requests with a ThrottlingException. */
@@ -88,6 +100,7 @@ export class SecretsManagerEmulator {
     this.secrets.clear();
     this.requests.length = 0;
     this.throttled = 0;
+    this.replies.length = 0;
   }
 
   public async stop(): Promise<void> {

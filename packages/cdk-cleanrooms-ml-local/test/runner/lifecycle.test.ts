@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aws, CfnCondition, CfnOutput, CfnParameter, CustomResource, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -97,6 +97,24 @@ test('passes secretsManagerEndpoint to the functions as AWS_ENDPOINT_URL_SECRETS
     if (hostValue === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
     else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = hostValue;
   }
+});
+
+test('lends the functions its own AWS SDK for JavaScript v3, as the Lambda Node.js runtime provides one', async () => {
+  const { journal, stateFile } = workspace();
+  const assembly = synth((stack) => {
+    const provider = fixtureProvider(stack, { journal });
+    const sdk = thing(stack, provider, 'Sdk', { Resolve: '@aws-sdk/client-secrets-manager' });
+    const other = thing(stack, provider, 'Other', { Resolve: 'cfn-resolver-lib' });
+    new CfnOutput(stack, 'SdkPath', { value: sdk.getAttString('Resolved') });
+    new CfnOutput(stack, 'OtherPath', { value: other.getAttString('Resolved') });
+  });
+
+  const result = await deployStack({ assembly, stateFile });
+
+  // The functions' code is a copy in the state directory, outside this checkout: only @aws-sdk/* is lent.
+  expect(result.status).toBe('CREATE_COMPLETE');
+  expect(realpathSync(result.outputs.SdkPath)).toBe(realpathSync(require.resolve('@aws-sdk/client-secrets-manager')));
+  expect(result.outputs.OtherPath).toBe('');
 });
 
 test('polls isComplete every query interval until it completes and merges its Data over onEvent\'s', async () => {

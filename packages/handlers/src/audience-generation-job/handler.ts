@@ -206,7 +206,8 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
       this.log.info(`Read the seed audience's ${what} from Secrets Manager`, { secretArn });
       return value;
     } catch (err) {
-      throw new ResourceFailure(`could not read the seed audience's ${what} from the secret ${secretArn}: ${describeCause(err)}`);
+      // The reader's errors name the secret.
+      throw new ResourceFailure(`could not read the seed audience's ${what}: ${describeCause(err)}`);
     }
   }
 

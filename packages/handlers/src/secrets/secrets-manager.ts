@@ -1,187 +1,175 @@
 /**
- * Reads one secret value from AWS Secrets Manager: a single signed
- * GetSecretValue call (awsJson1.1 over SigV4), with the same signing,
- * credentials and retry policy as the Clean Rooms ML client, so the handler
- * bundle carries no AWS SDK client.
+ * Reads one secret value from AWS Secrets Manager with the AWS SDK for
+ * JavaScript v3 (`@aws-sdk/client-secrets-manager`), which the Lambda
+ * Node.js runtime provides (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html,
+ * "Runtime-included SDK versions"): the handler bundles leave `@aws-sdk/*`
+ * out (their bundle task in .projenrc.ts), and the local deploy runner lends the functions its
+ * own copy (cdk-cleanrooms-ml-local's runner).
  *
- * It never logs, and its errors never carry the secret: Secrets Manager's
- * error messages name the secret, not its value.
+ * The SDK finds the rest in the environment, as in any Lambda function: the
+ * region in AWS_REGION, the credentials of the function's role, and an
+ * endpoint override in AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL
+ * (its "service-specific endpoints",
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ *
+ * It never logs (the SDK's logger is a no-op unless one is given), and its
+ * errors name the secret, never its value: Secrets Manager's error replies
+ * do not hold it, and a reply without a SecretString is not quoted.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentials } from 'cdk-cleanrooms-ml-local/lib/client/client';
-import { dnsSuffixFor, resolveRegion } from 'cdk-cleanrooms-ml-local/lib/client/endpoint';
-import { CleanRoomsMlNetworkError, CleanRoomsMlServiceError, parseServiceError } from 'cdk-cleanrooms-ml-local/lib/client/errors';
-import { backoffDelay, isRetryable, networkErrorCode, type RetryPolicy } from 'cdk-cleanrooms-ml-local/lib/client/retry';
+import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager';
+import { backoffDelay, type RetryPolicy } from 'cdk-cleanrooms-ml-local/lib/client/retry';
 import { retrySleepFromEnvironment } from '../framework/runtime';
 
-/** Signing name and endpoint prefix of Secrets Manager. */
-export const SECRETS_MANAGER_SIGNING_SERVICE = 'secretsmanager';
+/** The SDK package the reader loads (when it first reads a secret). */
+export const SECRETS_MANAGER_SDK_PACKAGE = '@aws-sdk/client-secrets-manager';
 
-/** Where an endpoint override is read from, most specific first (as the AWS SDKs do). */
-export const SECRETS_MANAGER_ENDPOINT_ENV_VARS = ['AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL'] as const;
+/** Attempts per read, the first included, unless configured. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
 
 const OPERATION = 'GetSecretValue';
 
 export interface SecretsManagerReaderOptions {
-  /** @default - `AWS_REGION`, then `AWS_DEFAULT_REGION` */
+  /** @default - the SDK's: `AWS_REGION` */
   readonly region?: string;
-  /** @default - `AWS_ENDPOINT_URL_SECRETS_MANAGER`, then `AWS_ENDPOINT_URL`, then the regional endpoint */
-  readonly endpoint?: string;
-  /** @default - `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, read at each request */
-  readonly credentials?: AwsCredentials;
   /** Attempts per read, the first included. @default 5 */
   readonly maxAttempts?: number;
   /** @default 30000 */
   readonly requestTimeoutMs?: number;
-  /** Waits between attempts; tests replace it. */
+  /**
+   * How to wait between attempts. By default the SDK's own retry strategy
+   * waits (standard mode). Given a `sleep`, the reader waits with it instead,
+   * for the same backoff as the Clean Rooms ML client's (the local deploy
+   * runner's scaled time: retrySleepFromEnvironment).
+   */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** What the handlers need of Secrets Manager. */
 export interface SecretReader {
-  /** The SecretString of the secret's current version. */
+  /** The SecretString of the secret's current version. Errors name the secret, never its value. */
   getSecretString(secretId: string): Promise<string>;
 }
 
 export class SecretsManagerReader implements SecretReader {
-  public readonly endpoint: string;
-  private readonly url: URL;
-  private readonly signer: SignatureV4;
-  private readonly retryPolicy: RetryPolicy;
-  private readonly requestTimeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(private readonly options: SecretsManagerReaderOptions = {}, env: NodeJS.ProcessEnv = process.env) {
-    const region = resolveRegion(options.region, env);
-    this.url = secretsManagerEndpoint(region, options.endpoint, env);
-    this.endpoint = this.url.toString();
-    this.signer = new SignatureV4({
-      service: SECRETS_MANAGER_SIGNING_SERVICE,
-      region,
-      credentials: async () => this.currentCredentials(),
-      sha256: Sha256,
-    });
-    this.retryPolicy = { maxAttempts: options.maxAttempts ?? 5, baseDelayMs: 100, maxDelayMs: 5_000, random: Math.random };
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  }
+  constructor(private readonly options: SecretsManagerReaderOptions = {}) {}
 
   public async getSecretString(secretId: string): Promise<string> {
-    const body = JSON.stringify({ SecretId: secretId });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const reply = await this.transmit(body);
-        if (reply.statusCode < 200 || reply.statusCode >= 300) {
-          throw parseServiceError({ ...reply, operation: OPERATION });
-        }
-        return secretStringOf(reply.body, secretId);
-      } catch (err) {
-        if (!isRetryable(err) || attempt >= this.retryPolicy.maxAttempts) {
-          const code = networkErrorCode(err);
-          throw !(err instanceof CleanRoomsMlServiceError) && code !== undefined
-            ? new CleanRoomsMlNetworkError(OPERATION, code, attempt, err as Error)
-            : err;
-        }
-        await this.sleep(backoffDelay(attempt - 1, this.retryPolicy));
-      }
+    let reply: SecretsManagerSdk.GetSecretValueCommandOutput;
+    const sdk = loadSdk(secretId);
+    // One client per read: it reads the environment (region, endpoint, credentials) when made.
+    const client = new sdk.SecretsManagerClient(this.clientConfig());
+    try {
+      reply = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+    } catch (err) {
+      throw new Error(`${OPERATION} of the secret ${secretId} failed${describeSdkError(err)}`);
+    } finally {
+      client.destroy();
     }
+    if (typeof reply.SecretString !== 'string') {
+      throw new Error(`the secret ${secretId} has no SecretString (a binary secret?): only a secret string can be read`);
+    }
+    return reply.SecretString;
   }
 
-  private async transmit(body: string): Promise<{ statusCode: number; headers: http.IncomingHttpHeaders; body: string }> {
-    const path = this.url.pathname || '/';
-    const signed = await this.signer.sign({
-      method: 'POST',
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      port: this.url.port ? Number(this.url.port) : undefined,
-      path,
-      headers: {
-        'host': this.url.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'content-length': String(Buffer.byteLength(body)),
-        'x-amz-target': `secretsmanager.${OPERATION}`,
-      },
-      body,
-    });
-    const transport = this.url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const request = transport.request({
-        protocol: this.url.protocol,
-        hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: this.url.port || undefined,
-        method: 'POST',
-        path,
-        headers: signed.headers,
-      }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => resolve({
-          statusCode: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }));
-      });
-      request.setTimeout(this.requestTimeoutMs, () => {
-        request.destroy(Object.assign(new Error(`no reply within ${this.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
-      });
-      request.on('error', reject);
-      request.end(body);
-    });
-  }
-
-  private currentCredentials(): AwsCredentials {
-    const configured = this.options.credentials;
-    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
-    const credentials = configured ?? (AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY, sessionToken: AWS_SESSION_TOKEN || undefined }
-      : undefined);
-    if (!credentials) {
-      throw new Error('No AWS credentials for Secrets Manager: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
-    }
-    return credentials;
+  private clientConfig(): SecretsManagerSdk.SecretsManagerClientConfig {
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    return {
+      region: this.options.region,
+      maxAttempts,
+      retryStrategy: this.options.sleep ? new SleepingRetryStrategy(maxAttempts, this.options.sleep) : undefined,
+      requestHandler: { requestTimeout: this.options.requestTimeoutMs ?? 30_000 },
+    };
   }
 }
 
-/** The endpoint to call: `override`, else one from the environment, else the regional endpoint. */
-export function secretsManagerEndpoint(region: string, override?: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const configured = override || SECRETS_MANAGER_ENDPOINT_ENV_VARS.map((name) => env[name]).find((value) => value);
-  const endpoint = configured ?? `https://${SECRETS_MANAGER_SIGNING_SERVICE}.${region}.${dnsSuffixFor(region)}`;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new Error(`Invalid Secrets Manager endpoint URL: "${endpoint}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`Secrets Manager endpoint must be an http(s) URL, got "${endpoint}"`);
-  }
-  return url;
-}
-
-/** A reader for the function's region and endpoint (read at each call: tests change the environment). */
+/**
+ * A reader for the function's environment (`AWS_MAX_ATTEMPTS`, as in the AWS
+ * SDKs, bounds the attempts; under the local deploy runner the waits between
+ * them are its scaled time).
+ */
 export function secretReaderFromEnvironment(env: NodeJS.ProcessEnv = process.env): SecretReader {
   const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);
   return new SecretsManagerReader({
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : undefined,
     sleep: retrySleepFromEnvironment(env),
-  }, env);
+  });
 }
 
-/** The SecretString of a GetSecretValue reply; an error (without any of the reply) when there is none. */
-function secretStringOf(body: string, secretId: string): string {
-  let reply: unknown;
+/**
+ * The SDK, loaded at the first read rather than with the bundle: only the
+ * handlers of SQL seeds read secrets, and the other invocations' cold starts
+ * do not pay for loading it.
+ */
+function loadSdk(secretId: string): typeof SecretsManagerSdk {
   try {
-    reply = JSON.parse(body);
-  } catch {
-    reply = undefined;
+    // A literal: esbuild keeps it as it is, a require of an external package.
+    // A devDependency: functions get it from the Lambda runtime, not from this package.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+    return require('@aws-sdk/client-secrets-manager') as typeof SecretsManagerSdk;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      `cannot read the secret ${secretId}: ${SECRETS_MANAGER_SDK_PACKAGE} cannot be loaded `
+      + '(the Lambda Node.js runtime provides it; elsewhere it must be installed)',
+    );
   }
-  const secretString = reply !== null && typeof reply === 'object' ? (reply as { SecretString?: unknown }).SecretString : undefined;
-  if (typeof secretString !== 'string') {
-    throw new Error(`the secret ${secretId} has no SecretString (a binary secret, or an unreadable reply)`);
+}
+
+/**
+ * ` with <error name>: <message>` of what the SDK threw: a service error
+ * (ResourceNotFoundException, AccessDeniedException, ...), or a network or
+ * credentials failure once the retries are spent. A reply the SDK could not
+ * parse is not quoted: JSON.parse's message quotes the start of the text,
+ * which may be the secret.
+ */
+function describeSdkError(err: unknown): string {
+  // Duck-typed: an error may come from another realm.
+  const { name, message, $metadata } = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number };
+  };
+  if (name === 'SyntaxError') {
+    return `: its reply (HTTP ${$metadata?.httpStatusCode ?? 'status unknown'}) is not the JSON Secrets Manager answers with`;
   }
-  return secretString;
+  const errorName = typeof name === 'string' && name !== 'Error' ? name : '';
+  const text = typeof message === 'string' ? message.replace(/\s+/g, ' ').trim() : '';
+  if (errorName && text) return ` with ${errorName}: ${text}`;
+  return errorName || text ? `: ${errorName || text}` : '';
+}
+
+type RetryStrategyV2 = Extract<NonNullable<SecretsManagerSdk.SecretsManagerClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
+type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
+type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
+
+/**
+ * The SDK's retry decisions (its classification of each error: throttling,
+ * transient and server errors are retried, client errors never) with waits
+ * of our own: the full-jitter backoff of the Clean Rooms ML client, waited
+ * with `sleep` inside the strategy (the SDK's retry middleware then waits
+ * the token's delay, zero).
+ */
+class SleepingRetryStrategy implements RetryStrategyV2 {
+  private readonly policy: RetryPolicy;
+
+  constructor(maxAttempts: number, private readonly sleep: (ms: number) => Promise<void>) {
+    this.policy = { maxAttempts, baseDelayMs: 100, maxDelayMs: 5_000, random: Math.random };
+  }
+
+  public async acquireInitialRetryToken(): Promise<RetryToken> {
+    return retryToken(0);
+  }
+
+  public async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const retries = token.getRetryCount();
+    if (errorInfo.errorType === 'CLIENT_ERROR' || retries + 1 >= this.policy.maxAttempts) {
+      throw new Error('No retry token available');
+    }
+    await this.sleep(backoffDelay(retries, this.policy));
+    return retryToken(retries + 1);
+  }
+
+  public recordSuccess(): void {}
+}
+
+function retryToken(retries: number): RetryToken {
+  return { getRetryCount: () => retries, getRetryDelay: () => 0 };
 }
