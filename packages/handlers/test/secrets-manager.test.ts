@@ -222,7 +222,7 @@ test('when the SDK cannot be loaded, says so, naming the secret', async () => {
       throw Object.assign(new Error('Cannot find module \'@aws-sdk/client-secrets-manager\''), { code: 'MODULE_NOT_FOUND' });
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const isolated = require('../src/secrets/secrets-manager') as typeof import('../../src/handlers/secrets/secrets-manager');
+    const isolated = require('../src/secrets/secrets-manager') as typeof import('../src/secrets/secrets-manager');
 
     const error = await failureOf(new isolated.SecretsManagerReader().getSecretString(SECRET));
 
