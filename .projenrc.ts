@@ -204,7 +204,15 @@ const local = new typescript.TypeScriptProject({
   ],
   // The runner reads cloud assemblies with the user's aws-cdk-lib.
   peerDeps: [`aws-cdk-lib@^${CDK_VERSION}`],
-  devDeps: [AWS_CDK_LIB, CONSTRUCTS, 'typedoc', 'typedoc-plugin-markdown'],
+  devDeps: [
+    AWS_CDK_LIB,
+    CONSTRUCTS,
+    'typedoc',
+    'typedoc-plugin-markdown',
+    // Only the tests build stacks of the library's constructs (the snapshot
+    // helper's); the package itself never imports it.
+    `${LIBRARY}@${WORKSPACE_VERSION}`,
+  ],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });

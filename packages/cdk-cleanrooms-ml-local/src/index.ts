@@ -7,3 +7,4 @@ export * from './emulator';
 export * from './runner';
 export * from './client';
 export * from './secrets-manager/secrets-manager-emulator';
+export * from './testing/template-snapshot';
