@@ -75,9 +75,10 @@ const LEGACY_DESCRIPTION = new RegExp(`^(S3 bucket for asset|S3 key for asset ve
  *   to them) and the image repository's tag, `aws-cdk/assets:<hash>`.
  *
  * A 64-digit hexadecimal string anywhere else (a property value, a
- * description) is left as it is. Logical ids that aws-cdk-lib derives from
- * the code, such as a Lambda version's `CurrentVersion<hash>`, are not asset
- * hashes and are not replaced.
+ * description) is left as it is. Neither are hashes that aws-cdk-lib derives
+ * from a function's code and configuration but that are not asset hashes,
+ * such as the logical id of `fn.currentVersion` (`…CurrentVersion<32 hex digits>`):
+ * they still change with the code.
  *
  * @param stackOrTemplate a Stack (synthesized with `Template.fromStack`), an
  *   aws-cdk-lib/assertions `Template`, or a template as JSON
