@@ -188,6 +188,11 @@ const local = new typescript.TypeScriptProject({
   parent: root,
   outdir: localDir,
   name: LOCAL,
+  // package.json's repository (typescript projects ignore repositoryUrl), with
+  // the package's directory in it, which registries and tools need to follow
+  // the README's relative links (API.md).
+  repository: common.repositoryUrl,
+  repositoryDirectory: localDir,
   description:
     'Run and test cdk-cleanrooms-ml stacks on one machine: an emulator of AWS Clean Rooms ML, a local deploy runner for synthesized stacks, its CLI and a typed Clean Rooms ML client.',
   keywords: ['aws-cdk', 'cleanrooms-ml', 'emulator', 'testing', 'local'],
