@@ -196,6 +196,11 @@ const local = new typescript.TypeScriptProject({
   parent: root,
   outdir: localDir,
   name: LOCAL,
+  // package.json's repository (typescript projects ignore repositoryUrl), with
+  // the package's directory in it, which registries and tools need to follow
+  // the README's relative links (API.md).
+  repository: common.repositoryUrl,
+  repositoryDirectory: localDir,
   description:
     'Run and test cdk-cleanrooms-ml stacks on one machine: an emulator of AWS Clean Rooms ML, a local deploy runner for synthesized stacks, its CLI and a typed Clean Rooms ML client.',
   keywords: ['aws-cdk', 'cleanrooms-ml', 'emulator', 'testing', 'local'],
@@ -216,15 +221,33 @@ const local = new typescript.TypeScriptProject({
   ],
   // The runner reads cloud assemblies with the user's aws-cdk-lib.
   peerDeps: [`aws-cdk-lib@^${CDK_VERSION}`],
-  devDeps: [AWS_CDK_LIB, CONSTRUCTS, 'typedoc', 'typedoc-plugin-markdown'],
+  devDeps: [
+    AWS_CDK_LIB,
+    CONSTRUCTS,
+    'typedoc',
+    'typedoc-plugin-markdown',
+    // Only the tests build stacks of the library's constructs (the snapshot
+    // helper's); the package itself never imports it.
+    `${LIBRARY}@${WORKSPACE_VERSION}`,
+  ],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });
 
-// API.md: the package's public API (its entry point, src/index.ts), in markdown.
+// API.md: the package's public API (what its entry point, src/index.ts,
+// exports) in one markdown file (typedoc-plugin-markdown's module router),
+// committed and published. An export that refers to a type the entry point
+// does not export is a typedoc warning, and fails the task.
 const localDocgen = local.addTask('docgen', { description: 'Write API.md from the public API of src/index.ts' });
-localDocgen.exec('typedoc --plugin typedoc-plugin-markdown --readme none --out .api src/index.ts');
+localDocgen.exec([
+  'typedoc --plugin typedoc-plugin-markdown --router module --entryFileName API.md',
+  '--readme none --disableSources --hidePageHeader --hideBreadcrumbs --treatWarningsAsErrors',
+  '--out .api src/index.ts',
+].join(' '));
+localDocgen.exec('mv .api/API.md API.md');
 local.gitignore.exclude('/.api/');
+local.npmignore?.include('/API.md');
+local.gitattributes.addAttributes('/API.md', 'linguist-generated');
 
 // ---------------------------------------------------------------------------
 // The handlers: private, bundled into the library's assets.

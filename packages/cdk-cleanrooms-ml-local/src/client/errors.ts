@@ -22,7 +22,8 @@ export interface ErrorBodyFields {
   readonly [member: string]: unknown;
 }
 
-type SpecificErrorProps = Omit<CleanRoomsMlServiceErrorProps, 'name' | 'retryable'>;
+/** What the constructor of an error of a specific type (the subclasses) takes: its name is the class's. */
+export type SpecificErrorProps = Omit<CleanRoomsMlServiceErrorProps, 'name' | 'retryable'>;
 
 export class CleanRoomsMlServiceError extends Error {
   public readonly statusCode: number;

@@ -38,7 +38,7 @@ export type ListItem<M extends ListOperation> = ListOperations[M]['item'];
 export type Pages<Page> = AsyncGenerator<Page, void, undefined>;
 
 /** The members of `Page` that hold a list of `Item`. */
-type ItemsKeyOf<Page, Item> = { [K in keyof Page]-?: Page[K] extends Item[] ? K : never }[keyof Page];
+export type ItemsKeyOf<Page, Item> = { [K in keyof Page]-?: Page[K] extends Item[] ? K : never }[keyof Page];
 
 /** The member of each list operation's reply that holds the items (the model's `result_key`). */
 export const LIST_ITEMS_KEYS: { readonly [M in ListOperation]: ItemsKeyOf<ListPage<M>, ListItem<M>> } = {

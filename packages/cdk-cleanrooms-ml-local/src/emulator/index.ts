@@ -80,10 +80,12 @@ export type { EmulatorCredentials } from './signature';
 export type { EmulatorStats } from './stats';
 export { DEFAULT_TIMINGS } from './store';
 export type {
+  AsyncStatus,
   AudienceExportJobDescription,
   AudienceGenerationJobDescription,
   AudienceModelDescription,
   ConfiguredAudienceModelDescription,
+  CreateTimings,
   EmulatorInventory,
   EmulatorTimings,
   FailableResourceType,

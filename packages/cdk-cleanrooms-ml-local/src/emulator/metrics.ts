@@ -6,22 +6,26 @@
  */
 import { createHash } from 'node:crypto';
 
+/** @inline (shown in place in API.md: the client exports a type of the same name) */
 export interface AudienceModelMetric {
   readonly type: 'NORMALIZED_DISCOUNTED_CUMULATIVE_GAIN' | 'MEAN_RECIPROCAL_RANK' | 'PRECISION' | 'RECALL';
   readonly forTopKItemPredictions: number;
   readonly value: number;
 }
 
+/** @inline (shown in place in API.md: the client exports a type of the same name) */
 export interface AudienceSize {
   readonly type: 'ABSOLUTE' | 'PERCENTAGE';
   readonly value: number;
 }
 
+/** @inline (shown in place in API.md: the client exports a type of the same name) */
 export interface RelevanceMetric {
   readonly audienceSize: AudienceSize;
   readonly score: number;
 }
 
+/** @inline (shown in place in API.md: the client exports a type of the same name) */
 export interface AudienceSizeConfig {
   readonly audienceSizeType: 'ABSOLUTE' | 'PERCENTAGE';
   readonly audienceSizeBins: readonly number[];

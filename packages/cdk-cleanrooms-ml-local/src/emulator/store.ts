@@ -24,6 +24,7 @@ import {
 } from './metrics';
 import type { ComputeConfiguration } from '../client/types';
 
+/** @inline (shown in place in API.md) */
 export type Tags = Record<string, string>;
 
 // ---------------------------------------------------------------------------
@@ -63,6 +64,7 @@ export type AsyncStatus =
   | 'DELETE_IN_PROGRESS'
   | 'DELETE_FAILED';
 
+/** @inline (shown in place in API.md: the client exports a type of the same name) */
 export interface StatusDetails {
   readonly statusCode: string;
   readonly message: string;
@@ -139,11 +141,13 @@ export interface FailureRequest {
 // Records
 // ---------------------------------------------------------------------------
 
+/** @inline (shown in place in API.md) */
 export interface OutputConfig {
   readonly destination: { readonly s3Destination: { readonly s3Uri: string } };
   readonly roleArn: string;
 }
 
+/** @inline (shown in place in API.md; not the construct library's SeedAudience) */
 export interface SeedAudience {
   readonly dataSource?: { readonly s3Uri: string };
   readonly roleArn: string;

@@ -43,5 +43,9 @@ export type { DeploymentEvent, FunctionLogEntry, ProgressEvent, ResourceStatus, 
 export { formatStatus, stackStatus } from './status';
 export type { StackStatusReport, StatusOptions } from './status';
 export { DeploymentState } from './state';
+export type { DeploymentStateFile, FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
+// The runner's view of a template, named apart from aws-cdk-lib/assertions' Template.
+export type { Json, JsonObject, Template as CloudFormationTemplate, TemplateOutput, TemplateParameter, TemplateResource } from './template';
+export type { RunnerFaults } from './lambda';
 export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
 export { TemplateValidationError } from './template';
