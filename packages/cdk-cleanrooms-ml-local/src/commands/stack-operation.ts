@@ -3,7 +3,8 @@
  * operation with events written as they happen and the result after.
  */
 import { CommandIo, UsageError } from './command';
-import { DeploymentState, RunnerOptions, StackOperationResult } from '../runner';
+import { RunnerOptions, StackOperationResult } from '../runner';
+import { DeploymentState } from '../runner/state';
 import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, positiveNumber, writeResult } from '../runner/cli-support';
 
 /** The `parseArgs` options both commands take. */

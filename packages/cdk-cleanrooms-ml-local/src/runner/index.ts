@@ -35,15 +35,13 @@
  * - State: a JSON file (state.ts) with the emulator's state, the functions'
  *   code and their logs next to it, so operations work across invocations.
  */
-export { deployStack, destroyStack, deletionOrder } from './deployment';
+export { deployStack, destroyStack } from './deployment';
 export { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 export type { DeployOptions, DestroyOptions, ResourceSummary, RunnerOptions, StackOperationResult } from './deployment';
 export { firstLine, formatDuration, formatEvent, STACK_RESOURCE_TYPE } from './events';
 export type { DeploymentEvent, FunctionLogEntry, ProgressEvent, ResourceStatus, StackEvent, StackStatus } from './events';
 export { formatStatus, stackStatus } from './status';
 export type { StackStatusReport, StatusOptions } from './status';
-export { DeploymentState } from './state';
-export type { DeploymentStateFile, FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
 // The runner's view of a template, named apart from aws-cdk-lib/assertions' Template.
 export type { Json, JsonObject, Template as CloudFormationTemplate, TemplateOutput, TemplateParameter, TemplateResource } from './template';
 export type { RunnerFaults } from './lambda';

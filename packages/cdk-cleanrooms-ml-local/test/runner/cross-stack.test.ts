@@ -16,7 +16,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { removeTemporaryDirectories, resourceEvents, stackStatuses, synthApp, temporaryDirectory } from './helpers';
 import { CleanRoomsMlEmulator } from '../../src/emulator';
-import { deployStack, DeploymentState, destroyStack, StackOperationResult } from '../../src/runner';
+import { deployStack, destroyStack, StackOperationResult } from '../../src/runner';
+import { DeploymentState } from '../../src/runner/state';
 import type { Template } from '../../src/runner/template';
 
 const FIXTURES = join(__dirname, 'fixtures', 'cross-stack');
