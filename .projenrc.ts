@@ -66,6 +66,22 @@ const jestOptions = {
   jestConfig,
 };
 
+/**
+ * The repository's language caches (git-ignored, as every `.cache`): Maven's
+ * local repository and Go's module cache, shared by the library's package
+ * tasks and the root's verify tasks. A fresh clone, as in CI, downloads
+ * everything anew, so the times measured are the ones CI pays, and nothing
+ * in ~/.m2 or ~/go is relied on (PyPI's packages go through pip's own
+ * cache). It is outside the library's directory, so never in its npm
+ * package (jsii-pacmak packs that directory).
+ */
+const languageCache = '.cache';
+const mavenRepository = `${languageCache}/maven`;
+/** Go's environment for a command run `toRoot` below the repository's root: GOMODCACHE must be absolute; -modcacherw keeps it removable (`rm -rf .cache`). */
+const goEnv = (toRoot: string) => `GOMODCACHE=$(cd ${toRoot} && pwd)/${languageCache}/go/mod GOFLAGS=-modcacherw`;
+/** The root's jest never crawls the caches: the Go module cache alone is some 36,000 files. */
+const rootJestConfig = { ...jestConfig, modulePathIgnorePatterns: [`<rootDir>/${languageCache}/`] };
+
 // ---------------------------------------------------------------------------
 // The repository's root: private, the workspaces' home.
 const root = new typescript.TypeScriptProject({
@@ -89,7 +105,7 @@ const root = new typescript.TypeScriptProject({
     // projenrc/docgen.ts writes the library's API.md with it.
     'jsii-docgen',
   ],
-  jestOptions,
+  jestOptions: { ...jestOptions, jestConfig: rootJestConfig },
   // Type-checks (never emits) every TypeScript file of the root.
   tsconfig: {
     compilerOptions: { rootDir: '.', lib: ['es2022'], target: 'ES2022', noEmit: true },
@@ -124,8 +140,8 @@ const library = new awscdk.AwsCdkConstructLibrary({
   ],
   jestOptions,
   // jsii targets: the Python wheel, the Java jar and the Go module are built
-  // (and used by the apps in examples/, see verify:languages); .NET, with no
-  // SDK nor NuGet on these machines, stays generated code.
+  // (and used by the apps in examples/, see the root's verify:languages);
+  // .NET, with no SDK nor NuGet on these machines, stays generated code.
   publishToPypi: { distName: 'cdk-cleanrooms-ml', module: 'cdk_cleanrooms_ml' },
   publishToMaven: {
     javaPackage: 'io.github.cdk_cleanrooms_ml',
@@ -142,7 +158,9 @@ library.npmignore?.include('/assets/');
 // The construct tests run again with every `aws-cdk-lib` import resolved to
 // the newest release; its snapshots are its own, so that what the newest
 // release changes in a template is reviewed like the rest.
-function newestAwsCdkLibTests(project: typescript.TypeScriptProject, testMatch: string[], snapshotResolver: string): void {
+function newestAwsCdkLibTests(
+  project: typescript.TypeScriptProject, testMatch: string[], snapshotResolver: string, settings: object = jestConfig,
+): void {
   const config = 'test/newest-aws-cdk-lib/jest.config.json';
   new JsonFile(project, config, {
     obj: {
@@ -154,7 +172,7 @@ function newestAwsCdkLibTests(project: typescript.TypeScriptProject, testMatch: 
       },
       snapshotResolver: `<rootDir>/${snapshotResolver}`,
       transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
-      ...jestConfig,
+      ...settings,
     },
   });
   const task = project.addTask('test:newest-aws-cdk-lib', {
@@ -183,10 +201,30 @@ const packageJs = library.tasks.tryFind('package:js');
 if (!packageJs) throw new Error('projen no longer defines package:js');
 packageJs.prependExec(checkPackageContents);
 packageJs.exec(`${checkPackageContents} --tarball-dir dist/js`);
-// Python, Java and Go: see the language section below. .NET: generated code.
-const dotnet = library.tasks.tryFind('package:dotnet');
-if (!dotnet) throw new Error('projen no longer defines package:dotnet');
-dotnet.reset('jsii-pacmak -v --code-only --target dotnet');
+// The Python wheel and the Java jar are built by jsii-pacmak (their
+// dependencies come from PyPI and Maven Central, Maven's into the
+// repository's .cache/); the Go module is generated against the newest
+// aws-cdk-lib and compiled with the newest aws-cdk-go the Go module proxy
+// serves (projenrc/go-module.ts says why). The root's verify:languages runs
+// the apps of examples/ on all three. .NET, with no SDK nor NuGet here,
+// generates its bindings only.
+const packageCommands: Record<string, string> = {
+  python: 'jsii-pacmak -v --target python',
+  java: `jsii-pacmak -v --target java --maven-local-repository ../../${mavenRepository}`,
+  dotnet: 'jsii-pacmak -v --code-only --target dotnet',
+  go: `${goEnv('../..')} ts-node --project ../../projenrc/tsconfig.json ../../projenrc/go-module.ts`,
+};
+for (const [language, command] of Object.entries(packageCommands)) {
+  const task = library.tasks.tryFind(`package:${language}`);
+  if (!task) throw new Error(`projen no longer defines package:${language}`);
+  task.reset(command);
+}
+// `package` builds every target whether or not CI is set (projen's own packs
+// only JavaScript under CI), so what CI verifies is what a developer sees.
+const packageAll = library.tasks.tryFind('package-all');
+if (!packageAll) throw new Error('projen no longer defines package-all');
+library.packageTask.reset();
+library.packageTask.spawn(packageAll);
 
 // ---------------------------------------------------------------------------
 // The local toolkit.
@@ -316,7 +354,7 @@ newestAwsCdkLibTests(root, [
   '<rootDir>/test/examples/lookalike-pipeline.test.ts',
   '<rootDir>/test/stacks/stack-lifecycle.test.ts',
   '<rootDir>/test/readme.test.ts',
-], 'test/newest-aws-cdk-lib/snapshot-resolver.js');
+], 'test/newest-aws-cdk-lib/snapshot-resolver.js', rootJestConfig);
 
 // examples/, bench/, lint/ and chaos/ are type-checked and linted like the
 // tests; they are scripts run with ts-node.
