@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile, typescript } from 'projen';
+import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
 import { TypescriptConfig, TypescriptConfigExtends, UpdateSnapshot } from 'projen/lib/javascript';
 
 // The project's manifest: everything about how cdk-cleanrooms-ml is built,
@@ -388,6 +388,66 @@ const synthExample = root.addTask('synth:example', {
 synthExample.spawn(buildForTests);
 synthExample.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/app.ts');
 root.gitignore.exclude(`/${exampleOut}/`);
+
+// The Python, Java and Go apps (examples/python-app, examples/java-app,
+// examples/go-app) declare the example stack with the library's built wheel,
+// jar and Go module (packages/cdk-cleanrooms-ml/dist: `npx projen
+// build:packages` builds them), synthesize it, and must produce the
+// TypeScript example's template, resource by resource
+// (examples/compare-templates.ts fails on any difference). The Python and
+// Java apps run on the aws-cdk-lib and constructs releases the TypeScript
+// example is synthesized with (node_modules: the library's minimum), so the
+// two sides cannot drift.
+const libraryDist = `${libraryDir}/dist`;
+const nodeVersionOf = (pkg: string) => `$(node -p "require('${pkg}/package.json').version")`;
+const compareTemplates = 'ts-node --project examples/tsconfig.json examples/compare-templates.ts';
+/** A verify task's first step: the artifact it reads is there, or it says how to build it. */
+const requireBuilt = (task: Task, path: string) =>
+  task.exec(`node -e "require('fs').existsSync('${path}') || (console.error('${path} is missing: run npx projen build:packages first'), process.exit(1))"`);
+const verifyLanguages = root.addTask('verify:languages', {
+  description: `Synthesize the example with the Python wheel, Java jar and Go module in ${libraryDist} and compare each template with the TypeScript example's`,
+});
+
+const pythonApp = 'examples/python-app';
+const verifyPython = root.addTask('verify:python', {
+  description: `Install aws-cdk-lib and the wheel of ${libraryDist}/python into ${pythonApp}/.venv, synthesize ${pythonApp} and compare its template with the TypeScript example's`,
+});
+requireBuilt(verifyPython, `${libraryDist}/python`);
+verifyPython.exec(`[ -x ${pythonApp}/.venv/bin/pip ] || python3 -m venv ${pythonApp}/.venv`);
+verifyPython.exec(`${pythonApp}/.venv/bin/pip install --quiet --disable-pip-version-check aws-cdk-lib==${nodeVersionOf('aws-cdk-lib')} constructs==${nodeVersionOf('constructs')} ${libraryDist}/python/*.whl`);
+// Every wheel is version 0.0.0: pip would keep the one installed by an earlier run.
+verifyPython.exec(`${pythonApp}/.venv/bin/pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ${libraryDist}/python/*.whl`);
+verifyPython.exec(`rm -rf ${pythonApp}/cdk.out && CDK_OUTDIR=${pythonApp}/cdk.out ${pythonApp}/.venv/bin/python ${pythonApp}/app.py`);
+verifyPython.exec(`${compareTemplates} ${pythonApp}/cdk.out python`);
+verifyLanguages.spawn(verifyPython);
+root.gitignore.exclude(`/${pythonApp}/.venv/`, `/${pythonApp}/cdk.out/`);
+
+// examples/java-app/pom.xml reads the jar from the library's dist/java (a Maven repository layout).
+const javaApp = 'examples/java-app';
+const verifyJava = root.addTask('verify:java', {
+  description: `Build ${javaApp} with Maven against the jar of ${libraryDist}/java, synthesize it and compare its template with the TypeScript example's`,
+});
+requireBuilt(verifyJava, `${libraryDist}/java`);
+verifyJava.exec(`rm -rf ${javaApp}/cdk.out && CDK_OUTDIR=${javaApp}/cdk.out mvn --quiet --batch-mode -f ${javaApp}/pom.xml -Dmaven.repo.local=$(pwd)/${mavenRepository} -Dcdk.version=${nodeVersionOf('aws-cdk-lib')} -Dconstructs.version=${nodeVersionOf('constructs')} compile exec:java`);
+verifyJava.exec(`${compareTemplates} ${javaApp}/cdk.out java`);
+verifyLanguages.spawn(verifyJava);
+root.gitignore.exclude(`/${javaApp}/target/`, `/${javaApp}/cdk.out/`);
+
+// The Go module is generated against the newest aws-cdk-lib, and the Go app
+// runs on the aws-cdk-go projenrc/go-module.ts chose (its go.mod replaces the
+// module with the library's dist/go/cdkcleanroomsml, settled by `go mod
+// tidy`): its template is compared with the TypeScript example synthesized
+// with the newest aws-cdk-lib.
+const goApp = 'examples/go-app';
+const verifyGo = root.addTask('verify:go', {
+  description: `Build ${goApp} against the Go module of ${libraryDist}/go, synthesize it and compare its template with the TypeScript example's (newest aws-cdk-lib)`,
+});
+requireBuilt(verifyGo, `${libraryDist}/go/cdkcleanroomsml/go.mod`);
+verifyGo.exec(`${goEnv('.')} go -C ${goApp} mod tidy`);
+verifyGo.exec(`rm -rf ${goApp}/cdk.out && CDK_OUTDIR=$(pwd)/${goApp}/cdk.out ${goEnv('.')} go -C ${goApp} run .`);
+verifyGo.exec(`${compareTemplates} ${goApp}/cdk.out go ${NEWEST_AWS_CDK_LIB}`);
+verifyLanguages.spawn(verifyGo);
+root.gitignore.exclude(`/${goApp}/cdk.out/`);
 
 // `npm run bench`: synth time and memory against the same pipelines written
 // with AwsCustomResource, template and handler sizes, and API calls and
