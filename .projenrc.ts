@@ -317,13 +317,29 @@ handlers.compileTask.reset('tsc --noEmit');
 // v3 left to the Lambda runtime that ships it, and written aside and renamed
 // into place (projenrc/atomic-esbuild.ts) so that another run never loads or
 // hashes half a bundle.
+// The contracts and the client are bundled from their TypeScript sources
+// (tsconfig.bundle.json maps the two packages' lib/ to src/): esbuild
+// tree-shakes ES modules, not tsc's CommonJS output, which made each bundle
+// 89 kB instead of 77 kB (27 kB gzipped instead of 24 kB).
+const bundleTsconfig = 'tsconfig.bundle.json';
+new TypescriptConfig(handlers, {
+  fileName: bundleTsconfig,
+  extends: TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  compilerOptions: {
+    baseUrl: '.',
+    paths: {
+      [`${LIBRARY}/lib/*`]: [`../${LIBRARY}/src/*`],
+      [`${LOCAL}/lib/*`]: [`../${LOCAL}/src/*`],
+    },
+  },
+});
 const bundle = handlers.addTask('bundle', { description: 'Bundle the handlers into the construct library\'s assets' });
 for (const name of ['on-event', 'is-complete']) {
   bundle.exec([
     'ts-node --transpile-only --project ../../projenrc/tsconfig.json ../../projenrc/atomic-esbuild.ts',
     `esbuild --bundle src/provider/${name}.lambda.ts --target=node24 --platform=node`,
     `--outfile=../cdk-cleanrooms-ml/assets/handlers/${name}/index.js`,
-    '--external:@aws-sdk/* --minify --main-fields=module,main',
+    `--tsconfig=${bundleTsconfig} --external:@aws-sdk/* --minify --main-fields=module,main`,
   ].join(' '));
 }
 
