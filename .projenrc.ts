@@ -246,16 +246,17 @@ const local = new typescript.TypeScriptProject({
   bin: { 'cleanrooms-ml-local': 'lib/cli.js' },
   deps: [
     // The client signs its requests with the maintained SigV4 signer.
-    '@smithy/signature-v4',
-    '@aws-crypto/sha256-js',
+    '@smithy/signature-v4@^5.7.5',
+    '@aws-crypto/sha256-js@^5.2.0',
     // The runner resolves intrinsics and diffs templates with maintained
-    // libraries rather than hand-written ones.
-    'cfn-resolver-lib',
-    '@aws-cdk/cloudformation-diff',
+    // libraries rather than hand-written ones (runner/intrinsics.ts relies
+    // on cfn-resolver-lib 1.1's evaluator).
+    'cfn-resolver-lib@^1.1.8',
+    '@aws-cdk/cloudformation-diff@^2.187.5',
     // The Lambda Node.js runtime provides the AWS SDK v3 to every function;
     // the runner lends the functions it runs its own copy of what the
     // library's handlers use of it.
-    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-secrets-manager@^3.1178.0',
   ],
   // The runner reads cloud assemblies with the user's aws-cdk-lib.
   peerDeps: [`aws-cdk-lib@^${CDK_VERSION}`],
@@ -301,7 +302,7 @@ const handlers = new typescript.TypeScriptProject({
   // The contracts come from the library, the client from the local toolkit;
   // both are bundled (esbuild), so neither is a run-time dependency.
   // The AWS SDK's Secrets Manager client is the Lambda runtime's (left out of the bundles).
-  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS, '@aws-sdk/client-secrets-manager'],
+  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS, '@aws-sdk/client-secrets-manager@^3.1178.0'],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });
