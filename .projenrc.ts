@@ -128,6 +128,8 @@ const library = new awscdk.AwsCdkConstructLibrary({
   description:
     'AWS CDK L2 constructs for AWS Clean Rooms ML lookalike-audience pipelines: training dataset, audience model, configured audience model, audience generation and export jobs.',
   keywords: ['aws-cdk', 'cdk', 'clean-rooms', 'cleanrooms-ml', 'lookalike', 'audience'],
+  // Registries follow the README's relative links (API.md) through it.
+  repositoryDirectory: libraryDir,
   cdkVersion: CDK_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~5.9.0',
@@ -273,6 +275,10 @@ const local = new typescript.TypeScriptProject({
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });
 
+// The CLI (`bin`) must be executable in the checkout too: npm links it at
+// `npm ci`, before it is compiled, and so cannot set its mode.
+local.postCompileTask.exec('chmod +x lib/cli.js');
+
 // API.md: the package's public API (what its entry point, src/index.ts,
 // exports) in one markdown file (typedoc-plugin-markdown's module router),
 // committed and published. An export that refers to a type the entry point
@@ -285,6 +291,7 @@ localDocgen.exec([
 ].join(' '));
 localDocgen.exec('mv .api/API.md API.md');
 local.gitignore.exclude('/.api/');
+local.npmignore?.exclude('/.api/');
 local.npmignore?.include('/API.md');
 local.gitattributes.addAttributes('/API.md', 'linguist-generated');
 
@@ -296,6 +303,8 @@ const handlers = new typescript.TypeScriptProject({
   parent: root,
   outdir: handlersDir,
   name: '@cdk-cleanrooms-ml/handlers',
+  // Bundled into the library's assets, never loaded as a package.
+  entrypoint: '',
   description: 'The Lambda handlers of cdk-cleanrooms-ml, bundled into the construct library\'s assets; not published.',
   sampleCode: false,
   package: false,
@@ -359,10 +368,11 @@ buildForTests.exec('npx projen compile', { cwd: libraryDir });
 buildForTests.exec('npx projen compile', { cwd: localDir });
 buildForTests.exec('npx projen bundle', { cwd: handlersDir });
 
-// `npm test`: every package's tests (each with its eslint), then the
-// root's: the example, the README, the demo, the whole-stack suites on the
-// local runner; both on the oldest and the newest aws-cdk-lib where a
-// user's aws-cdk-lib can change the outcome.
+// `npm test`: the workspaces built, the root's tests (the example, the
+// READMEs, the demo, the whole-stack suites on the local runner) and lint,
+// every package's tests (each with its lint), then the tests a user's
+// aws-cdk-lib can change again on the newest aws-cdk-lib (the library's
+// construct tests run theirs within the library's own `test`).
 root.testTask.prependSpawn(buildForTests);
 for (const dir of [libraryDir, handlersDir, localDir]) {
   root.testTask.exec('npx projen test', { cwd: dir });

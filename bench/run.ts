@@ -106,7 +106,7 @@ function main(): Promise<void> {
 
 async function runBenchmark(): Promise<void> {
   if (!existsSync(join(HANDLER_BUNDLES, 'on-event', 'index.js'))) {
-    throw new Error(`no handler bundles in ${relative(ROOT, HANDLER_BUNDLES)}: run \`npx projen bundle\` first (\`npm run bench\` does)`);
+    throw new Error(`no handler bundles in ${relative(ROOT, HANDLER_BUNDLES)}: run \`npx projen build:workspaces\` first (\`npm run bench\` does)`);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'cdk-cleanrooms-ml-bench-'));
   try {

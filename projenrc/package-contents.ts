@@ -79,7 +79,7 @@ export function refusal(missing: readonly RequiredFile[], where: string, inTree:
   return [
     `Refusing to package: ${where} lacks what the package needs at run time:`,
     ...missing.map((file) => (inTree(file.path)
-      ? `  ${file.path} (built, but left out of the package: see the .npmignore rules in projenrc/)`
+      ? `  ${file.path} (built, but left out of the package: see the .npmignore rules in .projenrc.ts)`
       : `  ${file.path} (built by \`${file.builtBy}\`)`)),
     ...(tasks.length > 0
       ? [`Run ${tasks.map((task) => `\`${task}\``).join(', then ')} (or \`npx projen build:packages\` at the repository's root, which runs them all), then package again.`]

@@ -14,7 +14,7 @@ const AWS_CDK_LIB = path.dirname(require.resolve('aws-cdk-lib/package.json'));
 /** The READMEs whose ```ts blocks are compiled, and whether they must have any. */
 const READMES: ReadonlyArray<{ readonly file: string; readonly hasExamples: boolean }> = [
   { file: 'README.md', hasExamples: true },
-  // The construct library's package README (what npm shows): compiled once it has examples.
+  // The construct library's package README (what npm and PyPI show).
   { file: 'packages/cdk-cleanrooms-ml/README.md', hasExamples: true },
   { file: 'packages/cdk-cleanrooms-ml-local/README.md', hasExamples: true },
 ];

@@ -84,7 +84,7 @@ test('fails: refuses and removes a tarball that left out a bundle the tree has',
   expect(messages).toEqual([
     [
       `Refusing to package: ${path} lacks what the package needs at run time:`,
-      `  ${BUNDLES[1]} (built, but left out of the package: see the .npmignore rules in projenrc/)`,
+      `  ${BUNDLES[1]} (built, but left out of the package: see the .npmignore rules in .projenrc.ts)`,
     ].join('\n'),
     `Removed ${path}.`,
   ]);

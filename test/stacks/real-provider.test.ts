@@ -1,6 +1,6 @@
 /**
  * The runner with the library's own constructs: the real bundled Provider
- * handlers (assets/handlers/provider) run in-process against the emulator.
+ * handlers (the library's assets/handlers) run in-process against the emulator.
  */
 import { join } from 'node:path';
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';

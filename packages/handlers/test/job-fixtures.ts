@@ -1,7 +1,7 @@
 /**
  * What the audience generation job and export job suites share: a
  * configured audience model (and an ACTIVE generation job) made directly on
- * the emulator, and a fake Secrets Manager for SQL seeds.
+ * the emulator.
  */
 import { randomUUID } from 'node:crypto';
 import type { AudienceSizeConfig } from 'cdk-cleanrooms-ml-local';
@@ -54,5 +54,3 @@ export async function activeGenerationJob(bed: HandlerTestbed, configuredAudienc
   await eventually('generation', async () => (await bed.client.getAudienceGenerationJob({ audienceGenerationJobArn })).status === 'ACTIVE');
   return audienceGenerationJobArn;
 }
-
-/** A GetSecretValue request the fake Secrets Manager received. */

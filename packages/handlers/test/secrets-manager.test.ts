@@ -4,7 +4,8 @@
  * region it takes from the environment, its retries, and its errors, which
  * name the secret and never hold its value.
  */
-import { LOCAL_TIME_SCALE_ENV, SecretsManagerEmulator } from 'cdk-cleanrooms-ml-local';
+import { SecretsManagerEmulator } from 'cdk-cleanrooms-ml-local';
+import { LOCAL_TIME_SCALE_ENV } from 'cdk-cleanrooms-ml-local/lib/runner/handler-environment';
 import { SecretsManagerReader, secretReaderFromEnvironment } from '../src/secrets/secrets-manager';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:seed-params-AbCdEf';

@@ -3,7 +3,7 @@
  * named as in the AWS SDK for JavaScript v3 (`<Operation>Request` /
  * `<Operation>Response`) so the official client can replace this one without
  * touching callers. Optional members follow the published model's `required`
- * lists; timestamps are `Date`. test/handlers/api/shapes.test.ts reads these
+ * lists; timestamps are `Date`. test/client/shapes.test.ts reads these
  * declarations with the compiler and holds them, member by member, against
  * AWS's current model (spec/cleanroomsml-2023-09-06).
  */

@@ -4,8 +4,8 @@
  */
 import { CommandIo, UsageError } from './command';
 import { RunnerOptions, StackOperationResult } from '../runner';
-import { DeploymentState } from '../runner/state';
 import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, positiveNumber, writeResult } from '../runner/cli-support';
+import { DeploymentState } from '../runner/state';
 
 /** The `parseArgs` options both commands take. */
 export const STACK_OPERATION_OPTIONS = {

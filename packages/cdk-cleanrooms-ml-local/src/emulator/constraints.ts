@@ -5,7 +5,7 @@
  * required members, lengths, sizes, ranges, enums and patterns — plus the
  * rules the model cannot express, each with the AWS source it comes from.
  * Where the emulator is stricter than the model, the constraint says which
- * facet and why (`stricter`); test/local/emulator/model-drift.test.ts holds
+ * facet and why (`stricter`); test/emulator/model-drift.test.ts holds
  * the table to the model member by member, so a drift fails CI.
  *
  * `validateInput` walks a request against it and answers ValidationException

@@ -3,7 +3,7 @@
  *
  * ```ts
  * const emulator = await CleanRoomsMlEmulator.start({ timings: { audienceModel: { createInProgressMs: 50 } } });
- * const client = new CleanRoomsML({ endpoint: emulator.endpoint, region: 'us-east-1',
+ * const client = new CleanRoomsMlClient({ endpoint: emulator.endpoint, region: 'us-east-1',
  *   credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
  * ...
  * await emulator.stop();

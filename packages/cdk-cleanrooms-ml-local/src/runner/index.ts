@@ -36,9 +36,8 @@
  *   code and their logs next to it, so operations work across invocations.
  */
 export { deployStack, destroyStack } from './deployment';
-export { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 export type { DeployOptions, DestroyOptions, ResourceSummary, RunnerOptions, StackOperationResult } from './deployment';
-export { firstLine, formatDuration, formatEvent, STACK_RESOURCE_TYPE } from './events';
+export { formatDuration, formatEvent, STACK_RESOURCE_TYPE } from './events';
 export type { DeploymentEvent, FunctionLogEntry, ProgressEvent, ResourceStatus, StackEvent, StackStatus } from './events';
 export { formatStatus, stackStatus } from './status';
 export type { StackStatusReport, StatusOptions } from './status';

@@ -3,7 +3,7 @@ import * as ts from 'typescript';
 
 /**
  * The client's request and response types as TypeScript sees them: read with
- * the compiler from `src/handlers/api/types.ts` (the `OperationShapes` map the
+ * the compiler from `src/client/types.ts` (the `OperationShapes` map the
  * client's `send` is typed with), so a comparison with the service model
  * checks the very declarations callers compile against, not a copy of them.
  */

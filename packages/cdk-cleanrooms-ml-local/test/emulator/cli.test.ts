@@ -7,7 +7,7 @@ import { ModelClient } from '../fixtures/model-client';
 const PACKAGE = join(__dirname, '..', '..');
 const CLI = join(PACKAGE, 'src', 'cli.ts');
 
-/** Runs the CLI from source, as `node lib/local/cli.js` would run it once compiled. */
+/** Runs the CLI from source, as `node lib/cli.js` would run it once compiled. */
 function runCli(...args: string[]): ChildProcess & { output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, ['-r', 'ts-node/register', CLI, ...args], {
     cwd: PACKAGE,

@@ -27,7 +27,7 @@ export interface CommonResourceProperties {
 
   /**
    * How many wait resources (`Custom::CleanRoomsMLWait`, see
-   * `../wait/types.ts`) continue waiting for this resource after its own
+   * `./wait.ts`) continue waiting for this resource after its own
    * window. When set, a Create or Update whose window ends with the resource
    * still being created completes with its current attributes instead of
    * failing: the chain of waits carries on. Absent or 0: the handler fails

@@ -4,7 +4,7 @@ import { describeInput, validationError } from './validation';
 
 // The parts of a Clean Rooms ML ARN, as the service's current model writes
 // each ARN shape (TrainingDatasetArn, AudienceModelArn, … in
-// spec/models/cleanroomsml-2023-09-06/service-2.json):
+// spec/cleanroomsml-2023-09-06/service-2.json):
 //   arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:<type>/[-a-zA-Z0-9_/.]+
 // Partition and Region are held to their real shapes (aws, aws-cn,
 // aws-us-gov, aws-iso-b, aws-eusc…; us-east-1, us-gov-west-1,
