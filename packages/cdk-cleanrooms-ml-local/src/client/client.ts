@@ -6,7 +6,15 @@ import { resolveEndpoint, resolveRegion, SIGNING_SERVICE } from './endpoint';
 import { CleanRoomsMlNetworkError, CleanRoomsMlServiceError, parseServiceError } from './errors';
 import { OPERATIONS, type OperationBinding, type OperationName } from './operations';
 import { reviveTimestamps } from './response-timestamps';
-import { backoffDelay, isRetryable, networkErrorCode, type RetryPolicy } from './retry';
+import {
+  backoffDelay,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  isRetryable,
+  networkErrorCode,
+  type RetryPolicy,
+} from './retry';
 import type * as api from './types';
 
 export interface AwsCredentials {
@@ -77,9 +85,6 @@ interface RawReply {
   readonly body: string;
 }
 
-const DEFAULT_MAX_ATTEMPTS = 5;
-const DEFAULT_RETRY_BASE_DELAY_MS = 100;
-const DEFAULT_RETRY_MAX_DELAY_MS = 5_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**

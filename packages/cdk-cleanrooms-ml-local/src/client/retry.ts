@@ -9,6 +9,11 @@ export interface RetryPolicy {
   readonly random: () => number;
 }
 
+/** The client's attempts and backoff unless told otherwise (the handlers' Secrets Manager reader uses the same). */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
+export const DEFAULT_RETRY_MAX_DELAY_MS = 5_000;
+
 /**
  * "Full jitter" backoff: a uniformly random wait up to the capped exponential
  * bound, so many handlers throttled at the same moment do not retry in step.

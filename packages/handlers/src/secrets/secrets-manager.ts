@@ -17,14 +17,17 @@
  * do not hold it, and a reply without a SecretString is not quoted.
  */
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager';
-import { backoffDelay, type RetryPolicy } from 'cdk-cleanrooms-ml-local/lib/client/retry';
+import {
+  backoffDelay,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  type RetryPolicy,
+} from 'cdk-cleanrooms-ml-local/lib/client/retry';
 import { retrySleepFromEnvironment } from '../framework/runtime';
 
 /** The SDK package the reader loads (when it first reads a secret). */
 export const SECRETS_MANAGER_SDK_PACKAGE = '@aws-sdk/client-secrets-manager';
-
-/** Attempts per read, the first included, unless configured. */
-export const DEFAULT_MAX_ATTEMPTS = 5;
 
 const OPERATION = 'GetSecretValue';
 
@@ -151,7 +154,7 @@ class SleepingRetryStrategy implements RetryStrategyV2 {
   private readonly policy: RetryPolicy;
 
   constructor(maxAttempts: number, private readonly sleep: (ms: number) => Promise<void>) {
-    this.policy = { maxAttempts, baseDelayMs: 100, maxDelayMs: 5_000, random: Math.random };
+    this.policy = { maxAttempts, baseDelayMs: DEFAULT_RETRY_BASE_DELAY_MS, maxDelayMs: DEFAULT_RETRY_MAX_DELAY_MS, random: Math.random };
   }
 
   public async acquireInitialRetryToken(): Promise<RetryToken> {
