@@ -115,8 +115,9 @@ function main(argv: string[]): number {
   const actual = JSON.parse(readFileSync(join(cdkOut, `${STACK_NAME}.template.json`), 'utf8'));
   const expected = typescriptTemplate(awsCdkLib);
   const version: string = JSON.parse(readFileSync(require.resolve(`${awsCdkLib ?? 'aws-cdk-lib'}/package.json`), 'utf8')).version;
-  const differences = templateDifferences(normalizeTemplate(expected), normalizeTemplate(actual), language);
-  const resources = Object.keys(normalizeTemplate(expected).Resources ?? {}).length;
+  const normalizedExpected = normalizeTemplate(expected);
+  const differences = templateDifferences(normalizedExpected, normalizeTemplate(actual), language);
+  const resources = Object.keys(normalizedExpected.Resources ?? {}).length;
   if (differences.length > 0) {
     console.error(`${language}: the template differs from the TypeScript example's (aws-cdk-lib ${version}) in ${differences.length} place(s):`);
     differences.forEach((d) => console.error(`  ${d}`));
