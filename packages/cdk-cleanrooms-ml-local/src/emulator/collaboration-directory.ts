@@ -1,0 +1,19 @@
+/**
+ * What the Clean Rooms ML side of the emulator asks the AWS Clean Rooms side
+ * about collaborations: the two services are separate endpoints in AWS, but
+ * Clean Rooms ML validates a generation job's collaboration and its members
+ * against Clean Rooms, and a configured audience model can be associated
+ * with Clean Rooms collaborations.
+ */
+export interface CollaborationDirectory {
+  /** Whether the collaboration exists and the account holds an ACTIVE membership in it. */
+  isActiveMember(collaborationId: string, accountId: string): boolean;
+  /** The ARNs of the configured audience model associations that name this configured audience model. */
+  associationsOf(configuredAudienceModelArn: string): readonly string[];
+}
+
+/** An emulator without a Clean Rooms side: no collaboration exists. */
+export const NO_COLLABORATIONS: CollaborationDirectory = {
+  isActiveMember: () => false,
+  associationsOf: () => [],
+};
