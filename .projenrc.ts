@@ -416,6 +416,17 @@ synthExample.spawn(buildForTests);
 synthExample.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/app.ts');
 root.gitignore.exclude(`/${exampleOut}/`);
 
+// The two-account collaboration example (model owner and seed provider),
+// synthesized the same way; its whole lifecycle runs in test/stacks.
+const collaborationOut = 'examples/collaboration/cdk.out';
+const synthCollaboration = root.addTask('synth:collaboration', {
+  description: 'Synthesize examples/collaboration (two stacks, two accounts) into examples/collaboration/cdk.out',
+  env: { CDK_OUTDIR: collaborationOut },
+});
+synthCollaboration.spawn(buildForTests);
+synthCollaboration.exec('ts-node --project examples/tsconfig.json examples/collaboration/app.ts');
+root.gitignore.exclude(`/${collaborationOut}/`);
+
 // The Python, Java and Go apps (examples/python-app, examples/java-app,
 // examples/go-app) declare the example stack with the library's built wheel,
 // jar and Go module (packages/cdk-cleanrooms-ml/dist: `npx projen

@@ -2,7 +2,8 @@
  * The templates the project's outside checks (cfn-lint) run on: every stack
  * the example and the benchmark synthesize, at 1 and 3 pipelines and with
  * the audience model's timeout at 1 hour (no wait resources), 24 hours (the
- * default: 24 wait resources) and 72 hours (the longest accepted: 74).
+ * default: 24 wait resources) and 72 hours (the longest accepted: 74), and
+ * both stacks of the two-account collaboration example.
  *
  * Kept apart from the runner so that another check, or the same check under
  * another aws-cdk-lib, can synthesize the same list.
@@ -11,6 +12,9 @@ import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import { CDK_CLI_DEFAULT_CONTEXT, PipelineVariant, synthesizeBenchApp } from '../bench/bench-app';
+import { MODEL_OWNER_ENV, SEED_PROVIDER_ENV } from '../examples/collaboration/accounts';
+import { ModelOwnerStack } from '../examples/collaboration/model-owner-stack';
+import { SeedProviderStack } from '../examples/collaboration/seed-provider-stack';
 import { EXAMPLE_ENV, LookalikePipelineStack } from '../examples/lookalike-pipeline/stack';
 
 /** One template to check, synthesized on demand. */
@@ -61,11 +65,28 @@ function benchTemplate(variant: PipelineVariant, pipelines: number): CheckedTemp
   };
 }
 
+/** One stack of the two-account collaboration example (examples/collaboration), as `cdk synth` writes it. */
+function collaborationTemplate(side: 'model-owner' | 'seed-provider'): CheckedTemplate {
+  return {
+    name: `collaboration-${side}`,
+    synthesize: (outdir) => {
+      const app = new App({ outdir, context: CDK_CLI_DEFAULT_CONTEXT });
+      const stack = side === 'model-owner'
+        ? new ModelOwnerStack(app, 'CollaborationModelOwner', { env: MODEL_OWNER_ENV, seedProviderAccountId: SEED_PROVIDER_ENV.account })
+        : new SeedProviderStack(app, 'CollaborationSeedProvider', { env: SEED_PROVIDER_ENV });
+      app.synth();
+      return join(outdir, `${stack.artifactId}.template.json`);
+    },
+  };
+}
+
 /** Every template the project checks. */
 export const CHECKED_TEMPLATES: readonly CheckedTemplate[] = [
   ...PIPELINE_COUNTS.flatMap((pipelines) => MODEL_TIMEOUT_HOURS.map((hours) => exampleTemplate(pipelines, hours))),
   ...PIPELINE_COUNTS.flatMap((pipelines) => (['library', 'library-model-timeout-1h', 'aws-custom-resource'] as const)
     .map((variant) => benchTemplate(variant, pipelines))),
+  collaborationTemplate('model-owner'),
+  collaborationTemplate('seed-provider'),
 ];
 
 /** A synthesized template: its name in CHECKED_TEMPLATES and its file. */

@@ -12,6 +12,7 @@ import {
   AudienceModel,
   AudienceSize,
   AudienceSizeConfig,
+  ColumnSchema,
   ColumnType,
   ConfiguredAudienceModel,
   SeedAudience,
@@ -49,6 +50,43 @@ export const AUDIENCE_SIZES = [10_000, 50_000, 100_000];
 
 /** The size the example exports. */
 export const EXPORTED_SIZE = 50_000;
+
+/** The columns of the example's interaction tables. */
+export const INTERACTION_COLUMNS: ColumnSchema[] = [
+  { columnName: 'user_id', columnType: ColumnType.USER_ID },
+  { columnName: 'item_id', columnType: ColumnType.ITEM_ID },
+  { columnName: 'event_time', columnType: ColumnType.TIMESTAMP },
+  { columnName: 'category', columnType: ColumnType.CATEGORICAL_FEATURE },
+  { columnName: 'price', columnType: ColumnType.NUMERICAL_FEATURE },
+];
+
+/** The buckets generated audiences are written to, and their access logs. */
+export interface AudienceBuckets {
+  readonly audienceBucket: s3.Bucket;
+  readonly accessLogsBucket: s3.Bucket;
+}
+
+/**
+ * An audience bucket (encrypted, private, TLS only, owner-enforced) with
+ * its server access logs in a bucket of their own, kept a year.
+ */
+export function createAudienceBuckets(scope: Construct): AudienceBuckets {
+  const accessLogsBucket = new s3.Bucket(scope, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    lifecycleRules: [{ expiration: Duration.days(365) }],
+  });
+  const audienceBucket = new s3.Bucket(scope, 'Audiences', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    serverAccessLogsBucket: accessLogsBucket,
+    serverAccessLogsPrefix: 'audiences/',
+  });
+  return { audienceBucket, accessLogsBucket };
+}
 
 /** Options of one pipeline of the example stack. */
 export interface LookalikePipelineOptions {
@@ -103,13 +141,7 @@ export class LookalikePipeline extends Construct {
         bucket: props.dataBucket,
         prefix: props.dataPrefix,
       }),
-      columns: [
-        { columnName: 'user_id', columnType: ColumnType.USER_ID },
-        { columnName: 'item_id', columnType: ColumnType.ITEM_ID },
-        { columnName: 'event_time', columnType: ColumnType.TIMESTAMP },
-        { columnName: 'category', columnType: ColumnType.CATEGORICAL_FEATURE },
-        { columnName: 'price', columnType: ColumnType.NUMERICAL_FEATURE },
-      ],
+      columns: INTERACTION_COLUMNS,
     });
 
     // Trains during the deployment, which waits until the model is ACTIVE:
@@ -206,20 +238,9 @@ export class LookalikePipelineStack extends Stack {
 
     this.dataBucket = s3.Bucket.fromBucketName(this, 'Data', props.dataBucketName ?? 'retail-interactions-data');
 
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-    this.audienceBucket = new s3.Bucket(this, 'Audiences', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'audiences/',
-    });
+    const buckets = createAudienceBuckets(this);
+    this.accessLogsBucket = buckets.accessLogsBucket;
+    this.audienceBucket = buckets.audienceBucket;
 
     this.pipeline = this.addPipeline('Retail', {
       tableName: 'interactions',
