@@ -100,13 +100,13 @@ export class ModelOwnerStack extends Stack {
     // Clean Rooms adds a statement for the collaboration's other members to
     // the configured model's resource policy, and removes it with the association.
     this.association = this.configuredAudienceModel.associateWith(CollaborationMembership.fromCfnMembership(this.membership), {
-      configuredAudienceModelAssociationName: 'retail-lookalikes',
+      name: 'retail-lookalikes',
       description: 'The retailer\'s lookalike model, for the media partner\'s seeds',
     });
 
     new CfnOutput(this, ModelOwnerOutput.COLLABORATION_ID, { value: this.collaboration.attrCollaborationIdentifier });
     new CfnOutput(this, ModelOwnerOutput.CONFIGURED_AUDIENCE_MODEL_ARN, { value: this.configuredAudienceModel.configuredAudienceModelArn });
-    new CfnOutput(this, ModelOwnerOutput.ASSOCIATION_ARN, { value: this.association.configuredAudienceModelAssociationArn });
+    new CfnOutput(this, ModelOwnerOutput.ASSOCIATION_ARN, { value: this.association.associationArn });
     Tags.of(this).add('project', 'lookalike-audiences');
   }
 }

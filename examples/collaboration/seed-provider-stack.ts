@@ -17,6 +17,7 @@ import {
   AudienceExportJob,
   AudienceGenerationJob,
   AudienceSize,
+  CollaborationMembership,
   ConfiguredAudienceModel,
   SeedAudience,
 } from 'cdk-cleanrooms-ml';
@@ -71,9 +72,12 @@ export class SeedProviderStack extends Stack {
     // The owner's model, from the other account: Clean Rooms ML runs the job
     // there and gives it an ARN in each account; this stack sees its own.
     const ownersModel = ConfiguredAudienceModel.fromConfiguredAudienceModelArn(this, 'OwnersModel', configuredAudienceModelArn);
+    // The job runs in the collaboration of the partner's membership (the
+    // owner's policy allows jobs in that collaboration only), once the
+    // membership exists.
     this.generationJob = new AudienceGenerationJob(this, 'Lookalikes', {
       configuredAudienceModel: ownersModel,
-      collaborationId,
+      membership: CollaborationMembership.fromCfnMembership(this.membership),
       seedAudience: SeedAudience.fromSql({
         membershipArn: this.membership.attrArn,
         queryString: SEED_QUERY,
@@ -81,8 +85,6 @@ export class SeedProviderStack extends Stack {
       }),
       description: 'Lookalikes of our gold customers',
     });
-    // The job's SQL seed runs in the collaboration: the membership must exist first.
-    this.generationJob.node.addDependency(this.membership);
 
     this.audienceExport = this.generationJob.export('Export', {
       audienceSize: AudienceSize.absolute(EXPORTED_SIZE),
