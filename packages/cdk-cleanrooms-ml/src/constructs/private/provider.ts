@@ -345,10 +345,10 @@ function suppressWildcardFindings(policy: iam.Policy): void {
 
 /**
  * The associations under one membership, as cdk-nag renders them: under a
- * membership ARN (of a given id, or of a membership of the app), or under a
- * membership ARN attribute of the app.
+ * membership ARN (given, made of a given id, or of the id of a membership of
+ * the app), or under the ARN attribute of a membership of the app.
  */
-const ASSOCIATIONS_OF_MEMBERSHIP = '/^Resource::(arn:<AWS::Partition>:cleanrooms:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):membership\\/'
+const ASSOCIATIONS_OF_MEMBERSHIP = '/^Resource::(arn:(<AWS::Partition>|aws[-a-z]*):cleanrooms:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):membership\\/'
   + '([0-9a-f-]{36}|<[A-Za-z0-9]+\\.MembershipIdentifier>)|<[A-Za-z0-9]+\\.Arn>)\\/configuredaudiencemodelassociation\\/\\*$/g';
 
 /**
