@@ -7,6 +7,8 @@ export * from './constructs/training-dataset';
 export * from './constructs/audience-model';
 export * from './constructs/audience-size-config';
 export * from './constructs/configured-audience-model';
+export * from './constructs/collaboration-membership';
+export * from './constructs/configured-audience-model-association';
 export * from './constructs/audience-size';
 export * from './constructs/seed-audience';
 export * from './constructs/audience-generation-job';

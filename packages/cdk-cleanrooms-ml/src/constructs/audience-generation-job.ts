@@ -20,7 +20,8 @@ import { Construct, IConstruct } from 'constructs';
 import { AudienceExportJob, AudienceExportOptions } from './audience-export-job';
 import { AudienceSize } from './audience-size';
 import { ConfiguredAudienceModel, IConfiguredAudienceModel } from './configured-audience-model';
-import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
+import { CollaborationMembership } from './collaboration-membership';
+import { accountOfCleanRoomsMlResource, cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
 import {
   AUDIENCE_SIZE,
   bindableKind,
@@ -33,9 +34,11 @@ import {
   resourceKind,
   ROLE,
 } from './private/input-types';
+import { BoundMembership, MEMBERSHIP } from './private/membership-binding';
 import { CleanRoomsMlProvider } from './private/provider';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
+  COLLABORATION_ID_RULES,
   DESCRIPTION_RULES,
   describeValue,
   NAME_RULES,
@@ -223,11 +226,28 @@ export interface AudienceGenerationJobProps {
 
   /**
    * The collaboration the job runs in: a lower-case UUID. Required for a SQL
-   * seed.
+   * seed, and for a configured audience model of another account: the
+   * resource policy AWS Clean Rooms writes for an association allows
+   * starting jobs only with the collaboration's id (condition
+   * `cleanrooms-ml:CollaborationId`). With it, Clean Rooms ML also checks
+   * that the collaboration exists and that both the job's account and the
+   * model's owner are active members.
+   *
+   * @see https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html
+   * @default - the collaboration of `membership` when known; otherwise none
+   */
+  readonly collaborationId?: string;
+
+  /**
+   * Your own membership in the collaboration the job runs in, e.g.
+   * `CollaborationMembership.fromCfnMembership(membership)`: the job is
+   * started once a membership of this app exists (and deleted before it),
+   * and takes the membership's collaboration id when `collaborationId` is
+   * not given.
    *
    * @default - none
    */
-  readonly collaborationId?: string;
+  readonly membership?: CollaborationMembership;
 
   /**
    * The name of the job: 1–63 printable characters, not only white space,
@@ -402,12 +422,13 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
 
     validateString(this, 'audienceGenerationJobName', props.audienceGenerationJobName, NAME_RULES);
     validateString(this, 'description', props.description, DESCRIPTION_RULES);
-    validateString(this, 'collaborationId', props.collaborationId, {
-      pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-      patternRule: 'be a collaboration id (a lower-case UUID, 36 characters)',
-    });
+    validateString(this, 'collaborationId', props.collaborationId, COLLABORATION_ID_RULES);
+    checkKind(this, 'membership', props.membership, MEMBERSHIP);
+    const membership = props.membership?._bind(this, 'membership');
+    const collaborationId = collaborationIdOf(this, props.collaborationId, membership);
+    requireCollaborationAcrossAccounts(this, props.configuredAudienceModel, collaborationId);
     const plan = planWait(chainedTimeoutSeconds(this, props.timeout ?? Duration.hours(1)));
-    const bindOptions = { collaborationId: props.collaborationId };
+    const bindOptions = { collaborationId };
     const seed = props.seedAudience.bind(this, bindOptions);
 
     this.tags = new TagManager(TagType.MAP, AUDIENCE_GENERATION_JOB_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
@@ -457,7 +478,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
         SeedSqlNumberOfWorkers: seed.sql?.computeConfiguration?.numberOfWorkers,
         SeedSqlSparkProperties: seed.sql?.computeConfiguration?.sparkProperties,
         IncludeSeedInOutput: props.includeSeedInOutput,
-        CollaborationId: props.collaborationId,
+        CollaborationId: collaborationId,
         Description: props.description,
         Tags: Lazy.any({ produce: () => this.tags.renderTags() }),
         RelevanceScoreSizes: this.renderScoreSizes(),
@@ -475,6 +496,12 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
       lastLinkProperties: { RelevanceScoreSizes: this.renderScoreSizes() },
     });
     this.attributes = lastWait ?? this.resource;
+    if (membership?.dependable) {
+      // The job names the collaboration, not the membership: without this,
+      // CloudFormation could start it before the member has joined (and
+      // delete the membership while the job still exists).
+      this.resource.node.addDependency(membership.dependable);
+    }
     // The role can read the seed before the job starts, and keeps its
     // permissions until the job is gone.
     readGrant.applyBefore(this.resource);
@@ -528,6 +555,11 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
 
   /** What the stack's custom resource handler needs to start, tag, watch and delete this job. */
   private grantProviderAccess(provider: CleanRoomsMlProvider, model: IConfiguredAudienceModel, seed: SeedAudienceConfig): void {
+    // The jobs of the stack's own account, also for a model of another
+    // account: the job started there gets an ARN in each account, and the
+    // caller reads, tags and deletes only its own copy (user guide, "IAM
+    // behaviors for AWS Clean Rooms ML",
+    // https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html).
     const jobs = cleanRoomsMlArnPattern(this, AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
     // A configured model of this app is a custom resource depending on the
     // handler policy: naming its ARN there would be a cycle. Its type's
@@ -535,7 +567,8 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     const modelArn = model instanceof ConfiguredAudienceModel && Token.isUnresolved(model.configuredAudienceModelArn)
       ? model.stack.formatArn({ service: 'cleanrooms-ml', resource: CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE, resourceName: '*' })
       : model.configuredAudienceModelArn;
-    // Authorized on the configured model and on the job it creates.
+    // Authorized on the configured model (another account's too: its
+    // resource policy must allow this account as well) and on the job it creates.
     provider.grant({ actions: ['cleanrooms-ml:StartAudienceGenerationJob'], resources: [modelArn, jobs] });
     provider.grant({
       actions: [
@@ -562,6 +595,39 @@ const CONFIGURED_AUDIENCE_MODEL = resourceKind(
   'configuredAudienceModelArn',
   'be a configured audience model (a ConfiguredAudienceModel, or one imported with ConfiguredAudienceModel.fromConfiguredAudienceModelArn)',
 );
+
+
+/** The job's collaboration: the one given, else the membership's; both given must agree. */
+function collaborationIdOf(scope: IConstruct, given: string | undefined, membership: BoundMembership | undefined): string | undefined {
+  const ofMembership = membership?.collaborationId;
+  if (given !== undefined && ofMembership !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(ofMembership) && given !== ofMembership) {
+    throw validationError(scope, 'collaborationId', `be the collaboration of membership (${ofMembership})`, describeValue(given));
+  }
+  return given ?? ofMembership;
+}
+
+/**
+ * A model of another account is shared through a collaboration: the
+ * statement AWS Clean Rooms writes into its resource policy allows starting
+ * jobs only with the collaboration's id (user guide, "Validating
+ * collaborators": "you must specify the collaborationId"). Requiring it for
+ * every cross-account job, also under a policy the owner writes itself, is
+ * the library's choice: it keeps the job valid when the owner moves to a
+ * managed policy.
+ */
+function requireCollaborationAcrossAccounts(scope: IConstruct, model: IConfiguredAudienceModel, collaborationId: string | undefined): void {
+  const modelAccount = accountOfCleanRoomsMlResource(model, model.configuredAudienceModelArn);
+  const stackAccount = Stack.of(scope).account;
+  if (collaborationId === undefined && !Token.isUnresolved(modelAccount) && !Token.isUnresolved(stackAccount) && modelAccount !== stackAccount) {
+    throw validationError(
+      scope,
+      'collaborationId',
+      `be given (or a membership that knows it) when the configured audience model belongs to another account (${modelAccount}): `
+      + 'its resource policy allows starting jobs only in the collaboration it is associated with (cleanrooms-ml:CollaborationId)',
+      'none',
+    );
+  }
+}
 
 /** What `SeedAudience.fromS3(...)` and `SeedAudience.fromSql(...)` make. */
 const SEED_AUDIENCE = bindableKind('be a seed audience (SeedAudience.fromS3(bucket, key) or SeedAudience.fromSql({...}))');

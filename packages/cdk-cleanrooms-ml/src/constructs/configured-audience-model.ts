@@ -16,9 +16,12 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { createHash } from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { IAudienceModel } from './audience-model';
 import { AudienceSizeConfig, AudienceSizeType } from './audience-size-config';
+import { CollaborationMembership } from './collaboration-membership';
+import { ConfiguredAudienceModelAssociation, ConfiguredAudienceModelAssociationOptions } from './configured-audience-model-association';
 import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
 import {
   BUCKET,
@@ -37,6 +40,7 @@ import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   ACCOUNT_ID_RULES,
+  COLLABORATION_ID_RULES,
   DESCRIPTION_RULES,
   describeValue,
   NAME_RULES,
@@ -61,6 +65,9 @@ import { MAX_USER_TAGS, RESERVED_TAG_PREFIX } from '../contracts/framework';
 
 /** The resource type of audience generation jobs in ARNs. */
 const AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE = 'audience-generation-job';
+
+/** The one Clean Rooms ML action another account can be allowed on a configured model. */
+const START_AUDIENCE_GENERATION_JOB = 'cleanrooms-ml:StartAudienceGenerationJob';
 
 /**
  * Which metrics of a generated audience Clean Rooms ML shares with the
@@ -139,6 +146,34 @@ export interface IConfiguredAudienceModel extends iam.IResourceWithPolicy {
    * created in this app can have.
    */
   grantStartAudienceGenerationJob(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Associates this configured audience model with an AWS Clean Rooms
+   * collaboration through your membership in it, so the collaboration's
+   * members can generate audiences with it. The model must belong to the
+   * stack's account.
+   *
+   * @param membership your membership in the collaboration
+   * @param options the association's name, description, `manageResourcePolicies`, timeout and removal policy
+   */
+  associateWith(membership: CollaborationMembership, options?: ConfiguredAudienceModelAssociationOptions): ConfiguredAudienceModelAssociation;
+}
+
+/**
+ * Options of `ConfiguredAudienceModel.allowAccountToStartGenerationJobs`.
+ */
+export interface AllowStartGenerationJobsOptions {
+  /**
+   * The collaboration the account may start jobs in: a lower-case UUID. The
+   * statement then has the condition
+   * `StringEquals: { "cleanrooms-ml:CollaborationId": <id> }`, as the one AWS
+   * Clean Rooms writes for an association, and the account's jobs must name
+   * this collaboration (`AudienceGenerationJob`'s `collaborationId`).
+   *
+   * @see https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html
+   * @default - jobs in any collaboration, or in none
+   */
+  readonly collaborationId?: string;
 }
 
 /**
@@ -197,22 +232,38 @@ export abstract class ConfiguredAudienceModelBase extends Resource implements IC
   public grantStartAudienceGenerationJob(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipalOrResource({
       grantee,
-      actions: ['cleanrooms-ml:StartAudienceGenerationJob'],
-      // A job started across accounts also gets an ARN in the model's
-      // account, which the model's resource policy must allow (user guide,
-      // "IAM behaviors for AWS Clean Rooms ML").
-      resourceArns: [
-        this.configuredAudienceModelArn,
-        this.stack.formatArn({
-          service: 'cleanrooms-ml',
-          account: this.env.account,
-          region: this.env.region,
-          resource: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
-          resourceName: '*',
-        }),
-      ],
+      actions: [START_AUDIENCE_GENERATION_JOB],
+      resourceArns: startAudienceGenerationJobResources(this),
       resource: this,
     });
+  }
+
+
+  /**
+   * Associates this configured audience model with an AWS Clean Rooms
+   * collaboration through your membership in it, so the collaboration's
+   * members can generate audiences with it: a `ConfiguredAudienceModelAssociation`
+   * child of this construct (one per membership). The model must belong to
+   * the stack's account.
+   *
+   * @param membership your membership in the collaboration
+   * @param options the association's name, description, `manageResourcePolicies`, timeout and removal policy
+   */
+  public associateWith(membership: CollaborationMembership, options: ConfiguredAudienceModelAssociationOptions = {}): ConfiguredAudienceModelAssociation {
+    checkKind(this, 'associateWith options', options, objectKind('ConfiguredAudienceModelAssociationOptions'));
+    // The child's id follows the membership, so associations through several
+    // memberships keep their logical ids whatever the order they are made in.
+    const key = membership instanceof CollaborationMembership ? JSON.stringify(this.stack.resolve(membership.membershipId)) : '';
+    const id = `Association${createHash('sha256').update(key).digest('hex').slice(0, 8).toUpperCase()}`;
+    if (key !== '' && this.node.tryFindChild(id) !== undefined) {
+      throw validationError(
+        this,
+        'membership',
+        'be one this configured audience model is not associated through yet (one association per collaboration)',
+        describeValue(Token.isUnresolved(membership.membershipId) ? this.stack.resolve(membership.membershipId) : membership.membershipId),
+      );
+    }
+    return new ConfiguredAudienceModelAssociation(this, id, { ...options, membership, configuredAudienceModel: this });
   }
 }
 
@@ -571,13 +622,48 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
    * Lets an AWS account start audience generation jobs with this configured
    * model: adds the resource policy statement of the Clean Rooms ML user
    * guide (`cleanrooms-ml:StartAudienceGenerationJob` for the account, on
-   * this model and on the audience generation jobs of the model's account).
+   * this model and on the audience generation jobs of the model's account),
+   * limited to one collaboration with `options.collaborationId`.
    *
+   * This is what a `ConfiguredAudienceModelAssociation` with
+   * `manageResourcePolicies: false` leaves to the model's owner.
+   *
+   * @see https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html
    * @param accountId the 12-digit id of the account
+   * @param options the collaboration the account's jobs must run in
    */
-  public allowAccountToStartGenerationJobs(accountId: string): iam.Grant {
+  public allowAccountToStartGenerationJobs(accountId: string, options: AllowStartGenerationJobsOptions = {}): iam.Grant {
     validateString(this, 'accountId', accountId, ACCOUNT_ID_RULES);
-    return this.grantStartAudienceGenerationJob(new iam.AccountPrincipal(accountId));
+    checkKind(this, 'allowAccountToStartGenerationJobs options', options, objectKind('AllowStartGenerationJobsOptions'));
+    validateString(this, 'collaborationId', options.collaborationId, COLLABORATION_ID_RULES);
+    const grantee = new iam.AccountPrincipal(accountId);
+    if (options.collaborationId === undefined) {
+      return this.grantStartAudienceGenerationJob(grantee);
+    }
+    // iam.Grant's resource statements take no conditions: the statement is written here.
+    const resourceArns = startAudienceGenerationJobResources(this);
+    return iam.Grant.addStatementToResourcePolicy({
+      grantee,
+      actions: [START_AUDIENCE_GENERATION_JOB],
+      resourceArns,
+      resource: this,
+      statement: new iam.PolicyStatement({
+        principals: [grantee],
+        actions: [START_AUDIENCE_GENERATION_JOB],
+        resources: resourceArns,
+        // The condition key of the statement AWS Clean Rooms writes (user guide, "Validating collaborators").
+        conditions: { StringEquals: { 'cleanrooms-ml:CollaborationId': options.collaborationId } },
+      }),
+    });
+  }
+
+  /**
+   * Whether this app gives the model resource policy statements.
+   *
+   * @internal
+   */
+  public _hasResourcePolicyStatements(): boolean {
+    return this.resourcePolicyStatements.length > 0;
   }
 
   /**
@@ -667,6 +753,26 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
       );
     }
   }
+}
+
+/**
+ * What StartAudienceGenerationJob is authorized on: the model, and the jobs
+ * of the model's account. A job started across accounts also gets an ARN in
+ * the model's account, which the model's resource policy must allow (user
+ * guide, "IAM behaviors for AWS Clean Rooms ML",
+ * https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html).
+ */
+function startAudienceGenerationJobResources(model: ConfiguredAudienceModelBase): string[] {
+  return [
+    model.configuredAudienceModelArn,
+    model.stack.formatArn({
+      service: 'cleanrooms-ml',
+      account: model.env.account,
+      region: model.env.region,
+      resource: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
+      resourceName: '*',
+    }),
+  ];
 }
 
 /** A resource policy statement names explicit principals: never `*`, never "everyone but" (NotPrincipal). */

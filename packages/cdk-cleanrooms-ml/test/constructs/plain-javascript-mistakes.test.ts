@@ -28,9 +28,11 @@ import {
   AudienceModel,
   AudienceSize,
   AudienceSizeConfig,
+  CollaborationMembership,
   ColumnSchema,
   ColumnType,
   ConfiguredAudienceModel,
+  ConfiguredAudienceModelAssociation,
   SeedAudience,
   TrainingDataset,
   TrainingDatasetProps,
@@ -248,6 +250,55 @@ describe('AudienceGenerationJob', () => {
     const job = generationJob(newStack());
     expect(messageOf(() => job.relevanceScore(js(10_000))))
       .toBe('TestStack/Job: relevanceScore size must be an AudienceSize (AudienceSize.absolute(n) or AudienceSize.percentage(n)), got 10000 (a number)');
+  });
+});
+
+describe('ConfiguredAudienceModelAssociation', () => {
+  const MEMBERSHIP_ID = '5b0e6f70-1f2a-41ef-9a4b-0a1b2c3d4e5f';
+  const imported = (stack: Stack) => ConfiguredAudienceModel.fromConfiguredAudienceModelArn(stack, 'Configured', CONFIGURED_ARN);
+
+  test('fails, naming props, when created without props', () => {
+    expect(messageOf(() => new ConfiguredAudienceModelAssociation(newStack(), 'Association', js(undefined))))
+      .toBe('TestStack/Association: props must be given as an object (ConfiguredAudienceModelAssociationProps), got undefined');
+  });
+
+  test('fails, naming membership, when it is a membership id string and not a CollaborationMembership', () => {
+    const stack = newStack();
+    expect(messageOf(() => new ConfiguredAudienceModelAssociation(stack, 'Association', {
+      membership: js(MEMBERSHIP_ID),
+      configuredAudienceModel: imported(stack),
+    }))).toMatch(/^TestStack\/Association: membership must be a CollaborationMembership \(.*\), got "5b0e6f70-/);
+  });
+
+  test('fails, naming configuredAudienceModel, when it is the model\'s ARN', () => {
+    expect(messageOf(() => new ConfiguredAudienceModelAssociation(newStack(), 'Association', {
+      membership: CollaborationMembership.fromMembershipId(MEMBERSHIP_ID),
+      configuredAudienceModel: js(CONFIGURED_ARN),
+    }))).toMatch(/^TestStack\/Association: configuredAudienceModel must be a configured audience model \(.*\), got "arn:aws:cleanrooms-ml:/);
+  });
+
+  test('fails, naming the membership id, when it is a number', () => {
+    const stack = newStack();
+    expect(messageOf(() => imported(stack).associateWith(CollaborationMembership.fromMembershipId(js(42)))))
+      .toMatch(/^TestStack\/Configured\/Association[0-9A-F]{8}: membership.membershipId must be a string, got 42 \(a number\)$/);
+  });
+
+  test('fails, naming membership, when fromCfnMembership is given nothing', () => {
+    const stack = newStack();
+    expect(messageOf(() => imported(stack).associateWith(CollaborationMembership.fromCfnMembership(js(undefined)))))
+      .toMatch(/^TestStack\/Configured\/Association[0-9A-F]{8}: membership must name a membership by its id or ARN, got ""$/);
+  });
+
+  test('fails, naming membership, when associateWith is given a membership ARN string', () => {
+    const stack = newStack();
+    expect(messageOf(() => imported(stack).associateWith(js(MEMBERSHIP_ARN))))
+      .toMatch(/^TestStack\/Configured\/Association[0-9A-F]{8}: membership must be a CollaborationMembership \(.*\), got "arn:aws:cleanrooms:/);
+  });
+
+  test('fails, naming name, when it is a number', () => {
+    const stack = newStack();
+    expect(messageOf(() => imported(stack).associateWith(CollaborationMembership.fromMembershipId(MEMBERSHIP_ID), { name: js(7) })))
+      .toMatch(/^TestStack\/Configured\/Association[0-9A-F]{8}: name must be a string, got 7 \(a number\)$/);
   });
 });
 

@@ -11,16 +11,18 @@ import {
   createdConfiguredModel,
   EXPORT_TYPE,
   generationJob,
+  importedConfiguredModel,
   JOB_TYPE,
   newStack,
   validationErrorOf,
 } from './job-fixtures';
-import { AudienceModel, AudienceSize, ColumnType, TrainingDataset, TrainingDataSource } from '../../src';
+import { AudienceModel, AudienceSize, CollaborationMembership, ColumnType, TrainingDataset, TrainingDataSource } from '../../src';
 
 const MODEL_TYPE = 'Custom::CleanRoomsMLAudienceModel';
 const CONFIGURED_TYPE = 'Custom::CleanRoomsMLConfiguredAudienceModel';
 const DATASET_TYPE = 'AWS::CleanRoomsML::TrainingDataset';
 const WAIT_TYPE = 'Custom::CleanRoomsMLWait';
+const ASSOCIATION_TYPE = 'Custom::CleanRoomsConfiguredAudienceModelAssociation';
 
 function dataset(stack: Stack): TrainingDataset {
   return new TrainingDataset(stack, 'Dataset', {
@@ -40,6 +42,11 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, string, (stack: Stack) => ICon
   ['ConfiguredAudienceModel', CONFIGURED_TYPE, (stack) => createdConfiguredModel(stack)],
   ['AudienceGenerationJob', JOB_TYPE, (stack) => generationJob(stack)],
   ['AudienceExportJob', EXPORT_TYPE, (stack) => generationJob(stack).export('Export', { audienceSize: AudienceSize.absolute(10_000) })],
+  [
+    'ConfiguredAudienceModelAssociation',
+    ASSOCIATION_TYPE,
+    (stack) => importedConfiguredModel(stack).associateWith(CollaborationMembership.fromMembershipId('5b0e6f70-1f2a-41ef-9a4b-0a1b2c3d4e5f')),
+  ],
 ];
 
 /** DeletionPolicy and UpdateReplacePolicy of the only resource of `type`. */

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, IResource, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { describeInput, validationError } from './validation';
 
@@ -80,4 +80,19 @@ export function cleanRoomsMlResourceIdOf(scope: IConstruct, field: string, arn: 
     throw validationError(scope, field, rule, describeInput(arn));
   }
   return parsed.id;
+}
+
+/**
+ * The account a Clean Rooms ML resource belongs to: the account field of its
+ * ARN when the ARN is known at synthesis, else the resource's environment
+ * (a token for a resource of an environment-agnostic stack).
+ */
+export function accountOfCleanRoomsMlResource(resource: IResource, arn: string): string {
+  if (!Token.isUnresolved(arn)) {
+    const account = arn.split(':')[4];
+    if (account !== undefined && account !== '') {
+      return account;
+    }
+  }
+  return resource.env.account;
 }

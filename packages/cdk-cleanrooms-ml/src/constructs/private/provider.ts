@@ -337,10 +337,19 @@ function suppressWildcardFindings(policy: iam.Policy): void {
   suppressNagFindings(policy, [{
     id: 'AwsSolutions-IAM5',
     reason: 'Clean Rooms ML List actions have no resource-level permissions; other actions are scoped to one resource type of this '
-      + 'account and Region, whose ARNs the service assigns at creation.',
-    applies_to: ['Resource::*', { regex: `/^Resource::${ARN_PREFIX}:[a-z-]+\\/\\*$/g` }],
+      + 'account and Region, or to the configured audience model associations under one membership, whose ARNs the service '
+      + 'assigns at creation.',
+    applies_to: ['Resource::*', { regex: `/^Resource::${ARN_PREFIX}:[a-z-]+\\/\\*$/g` }, { regex: ASSOCIATIONS_OF_MEMBERSHIP }],
   }]);
 }
+
+/**
+ * The associations under one membership, as cdk-nag renders them: under a
+ * membership ARN (given, made of a given id, or of the id of a membership of
+ * the app), or under the ARN attribute of a membership of the app.
+ */
+const ASSOCIATIONS_OF_MEMBERSHIP = '/^Resource::(arn:(<AWS::Partition>|aws[-a-z]*):cleanrooms:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):membership\\/'
+  + '([0-9a-f-]{36}|<[A-Za-z0-9]+\\.MembershipIdentifier>)|<[A-Za-z0-9]+\\.Arn>)\\/configuredaudiencemodelassociation\\/\\*$/g';
 
 /**
  * cdk-nag's AwsSolutions-L1 asks for the newest Node.js runtime that the

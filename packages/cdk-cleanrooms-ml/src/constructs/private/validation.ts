@@ -308,6 +308,25 @@ export const ACCOUNT_ID_RULES: StringRules = {
   patternRule: 'be 12 digits',
 };
 
+/**
+ * An AWS Clean Rooms identifier: a lower-case UUID, exactly 36 characters
+ * (the `UUID`, `MembershipIdentifier` and `CollaborationIdentifier` shapes
+ * of spec/cleanrooms-2022-02-17/service-2.json).
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A collaboration id, as StartAudienceGenerationJob and Clean Rooms take it. */
+export const COLLABORATION_ID_RULES: StringRules = {
+  pattern: UUID,
+  patternRule: 'be a collaboration id (a lower-case UUID, 36 characters)',
+};
+
+/** A membership id, as Clean Rooms takes it. */
+export const MEMBERSHIP_ID_RULES: StringRules = {
+  pattern: UUID,
+  patternRule: 'be a membership id (a lower-case UUID, 36 characters)',
+};
+
 /** Tag keys the service reserves (any case). */
 const AWS_TAG_PREFIX = /^aws:/i;
 
