@@ -83,12 +83,20 @@ export class SeedProviderStack extends Stack {
         queryString: SEED_QUERY,
         parameters: this.seedParameters,
       }),
-      description: 'Lookalikes of our gold customers',
+      description: 'Lookalikes of our best customers',
     });
+
+    // The collaboration and the other members' tables and templates belong
+    // to other accounts, which this stack cannot name.
+    NagSuppressions.addResourceSuppressions(this.generationJob.seedRole, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'The collaboration and the other members\' table associations and analysis templates live in accounts this stack does not know.',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:cleanrooms:[-a-z0-9]+:\\*:(collaboration|membership)\\/.*$/g' }],
+    }], true);
 
     this.audienceExport = this.generationJob.export('Export', {
       audienceSize: AudienceSize.absolute(EXPORTED_SIZE),
-      description: `The ${EXPORTED_SIZE.toLocaleString('en-US')} users most like our gold customers`,
+      description: `The ${EXPORTED_SIZE.toLocaleString('en-US')} users most like our best customers`,
     });
     Tags.of(this).add('project', 'lookalike-audiences');
   }
