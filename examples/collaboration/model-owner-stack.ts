@@ -32,7 +32,16 @@ export interface ModelOwnerStackProps extends StackProps {
    * @default 'retail-interactions-data'
    */
   readonly dataBucketName?: string;
+  /**
+   * The association's description (changed in place on an update).
+   *
+   * @default ASSOCIATION_DESCRIPTION
+   */
+  readonly associationDescription?: string;
 }
+
+/** The association's description unless the props give another. */
+export const ASSOCIATION_DESCRIPTION = 'The retailer\'s lookalike model, for the media partner\'s seeds';
 
 /** Names of the owner stack's outputs, which the seed provider's stack takes as parameters. */
 export const ModelOwnerOutput = {
@@ -101,7 +110,7 @@ export class ModelOwnerStack extends Stack {
     // the configured model's resource policy, and removes it with the association.
     this.association = this.configuredAudienceModel.associateWith(CollaborationMembership.fromCfnMembership(this.membership), {
       name: 'retail-lookalikes',
-      description: 'The retailer\'s lookalike model, for the media partner\'s seeds',
+      description: props.associationDescription ?? ASSOCIATION_DESCRIPTION,
     });
 
     new CfnOutput(this, ModelOwnerOutput.COLLABORATION_ID, { value: this.collaboration.attrCollaborationIdentifier });
