@@ -337,7 +337,8 @@ describe('ConfiguredAudienceModelAssociation', () => {
     });
 
     test('fails when the membership id is not a lower-case UUID', () => {
-      const error = validationErrorOf(() => associate(newStack(), { membership: CollaborationMembership.fromMembershipId(MEMBERSHIP_ID.toUpperCase()) }));
+      const membership = CollaborationMembership.fromMembershipId(MEMBERSHIP_ID.toUpperCase());
+      const error = validationErrorOf(() => associate(newStack(), { membership }));
       expect(error.message).toBe(
         `TestStack/Association: membership.membershipId must be a membership id (a lower-case UUID, 36 characters), got "${MEMBERSHIP_ID.toUpperCase()}"`,
       );
