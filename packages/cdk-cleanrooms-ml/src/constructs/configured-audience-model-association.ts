@@ -394,6 +394,7 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
       actions: ['cleanrooms:TagResource', 'cleanrooms:UntagResource', 'cleanrooms:ListTagsForResource'],
       resources: [associations],
     });
+    provider.reviewAssociationWildcards();
     if (this.manageResourcePolicies) {
       // Create and Delete read and write the model's resource policy with the
       // caller's permissions (the dependent actions of

@@ -299,6 +299,25 @@ describe('ConfiguredAudienceModelAssociation', () => {
     expect(findings.map((finding) => `${finding.id}: ${String(finding.entry.data).split('\n')[0]}`)).toEqual([]);
   });
 
+  test('the handler policy\'s reviewed IAM5 suppression covers the associations under a membership only in stacks that have one', () => {
+    const suppression = (stack: Stack) => {
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+        Properties: { PolicyName: Match.stringLikeRegexp('CleanRoomsMlProviderHandlerPolicy') },
+      });
+      return (Object.values(policies)[0] as any).Metadata.cdk_nag.rules_to_suppress;
+    };
+    const withAssociations = newStack();
+    associate(withAssociations);
+    associate(withAssociations, { membership: CollaborationMembership.fromMembershipId(OTHER_MEMBERSHIP_ID) }, 'Other');
+    const without = newStack();
+    createdConfiguredModel(without);
+
+    const [review] = suppression(withAssociations);
+    expect(review.applies_to.filter((entry: any) => JSON.stringify(entry).includes('configuredaudiencemodelassociation'))).toHaveLength(1);
+    expect(review.reason).toContain('Configured audience model associations are scoped to those under one membership');
+    expect(JSON.stringify(suppression(without))).not.toContain('configuredaudiencemodelassociation');
+  });
+
   describe('validation', () => {
     test('fails when name is longer than 100 characters', () => {
       const error = validationErrorOf(() => associate(newStack(), { name: 'a'.repeat(101) }));
