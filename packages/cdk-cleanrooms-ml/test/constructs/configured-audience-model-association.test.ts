@@ -242,6 +242,7 @@ describe('ConfiguredAudienceModelAssociation', () => {
       const infos = Annotations.fromStack(stack).findInfo('/TestStack/Association', Match.anyValue());
       expect(infos).toHaveLength(1);
       const message = String(infos[0].entry.data);
+      expect(message).toMatch(/^manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration's members use the configured audience model/);
       expect(message).toContain('allowAccountToStartGenerationJobs(memberAccountId, { collaborationId })');
       expect(JSON.parse(message.slice(message.indexOf('{"Effect"')))).toEqual({
         Effect: 'Allow',
