@@ -486,7 +486,7 @@ function ownerGrantNotice(model: IConfiguredAudienceModel, membership: BoundMemb
     Resource: [modelArn, `arn:${partition}:cleanrooms-ml:${region}:${account}:audience-generation-job/*`],
     Condition: { StringEquals: { 'cleanrooms-ml:CollaborationId': collaborationId } },
   };
-  return `manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration's members use the `
+  return 'manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration\'s members use the '
     + 'configured audience model: its owner must allow each member that generates audiences in the model\'s resource policy, '
     + `e.g. with allowAccountToStartGenerationJobs(memberAccountId, { collaborationId }): ${JSON.stringify(statement)}`;
 }
