@@ -19,8 +19,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { AudienceExportJob, AudienceExportOptions } from './audience-export-job';
 import { AudienceSize } from './audience-size';
-import { ConfiguredAudienceModel, IConfiguredAudienceModel } from './configured-audience-model';
 import { CollaborationMembership } from './collaboration-membership';
+import { ConfiguredAudienceModel, IConfiguredAudienceModel } from './configured-audience-model';
 import { accountOfCleanRoomsMlResource, cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
 import {
   AUDIENCE_SIZE,
@@ -600,7 +600,8 @@ const CONFIGURED_AUDIENCE_MODEL = resourceKind(
 /** The job's collaboration: the one given, else the membership's; both given must agree. */
 function collaborationIdOf(scope: IConstruct, given: string | undefined, membership: BoundMembership | undefined): string | undefined {
   const ofMembership = membership?.collaborationId;
-  if (given !== undefined && ofMembership !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(ofMembership) && given !== ofMembership) {
+  const bothKnown = given !== undefined && ofMembership !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(ofMembership);
+  if (bothKnown && given !== ofMembership) {
     throw validationError(scope, 'collaborationId', `be the collaboration of membership (${ofMembership})`, describeValue(given));
   }
   return given ?? ofMembership;

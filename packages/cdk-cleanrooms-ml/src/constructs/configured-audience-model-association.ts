@@ -342,7 +342,7 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
     this.collaborationArn = this.resource.getAttString(ConfiguredAudienceModelAssociationAttribute.COLLABORATION_ARN);
 
     if (!this.manageResourcePolicies) {
-      Annotations.of(this).addInfo(ownerGrantNotice(this, model, membership));
+      Annotations.of(this).addInfo(ownerGrantNotice(model, membership));
     }
     // The model's own statements can be added after this construct: look once the app is complete.
     Aspects.of(this).add({
@@ -394,6 +394,7 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
       actions: ['cleanrooms:TagResource', 'cleanrooms:UntagResource', 'cleanrooms:ListTagsForResource'],
       resources: [associations],
     });
+    provider.reviewAssociationWildcards();
     if (this.manageResourcePolicies) {
       // Create and Delete read and write the model's resource policy with the
       // caller's permissions (the dependent actions of
@@ -471,7 +472,7 @@ function configuredModelArnForPolicy(model: IConfiguredAudienceModel): string {
  * behaviors for AWS Clean Rooms ML"), for each member account that
  * generates audiences. Values known at synthesis are filled in.
  */
-function ownerGrantNotice(scope: IConstruct, model: IConfiguredAudienceModel, membership: BoundMembership): string {
+function ownerGrantNotice(model: IConfiguredAudienceModel, membership: BoundMembership): string {
   const known = (value: string | undefined, placeholder: string) => (value !== undefined && !Token.isUnresolved(value) ? value : placeholder);
   const modelArn = known(model.configuredAudienceModelArn, '<configured audience model ARN>');
   const account = known(accountOfCleanRoomsMlResource(model, model.configuredAudienceModelArn), '<owner account>');
@@ -485,7 +486,7 @@ function ownerGrantNotice(scope: IConstruct, model: IConfiguredAudienceModel, me
     Resource: [modelArn, `arn:${partition}:cleanrooms-ml:${region}:${account}:audience-generation-job/*`],
     Condition: { StringEquals: { 'cleanrooms-ml:CollaborationId': collaborationId } },
   };
-  return `${scope.node.path}: manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration's members use the `
+  return 'manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration\'s members use the '
     + 'configured audience model: its owner must allow each member that generates audiences in the model\'s resource policy, '
     + `e.g. with allowAccountToStartGenerationJobs(memberAccountId, { collaborationId }): ${JSON.stringify(statement)}`;
 }

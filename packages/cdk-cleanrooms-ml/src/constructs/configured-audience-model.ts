@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import {
   Arn,
   ArnFormat,
@@ -16,7 +17,6 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { createHash } from 'crypto';
 import { Construct, IConstruct } from 'constructs';
 import { IAudienceModel } from './audience-model';
 import { AudienceSizeConfig, AudienceSizeType } from './audience-size-config';
@@ -249,7 +249,10 @@ export abstract class ConfiguredAudienceModelBase extends Resource implements IC
    * @param membership your membership in the collaboration
    * @param options the association's name, description, `manageResourcePolicies`, timeout and removal policy
    */
-  public associateWith(membership: CollaborationMembership, options: ConfiguredAudienceModelAssociationOptions = {}): ConfiguredAudienceModelAssociation {
+  public associateWith(
+    membership: CollaborationMembership,
+    options: ConfiguredAudienceModelAssociationOptions = {},
+  ): ConfiguredAudienceModelAssociation {
     checkKind(this, 'associateWith options', options, objectKind('ConfiguredAudienceModelAssociationOptions'));
     // The child's id follows the membership, so associations through several
     // memberships keep their logical ids whatever the order they are made in.

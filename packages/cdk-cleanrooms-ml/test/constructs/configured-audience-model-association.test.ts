@@ -242,6 +242,7 @@ describe('ConfiguredAudienceModelAssociation', () => {
       const infos = Annotations.fromStack(stack).findInfo('/TestStack/Association', Match.anyValue());
       expect(infos).toHaveLength(1);
       const message = String(infos[0].entry.data);
+      expect(message).toMatch(/^manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration's members use the configured audience model/);
       expect(message).toContain('allowAccountToStartGenerationJobs(memberAccountId, { collaborationId })');
       expect(JSON.parse(message.slice(message.indexOf('{"Effect"')))).toEqual({
         Effect: 'Allow',
@@ -299,6 +300,25 @@ describe('ConfiguredAudienceModelAssociation', () => {
     expect(findings.map((finding) => `${finding.id}: ${String(finding.entry.data).split('\n')[0]}`)).toEqual([]);
   });
 
+  test('the handler policy\'s reviewed IAM5 suppression covers the associations under a membership only in stacks that have one', () => {
+    const suppression = (stack: Stack) => {
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+        Properties: { PolicyName: Match.stringLikeRegexp('CleanRoomsMlProviderHandlerPolicy') },
+      });
+      return (Object.values(policies)[0] as any).Metadata.cdk_nag.rules_to_suppress;
+    };
+    const withAssociations = newStack();
+    associate(withAssociations);
+    associate(withAssociations, { membership: CollaborationMembership.fromMembershipId(OTHER_MEMBERSHIP_ID) }, 'Other');
+    const without = newStack();
+    createdConfiguredModel(without);
+
+    const [review] = suppression(withAssociations);
+    expect(review.applies_to.filter((entry: any) => JSON.stringify(entry).includes('configuredaudiencemodelassociation'))).toHaveLength(1);
+    expect(review.reason).toContain('Configured audience model associations are scoped to those under one membership');
+    expect(JSON.stringify(suppression(without))).not.toContain('configuredaudiencemodelassociation');
+  });
+
   describe('validation', () => {
     test('fails when name is longer than 100 characters', () => {
       const error = validationErrorOf(() => associate(newStack(), { name: 'a'.repeat(101) }));
@@ -337,7 +357,8 @@ describe('ConfiguredAudienceModelAssociation', () => {
     });
 
     test('fails when the membership id is not a lower-case UUID', () => {
-      const error = validationErrorOf(() => associate(newStack(), { membership: CollaborationMembership.fromMembershipId(MEMBERSHIP_ID.toUpperCase()) }));
+      const membership = CollaborationMembership.fromMembershipId(MEMBERSHIP_ID.toUpperCase());
+      const error = validationErrorOf(() => associate(newStack(), { membership }));
       expect(error.message).toBe(
         `TestStack/Association: membership.membershipId must be a membership id (a lower-case UUID, 36 characters), got "${MEMBERSHIP_ID.toUpperCase()}"`,
       );

@@ -64,7 +64,8 @@ describe('AudienceGenerationJob on a configured audience model of another accoun
   });
 
   test('also fails with a membership whose collaboration is not known', () => {
-    const error = validationErrorOf(() => partnerJob(partnerStack(), { membership: CollaborationMembership.fromMembershipArn(PARTNER_MEMBERSHIP_ARN) }));
+    const membership = CollaborationMembership.fromMembershipArn(PARTNER_MEMBERSHIP_ARN);
+    const error = validationErrorOf(() => partnerJob(partnerStack(), { membership }));
     expect(error.message).toMatch(/^PartnerStack\/Job: collaborationId must be given \(or a membership that knows it\)/);
   });
 

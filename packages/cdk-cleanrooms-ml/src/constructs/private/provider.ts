@@ -148,6 +148,8 @@ export class CleanRoomsMlProvider extends Construct {
   public readonly handlerPolicy: iam.Policy;
   public readonly serviceToken: string;
 
+  /** The handler policy's reviewed cdk-nag IAM5 suppression. */
+  private readonly wildcardReview: WildcardReview;
   /** Statements by actions and conditions, so a grant repeated by many constructs only adds resources. */
   private readonly statements = new Map<string, { readonly statement: iam.PolicyStatement; readonly resources: Set<string> }>();
 
@@ -204,8 +206,23 @@ export class CleanRoomsMlProvider extends Construct {
     quietFrameworkLogs(provider);
     suppressFrameworkFindings(provider);
     ignoreRoleDependencyFindings([onEvent, isComplete, provider]);
-    suppressWildcardFindings(this.handlerPolicy);
+    this.wildcardReview = suppressWildcardFindings(this.handlerPolicy);
     this.serviceToken = provider.serviceToken;
+  }
+
+  /**
+   * Marks the handler's permissions on the configured audience model
+   * associations under a membership (`membership/<id>/configuredaudiencemodelassociation/*`)
+   * as reviewed for cdk-nag: the service assigns their ids at creation. Only
+   * stacks with an association carry this part of the suppression.
+   */
+  public reviewAssociationWildcards(): void {
+    if (this.wildcardReview.applies_to.some((entry) => typeof entry !== 'string' && entry.regex === ASSOCIATIONS_OF_MEMBERSHIP)) {
+      return;
+    }
+    this.wildcardReview.applies_to.push({ regex: ASSOCIATIONS_OF_MEMBERSHIP });
+    this.wildcardReview.reason += ' Configured audience model associations are scoped to those under one membership, whose ids the '
+      + 'service assigns at creation.';
   }
 
   /**
@@ -333,14 +350,24 @@ const ARN_PREFIX = 'arn:<AWS::Partition>:cleanrooms-ml:(<AWS::Region>|[a-z0-9-]+
  * List operations), and `<type>/*` for resources the service names at
  * creation (their ARNs do not exist before).
  */
-function suppressWildcardFindings(policy: iam.Policy): void {
-  suppressNagFindings(policy, [{
+function suppressWildcardFindings(policy: iam.Policy): WildcardReview {
+  const review: WildcardReview = {
     id: 'AwsSolutions-IAM5',
     reason: 'Clean Rooms ML List actions have no resource-level permissions; other actions are scoped to one resource type of this '
-      + 'account and Region, or to the configured audience model associations under one membership, whose ARNs the service '
-      + 'assigns at creation.',
-    applies_to: ['Resource::*', { regex: `/^Resource::${ARN_PREFIX}:[a-z-]+\\/\\*$/g` }, { regex: ASSOCIATIONS_OF_MEMBERSHIP }],
-  }]);
+      + 'account and Region, whose ARNs the service assigns at creation.',
+    applies_to: ['Resource::*', { regex: `/^Resource::${ARN_PREFIX}:[a-z-]+\\/\\*$/g` }],
+  };
+  // Kept by reference in the metadata, so later reviews (see
+  // reviewAssociationWildcards) extend it until synthesis.
+  suppressNagFindings(policy, [review]);
+  return review;
+}
+
+/** The handler policy's IAM5 suppression, extended as constructs add reviewed wildcards. */
+interface WildcardReview {
+  readonly id: string;
+  reason: string;
+  readonly applies_to: Array<string | { readonly regex: string }>;
 }
 
 /**
