@@ -10,8 +10,11 @@
  * services do for a body that cannot be deserialized; a path that no
  * operation uses, 404 UnknownOperationException.
  *
+ * The account whose access key signed a request makes the call: the
+ * operation runs in that account's scope (see signature.ts and arns.ts).
+ *
  * Paths under `/_emulator/` are the emulator's own, unsigned control API:
- *   GET  /_emulator/health     { status, accountId, region }
+ *   GET  /_emulator/health     { status, accountId, region, accounts: [{ accountId, accessKeyId }] }
  *   GET  /_emulator/inventory  what exists now (see EmulatorInventory)
  *   GET  /_emulator/stats      call and fault counts (see EmulatorStats)
  *   POST /_emulator/reset      forget every resource, queued failure and count
@@ -21,9 +24,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmulatorAccounts } from './accounts';
 import type { AccountScope } from './arns';
 import { audienceJobOperations } from './audience-jobs';
 import { audienceModelOperations } from './audience-models';
+import type { CollaborationDirectory } from './collaboration-directory';
 import { configuredAudienceModelOperations } from './configured-audience-models';
 import { OPERATION_INPUTS, validateInput } from './constraints';
 import { ServiceError } from './errors';
@@ -39,7 +44,10 @@ import { OPERATIONS, OperationName } from '../client/operations';
 /** What the request handler works with; the emulator class owns it. */
 export interface EmulatorCore {
   readonly store: Store;
+  /** The default account's scope; each call runs in the scope of the account that signed it. */
   readonly scope: AccountScope;
+  readonly accounts: EmulatorAccounts;
+  readonly collaborations: CollaborationDirectory;
   readonly quotas: EmulatorQuotas;
   readonly faults: FaultInjector;
   readonly stats: CallStats;
@@ -145,7 +153,8 @@ async function handleServiceCall(core: EmulatorCore, call: ServiceCall): Promise
   core.stats.recordCall(operation);
 
   const query = parseQuery(call.rawQuery);
-  await checkSignature({ method: call.method, rawPath: call.rawPath, query, headers: call.headers, body: call.body }, core.signature);
+  const caller = await checkSignature({ method: call.method, rawPath: call.rawPath, query, headers: call.headers, body: call.body }, core.signature);
+  const scope: AccountScope = { ...core.scope, accountId: caller.accountId };
 
   // Faults come before any work, so a retried call is never carried out twice.
   if (core.faults.latencyMs > 0) {
@@ -166,7 +175,7 @@ async function handleServiceCall(core: EmulatorCore, call: ServiceCall): Promise
   const swept = core.store.sweep(now);
   const handler = HANDLERS.get(operation)!;
   try {
-    return handler(input, { store: core.store, scope: core.scope, quotas: core.quotas, now });
+    return handler(input, { store: core.store, scope, collaborations: core.collaborations, quotas: core.quotas, now });
   } finally {
     // Handlers check everything before they change anything, so saving after a refused call is merely redundant.
     if (swept || call.method !== 'GET') {
@@ -278,7 +287,7 @@ function handleAdmin(core: EmulatorCore, method: string, action: string, body: B
 function runAdminAction(core: EmulatorCore, action: string, body: Buffer): object {
   switch (action) {
     case 'GET health':
-      return { status: 'ok', accountId: core.scope.accountId, region: core.scope.region };
+      return { status: 'ok', accountId: core.scope.accountId, region: core.scope.region, accounts: core.accounts.summary() };
     case 'GET inventory': {
       const now = core.now();
       if (core.store.sweep(now)) {
