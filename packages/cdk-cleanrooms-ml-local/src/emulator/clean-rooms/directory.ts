@@ -26,4 +26,19 @@ export class StoreCollaborationDirectory implements CollaborationDirectory {
       .sort((a, b) => a.sequence - b.sequence)
       .map((association) => association.arn);
   }
+
+  /**
+   * Forgets the model's associations: deleting a configured audience model
+   * removes it from its collaborations (the API reference of
+   * DeleteConfiguredAudienceModel). Their managed policy statements go with
+   * the model's record.
+   */
+  public removeAssociationsOf(configuredAudienceModelArn: string): void {
+    const associations = this.store.state.configuredAudienceModelAssociations;
+    for (const association of Object.values(associations)) {
+      if (association.configuredAudienceModelArn === configuredAudienceModelArn) {
+        delete associations[association.id];
+      }
+    }
+  }
 }
