@@ -603,8 +603,12 @@ describe('the statements AWS Clean Rooms manages in the policy', () => {
     });
     try {
       const { collaboration } = await cleanRooms.createCollaboration({
-        name: 'Lookalike', description: 'owner and partner', creatorDisplayName: 'Owner', creatorMemberAbilities: [],
-        members: [{ accountId: COLLABORATOR, displayName: 'Partner', memberAbilities: ['CAN_QUERY'] }], queryLogStatus: 'DISABLED',
+        name: 'Lookalike',
+        description: 'owner and partner',
+        creatorDisplayName: 'Owner',
+        creatorMemberAbilities: [],
+        members: [{ accountId: COLLABORATOR, displayName: 'Partner', memberAbilities: ['CAN_QUERY'] }],
+        queryLogStatus: 'DISABLED',
       });
       const { membership } = await cleanRooms.createMembership({ collaborationIdentifier: collaboration!.id, queryLogStatus: 'DISABLED' });
       const { configuredAudienceModelAssociation } = await cleanRooms.createConfiguredAudienceModelAssociation({

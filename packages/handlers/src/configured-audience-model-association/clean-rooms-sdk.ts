@@ -55,10 +55,20 @@ function loadSdk(): typeof CleanRoomsSdk {
   }
 }
 
-/** The service error's name and status, duck-typed (an SDK error may come from another realm). */
-export function sdkErrorOf(err: unknown): { readonly name?: string; readonly statusCode?: number; readonly reason?: string; readonly resourceType?: string } {
+/** What the handler reads of an SDK service error. */
+export interface SdkErrorFacts {
+  readonly name?: string;
+  readonly statusCode?: number;
+  /** ConflictException's and ValidationException's reason. */
+  readonly reason?: string;
+  /** ConflictException's and ResourceNotFoundException's resourceType. */
+  readonly resourceType?: string;
+}
+
+/** The service error's name, status and members, duck-typed (an SDK error may come from another realm). */
+export function sdkErrorOf(err: unknown): SdkErrorFacts {
   if (typeof err !== 'object' || err === null) return {};
-  const { name, $metadata, reason, resourceType } = err as { name?: unknown; $metadata?: { httpStatusCode?: number }; reason?: unknown; resourceType?: unknown };
+  const { name, $metadata, reason, resourceType } = err as Record<string, unknown> & { $metadata?: { httpStatusCode?: number } };
   return {
     name: typeof name === 'string' ? name : undefined,
     statusCode: $metadata?.httpStatusCode,

@@ -11,8 +11,8 @@ import { associationArn } from './arns';
 import { conflict, notFound, validation } from './errors';
 import { addManagedStatement, removeManagedStatement } from './managed-policy';
 import { findMembership } from './memberships';
-import { ConfiguredAudienceModelAssociationRecord, describeAssociation, summarizeAssociation } from './records';
 import type { CleanRoomsOperationName } from './operations';
+import { ConfiguredAudienceModelAssociationRecord, describeAssociation, summarizeAssociation } from './records';
 import type { OperationContext, OperationTable } from '../operation';
 import { PageRequest, paginate } from '../pagination';
 import type { ConfiguredAudienceModelRecord, Tags } from '../store';
@@ -78,8 +78,13 @@ function findOwnConfiguredModel({ store, scope }: OperationContext, arn: string)
   return configured;
 }
 
-/** Names are unique among the associations of one membership (a choice: AWS does not document the scope). */
-function holderOfName(context: OperationContext, membershipId: string, name: string, except?: string): ConfiguredAudienceModelAssociationRecord | undefined {
+/** The association holding the name in the membership: names are unique per membership (a choice: AWS does not document the scope). */
+function holderOfName(
+  context: OperationContext,
+  membershipId: string,
+  name: string,
+  except?: string,
+): ConfiguredAudienceModelAssociationRecord | undefined {
   return Object.values(context.store.state.configuredAudienceModelAssociations)
     .find((association) => association.membershipId === membershipId && association.name === name && association.id !== except);
 }

@@ -8,8 +8,8 @@
  */
 import { collaborationArn } from './arns';
 import { accessDenied, notFound, validation } from './errors';
-import { CollaborationMember, CollaborationRecord, describeCollaboration, MemberStatus, MembershipRecord, summarizeCollaboration } from './records';
 import type { CleanRoomsOperationName } from './operations';
+import { CollaborationMember, CollaborationRecord, describeCollaboration, MemberStatus, MembershipRecord, summarizeCollaboration } from './records';
 import type { OperationContext, OperationTable } from '../operation';
 import { PageRequest, paginate } from '../pagination';
 import type { Tags } from '../store';
@@ -61,7 +61,9 @@ export function findCollaboration(
   id: string,
 ): { readonly collaboration: CollaborationRecord; readonly member: CollaborationMember } {
   const collaboration = store.state.collaborations[id];
-  const member = collaboration?.deletedAt === undefined ? collaboration?.members.find((candidate) => candidate.accountId === scope.accountId) : undefined;
+  const member = collaboration?.deletedAt === undefined
+    ? collaboration?.members.find((candidate) => candidate.accountId === scope.accountId)
+    : undefined;
   if (!collaboration || !member) {
     throw notFound(`Collaboration ${id} not found: account ${scope.accountId} is not a member of a collaboration with this id`, id, 'COLLABORATION');
   }

@@ -6,7 +6,7 @@
  * ConflictException, ResourceNotFoundException, ValidationException and
  * AccessDeniedException carry a reason or the resource.
  */
-import { ServiceError } from '../errors';
+import { ErrorMemberValue, ServiceError } from '../errors';
 
 export const CLEAN_ROOMS_ERROR_STATUS_CODES = {
   ValidationException: 400,
@@ -28,8 +28,8 @@ export type CleanRoomsResourceType = 'CONFIGURED_TABLE' | 'COLLABORATION' | 'MEM
 
 export type ConflictReason = 'ALREADY_EXISTS' | 'SUBRESOURCES_EXIST' | 'INVALID_STATE';
 
-function cleanRoomsError(name: CleanRoomsErrorName, message: string, members: Record<string, string | number | undefined | Array<Record<string, string>>> = {}): ServiceError {
-  const defined = Object.fromEntries(Object.entries(members).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
+function cleanRoomsError(name: CleanRoomsErrorName, message: string, members: Record<string, ErrorMemberValue | undefined> = {}): ServiceError {
+  const defined = Object.fromEntries(Object.entries(members).filter(([, value]) => value !== undefined)) as Record<string, ErrorMemberValue>;
   return new ServiceError(name, message, defined, CLEAN_ROOMS_ERROR_STATUS_CODES[name]);
 }
 

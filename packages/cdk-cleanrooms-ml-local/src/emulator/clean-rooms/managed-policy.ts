@@ -14,8 +14,8 @@
  * collaboration lists, and is removed with the association (the policy too
  * when nothing else is left in it).
  */
-import type { ConfiguredAudienceModelRecord } from '../store';
 import { writePolicy } from '../configured-audience-models';
+import type { ConfiguredAudienceModelRecord } from '../store';
 import type { CollaborationRecord, ConfiguredAudienceModelAssociationRecord } from './records';
 
 /** The prefix of the statements Clean Rooms manages (the library's handler keeps them when it writes the policy). */
@@ -33,7 +33,8 @@ function parse(document: string | undefined): PolicyDocument {
   }
   const parsed = JSON.parse(document) as Record<string, unknown>;
   const statements = parsed.Statement;
-  return { ...parsed, Statement: Array.isArray(statements) ? [...statements] : statements === undefined ? [] : [statements as Record<string, unknown>] };
+  const list = Array.isArray(statements) ? [...statements] : statements === undefined ? [] : [statements as Record<string, unknown>];
+  return { ...parsed, Statement: list };
 }
 
 function sidOf(association: ConfiguredAudienceModelAssociationRecord): string {

@@ -8,8 +8,8 @@
 import { membershipArn } from './arns';
 import { findCollaboration, forgetIfUnused } from './collaborations';
 import { conflict, notFound } from './errors';
-import { describeMembership, MembershipRecord, MembershipStatus, summarizeMembership } from './records';
 import type { CleanRoomsOperationName } from './operations';
+import { describeMembership, MembershipRecord, MembershipStatus, summarizeMembership } from './records';
 import type { OperationContext, OperationTable } from '../operation';
 import { PageRequest, paginate } from '../pagination';
 import type { Tags } from '../store';

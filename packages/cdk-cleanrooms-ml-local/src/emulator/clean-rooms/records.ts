@@ -179,7 +179,11 @@ export function summarizeMembership(record: MembershipRecord, collaboration: Col
   };
 }
 
-export function describeAssociation(record: ConfiguredAudienceModelAssociationRecord, membership: MembershipRecord, collaboration: CollaborationRecord) {
+export function describeAssociation(
+  record: ConfiguredAudienceModelAssociationRecord,
+  membership: MembershipRecord,
+  collaboration: CollaborationRecord,
+) {
   return {
     id: record.id,
     arn: record.arn,
@@ -197,7 +201,11 @@ export function describeAssociation(record: ConfiguredAudienceModelAssociationRe
 }
 
 /** ConfiguredAudienceModelAssociationSummary: no manageResourcePolicies. */
-export function summarizeAssociation(record: ConfiguredAudienceModelAssociationRecord, membership: MembershipRecord, collaboration: CollaborationRecord) {
+export function summarizeAssociation(
+  record: ConfiguredAudienceModelAssociationRecord,
+  membership: MembershipRecord,
+  collaboration: CollaborationRecord,
+) {
   const { manageResourcePolicies: _manage, ...summary } = describeAssociation(record, membership, collaboration);
   return summary;
 }

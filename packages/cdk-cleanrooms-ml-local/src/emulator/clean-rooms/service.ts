@@ -15,7 +15,12 @@ import type { EmulatedService } from '../server';
 
 export const CLEAN_ROOMS_SIGNING_NAME = 'cleanrooms';
 
-const TABLES: ReadonlyArray<OperationTable<CleanRoomsOperationName>> = [collaborationOperations, membershipOperations, associationOperations, cleanRoomsTagOperations];
+const TABLES: ReadonlyArray<OperationTable<CleanRoomsOperationName>> = [
+  collaborationOperations,
+  membershipOperations,
+  associationOperations,
+  cleanRoomsTagOperations,
+];
 
 export const CLEAN_ROOMS_SERVICE: EmulatedService = {
   title: 'AWS Clean Rooms',

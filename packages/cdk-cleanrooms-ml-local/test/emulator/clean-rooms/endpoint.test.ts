@@ -8,9 +8,9 @@
 import { CleanRooms } from '@aws-sdk/client-cleanrooms';
 import { cleanRoomsClient, collaborationInput, PARTNER_ACCOUNT_ID, sdkError } from './fixtures';
 import { CleanRoomsMlEmulator } from '../../../src/emulator';
+import type { ModelClient } from '../../fixtures/model-client';
 import { ACCOUNT_ID, REGION } from '../../fixtures/requests';
 import { caught, createPipeline, emulatorClient, ManualClock, ONE_SECOND_PHASES, rawRequest } from '../helpers';
-import type { ModelClient } from '../../fixtures/model-client';
 
 let emulator: CleanRoomsMlEmulator;
 let cleanRooms: CleanRooms;
