@@ -4,8 +4,11 @@
  * audience model associations, as their Get operations describe them, with
  * their tags.
  */
-import { describeAssociation, describeMembership, MemberStatus } from './records';
-import type { EmulatorState, Tags } from '../store';
+import { AssociationDescription, describeAssociation, describeMembership, MembershipDescription, MemberStatus } from './records';
+import type { EmulatorState } from '../store';
+
+/** @inline */
+type Tags = Readonly<Record<string, string>>;
 
 export interface CollaborationInventoryEntry {
   readonly id: string;
@@ -16,8 +19,13 @@ export interface CollaborationInventoryEntry {
   readonly tags: Tags;
 }
 
-export type MembershipInventoryEntry = ReturnType<typeof describeMembership> & { readonly tags: Tags };
-export type AssociationInventoryEntry = ReturnType<typeof describeAssociation> & { readonly tags: Tags };
+export interface MembershipInventoryEntry extends MembershipDescription {
+  readonly tags: Tags;
+}
+
+export interface AssociationInventoryEntry extends AssociationDescription {
+  readonly tags: Tags;
+}
 
 export interface CleanRoomsInventory {
   /** Collaborations not deleted. */

@@ -87,6 +87,44 @@ export interface ConfiguredAudienceModelAssociationRecord {
  * default, as its model's Timestamp shape names no format (Clean Rooms ML's
  * are ISO-8601).
  */
+/** A membership as GetMembership describes it (the model's Membership; timestamps in epoch seconds). */
+export interface MembershipDescription {
+  readonly id: string;
+  readonly arn: string;
+  readonly collaborationArn: string;
+  readonly collaborationId: string;
+  readonly collaborationCreatorAccountId: string;
+  readonly collaborationCreatorDisplayName: string;
+  readonly collaborationName: string;
+  readonly createTime: number;
+  readonly updateTime: number;
+  readonly status: MembershipStatus;
+  readonly memberAbilities: readonly string[];
+  readonly mlMemberAbilities?: Readonly<Record<string, unknown>>;
+  readonly queryLogStatus: string;
+  readonly jobLogStatus?: string;
+  readonly defaultResultConfiguration?: Readonly<Record<string, unknown>>;
+  readonly defaultJobResultConfiguration?: Readonly<Record<string, unknown>>;
+  readonly paymentConfiguration: Readonly<Record<string, unknown>>;
+  readonly isMetricsEnabled?: boolean;
+}
+
+/** An association as GetConfiguredAudienceModelAssociation describes it (the model's ConfiguredAudienceModelAssociation). */
+export interface AssociationDescription {
+  readonly id: string;
+  readonly arn: string;
+  readonly configuredAudienceModelArn: string;
+  readonly membershipId: string;
+  readonly membershipArn: string;
+  readonly collaborationId: string;
+  readonly collaborationArn: string;
+  readonly name: string;
+  readonly manageResourcePolicies: boolean;
+  readonly description?: string;
+  readonly createTime: number;
+  readonly updateTime: number;
+}
+
 const epochSeconds = (millis: number): number => millis / 1000;
 
 /** The payment configuration a member gets when none is given: the collaboration's query runner pays (the model requires one in Membership). */
@@ -135,7 +173,7 @@ export function summarizeCollaboration(record: CollaborationRecord, viewer: Coll
   };
 }
 
-export function describeMembership(record: MembershipRecord, collaboration: CollaborationRecord) {
+export function describeMembership(record: MembershipRecord, collaboration: CollaborationRecord): MembershipDescription {
   const member = collaboration.members.find((candidate) => candidate.accountId === record.accountId);
   return {
     id: record.id,
@@ -183,7 +221,7 @@ export function describeAssociation(
   record: ConfiguredAudienceModelAssociationRecord,
   membership: MembershipRecord,
   collaboration: CollaborationRecord,
-) {
+): AssociationDescription {
   return {
     id: record.id,
     arn: record.arn,
