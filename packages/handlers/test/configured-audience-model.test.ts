@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CleanRooms } from '@aws-sdk/client-cleanrooms';
 import { POLICY_SELF_ARN_PLACEHOLDER } from 'cdk-cleanrooms-ml/lib/contracts/configured-audience-model';
 import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local';
 import type { EmulatorInventory } from 'cdk-cleanrooms-ml-local';
@@ -593,3 +594,56 @@ describe('Delete', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('the statements AWS Clean Rooms manages in the policy', () => {
+  /** An association with manageResourcePolicies: Clean Rooms writes its statement on the model. */
+  async function associate(configuredAudienceModelArn: string): Promise<string> {
+    const cleanRooms = new CleanRooms({
+      endpoint: testbed.emulator.cleanRoomsEndpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    try {
+      const { collaboration } = await cleanRooms.createCollaboration({
+        name: 'Lookalike',
+        description: 'owner and partner',
+        creatorDisplayName: 'Owner',
+        creatorMemberAbilities: [],
+        members: [{ accountId: COLLABORATOR, displayName: 'Partner', memberAbilities: ['CAN_QUERY'] }],
+        queryLogStatus: 'DISABLED',
+      });
+      const { membership } = await cleanRooms.createMembership({ collaborationIdentifier: collaboration!.id, queryLogStatus: 'DISABLED' });
+      const { configuredAudienceModelAssociation } = await cleanRooms.createConfiguredAudienceModelAssociation({
+        membershipIdentifier: membership!.id, configuredAudienceModelArn, configuredAudienceModelAssociationName: 'Shared', manageResourcePolicies: true,
+      });
+      return `Clean-Rooms-${configuredAudienceModelAssociation!.id}`;
+    } finally {
+      cleanRooms.destroy();
+    }
+  }
+
+  const sidsOf = (arn: string) =>
+    (JSON.parse(configuredAt(arn)!.policy!.configuredAudienceModelPolicy).Statement as Array<{ Sid?: string }>).map((statement) => statement.Sid);
+
+  test('a changed Policy keeps them', async () => {
+    const before = properties({ Policy: policy() });
+    const arn = await created(before);
+    const sid = await associate(arn);
+
+    await runToCompletion(events.update(arn, before, properties({ Policy: policy('777788889999') })));
+
+    const statements = JSON.parse(configuredAt(arn)!.policy!.configuredAudienceModelPolicy).Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({ Principal: { AWS: 'arn:aws:iam::777788889999:root' } }),
+      expect.objectContaining({ Sid: sid, Principal: { AWS: [COLLABORATOR] } }),
+    ]);
+  });
+
+  test('a removed Policy leaves a policy of just them', async () => {
+    const before = properties({ Policy: policy() });
+    const arn = await created(before);
+    const sid = await associate(arn);
+
+    await runToCompletion(events.update(arn, before, properties()));
+
+    expect(sidsOf(arn)).toEqual([sid]);
+  });
+});

@@ -30,7 +30,7 @@ export const FAST_TIMINGS: EmulatorTimingOptions = {
  */
 export const DELETED_OR_DELETING = ['DELETE_PENDING', 'DELETE_IN_PROGRESS', undefined];
 
-const HANDLER_ENV = ['AWS_ENDPOINT_URL_CLEANROOMSML', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_MAX_ATTEMPTS'];
+const HANDLER_ENV = ['AWS_ENDPOINT_URL_CLEANROOMSML', 'AWS_ENDPOINT_URL_CLEANROOMS', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_MAX_ATTEMPTS'];
 
 /** An emulator, the environment the handlers read pointed at it, and a client for the test's own calls. */
 export class HandlerTestbed {
@@ -56,6 +56,8 @@ export class HandlerTestbed {
     HANDLER_ENV.forEach((name) => delete process.env[name]);
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_CLEANROOMSML: emulator.endpoint,
+      // The SDK's service-specific endpoint variable for AWS Clean Rooms (the association handler's client).
+      AWS_ENDPOINT_URL_CLEANROOMS: emulator.cleanRoomsEndpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',

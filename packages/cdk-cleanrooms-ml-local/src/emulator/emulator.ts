@@ -1,10 +1,14 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EmulatorAccount, EmulatorAccounts, EmulatorCredentials } from './accounts';
 import { AccountScope, partitionOf } from './arns';
+import { StoreCollaborationDirectory } from './clean-rooms/directory';
+import { CLEAN_ROOMS_SERVICE } from './clean-rooms/service';
+import type { CollaborationDirectory } from './collaboration-directory';
 import { FaultInjector, FaultOptions } from './faults';
 import { DEFAULT_QUOTAS, EmulatorQuotas } from './operation';
-import { createRequestListener, EmulatorCore } from './server';
-import type { EmulatorCredentials } from './signature';
+import { CLEAN_ROOMS_ML_SERVICE, createRequestListener, EmulatorCore } from './server';
+import { SIGNING_NAME } from './signature';
 import { CallStats, EmulatorStats } from './stats';
 import {
   DEFAULT_TIMINGS,
@@ -23,12 +27,29 @@ export interface CleanRoomsMlEmulatorOptions {
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
-  /** @default '123456789012' */
+  /**
+   * The port of the AWS Clean Rooms endpoint (collaborations, memberships,
+   * configured audience model associations; signing name `cleanrooms`): in
+   * AWS a service of its own, so a listener of its own, on the same host,
+   * with the same accounts and state. 0 picks a free port. @default 0
+   */
+  readonly cleanRoomsPort?: number;
+  /** The default account: calls signed with `credentials` (or with an unknown key when verifySignature is false). @default '123456789012' */
   readonly accountId?: string;
   /** The partition (aws, aws-cn, aws-us-gov, ...) follows from it. @default 'us-east-1' */
   readonly region?: string;
-  /** The only access key the emulator accepts. @default { accessKeyId: 'test', secretAccessKey: 'test' } */
+  /** The default account's access key. @default { accessKeyId: 'test', secretAccessKey: 'test' } */
   readonly credentials?: EmulatorCredentials;
+  /**
+   * More accounts besides the default one, each with its own access key: the
+   * key that signs a request decides the calling account. Each account sees
+   * and lists only its own resources, with its own names and quotas; an ARN
+   * of another account is not found, except the configured audience model
+   * of a cross-account StartAudienceGenerationJob, which its resource policy
+   * decides. Account ids and access key ids must be unique.
+   * @default none: the default account only
+   */
+  readonly accounts?: readonly EmulatorAccount[];
   /** False: accept any well-formed SigV4 Authorization header without checking key or signature. @default true */
   readonly verifySignature?: boolean;
   /** How long asynchronous phases last. @default about 1.5 s to create, 0.7 s to delete (see DEFAULT_TIMINGS) */
@@ -56,7 +77,6 @@ export interface CleanRoomsMlEmulatorOptions {
   readonly clock?: () => number;
 }
 
-const ACCOUNT_ID = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
 
 /**
@@ -67,27 +87,34 @@ export class CleanRoomsMlEmulator {
   /** Starts an emulator and resolves once it is listening. */
   public static async start(options: CleanRoomsMlEmulatorOptions = {}): Promise<CleanRoomsMlEmulator> {
     const emulator = new CleanRoomsMlEmulator(options);
-    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0, options.cleanRoomsPort ?? 0);
     return emulator;
   }
 
+  /** The default account. */
   public readonly accountId: string;
   public readonly region: string;
   public readonly partition: string;
+  /** Every account, the default first. */
+  public readonly accounts: readonly EmulatorAccount[];
 
   private readonly store: Store;
   private readonly faults: FaultInjector;
   private readonly callStats = new CallStats();
   private readonly clock: () => number;
   private readonly server: Server;
+  private readonly cleanRoomsServer: Server;
   private listeningOn = '';
+  private cleanRoomsListeningOn = '';
 
   private constructor(options: CleanRoomsMlEmulatorOptions) {
-    this.accountId = options.accountId ?? '123456789012';
+    const accounts = new EmulatorAccounts(
+      { accountId: options.accountId ?? '123456789012', credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' } },
+      options.accounts,
+    );
+    this.accounts = accounts.all;
+    this.accountId = accounts.default.accountId;
     this.region = options.region ?? 'us-east-1';
-    if (!ACCOUNT_ID.test(this.accountId)) {
-      throw new Error(`accountId must be 12 digits, got "${this.accountId}"`);
-    }
     if (!REGION.test(this.region)) {
       throw new Error(`region must look like us-east-1, got "${this.region}"`);
     }
@@ -97,44 +124,65 @@ export class CleanRoomsMlEmulator {
     this.faults = new FaultInjector(options.faults);
     this.store = new Store({
       scope,
+      accounts,
       timings: mergeTimings(options.timings),
       stateFile: options.stateFile,
       outputDirectory: options.outputDirectory,
       legacyAudienceModelMetrics: options.legacyAudienceModelMetrics,
     });
 
+    // The one place where the Clean Rooms side of the emulator plugs in: it
+    // answers what Clean Rooms ML asks about collaborations, from the
+    // records its endpoint keeps in the same store.
+    const collaborations: CollaborationDirectory = new StoreCollaborationDirectory(this.store);
+
     const core: EmulatorCore = {
       store: this.store,
       scope,
+      accounts,
+      collaborations,
       quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
       faults: this.faults,
       stats: this.callStats,
       signature: {
         region: this.region,
-        credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
+        signingName: SIGNING_NAME,
+        accounts,
         verify: options.verifySignature ?? true,
         wallClock: Date.now,
       },
       now: () => this.clock(),
       failNext: (request) => this.failNext(request),
       reset: () => this.reset(),
+      cleanRoomsEndpoint: () => this.cleanRoomsEndpoint,
     };
-    this.server = createServer(createRequestListener(core));
+    this.server = createServer(createRequestListener(core, CLEAN_ROOMS_ML_SERVICE));
+    this.cleanRoomsServer = createServer(createRequestListener(core, CLEAN_ROOMS_SERVICE));
   }
 
-  /** Base URL for SDK clients, e.g. `http://127.0.0.1:54321`. */
+  /** Base URL for SDK clients of Clean Rooms ML, e.g. `http://127.0.0.1:54321`. */
   public get endpoint(): string {
     return this.listeningOn;
   }
 
-  /** Stops listening and drops open connections. The state file, if any, stays. */
+  /**
+   * Base URL for SDK clients of AWS Clean Rooms (`@aws-sdk/client-cleanrooms`;
+   * functions read it from AWS_ENDPOINT_URL_CLEANROOMS), e.g. `http://127.0.0.1:54322`.
+   */
+  public get cleanRoomsEndpoint(): string {
+    return this.cleanRoomsListeningOn;
+  }
+
+  /** Stops listening on both endpoints and drops open connections. The state file, if any, stays. */
   public async stop(): Promise<void> {
-    if (!this.server.listening) {
-      return;
-    }
-    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-    this.server.closeAllConnections();
-    await closed;
+    await Promise.all([this.server, this.cleanRoomsServer].map(async (server) => {
+      if (!server.listening) {
+        return;
+      }
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+    }));
   }
 
   /** What exists now, as the Get operations describe it, with tags and resource policies. */
@@ -174,18 +222,29 @@ export class CleanRoomsMlEmulator {
     return this.callStats.snapshot();
   }
 
-  private async listen(host: string, port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.server.address() as AddressInfo;
-    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.listeningOn = `http://${shownHost}:${address.port}`;
+  private async listen(host: string, port: number, cleanRoomsPort: number): Promise<void> {
+    this.listeningOn = await listenOn(this.server, host, port);
+    try {
+      this.cleanRoomsListeningOn = await listenOn(this.cleanRoomsServer, host, cleanRoomsPort);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
+}
+
+/** Starts a server listening; resolves with its base URL. */
+async function listenOn(server: Server, host: string, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
 }
 
 function mergeTimings(overrides: EmulatorTimingOptions = {}): EmulatorTimings {

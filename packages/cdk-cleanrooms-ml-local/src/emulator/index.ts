@@ -65,7 +65,16 @@
  *   that JSON body. Each request fails the next matching create or delete
  *   once (export jobs, which have no tags, can only fail this way).
  *
- * Control endpoints for other processes (unsigned): `GET /_emulator/health`,
+ * AWS Clean Rooms, at a second listener (`cleanRoomsPort`,
+ * `emulator.cleanRoomsEndpoint`; signing name `cleanrooms`, for
+ * `@aws-sdk/client-cleanrooms`): collaborations, memberships (ACTIVE at
+ * once), configured audience model associations of the caller's own
+ * configured models (with `manageResourcePolicies`, the statement
+ * `Clean-Rooms-<association id>` in the model's resource policy) and their
+ * tags, validated to its model (spec/cleanrooms-2022-02-17), in the same
+ * state and accounts as Clean Rooms ML (see clean-rooms/).
+ *
+ * Control endpoints for other processes (unsigned, on both listeners): `GET /_emulator/health`,
  * `GET /_emulator/inventory`, `GET /_emulator/stats`, `POST /_emulator/reset`,
  * `POST /_emulator/faults`, `POST /_emulator/fail-next`.
  */
@@ -76,7 +85,7 @@ export type { FaultOptions } from './faults';
 export { audienceFilePath, NOTIONAL_USER_POOL } from './audience-output';
 export { DEFAULT_QUOTAS } from './operation';
 export type { EmulatorQuotas } from './operation';
-export type { EmulatorCredentials } from './signature';
+export type { EmulatorAccount, EmulatorCredentials } from './accounts';
 export type { EmulatorStats } from './stats';
 export { DEFAULT_TIMINGS } from './store';
 export type {
@@ -94,3 +103,10 @@ export type {
   TrainingDatasetDescription,
 } from './store';
 export { FAIL_MESSAGE_TAG, FAIL_TAG } from './constraints';
+export type {
+  AssociationInventoryEntry,
+  CleanRoomsInventory,
+  CollaborationInventoryEntry,
+  MembershipInventoryEntry,
+} from './clean-rooms/inventory';
+export type { AssociationDescription, MembershipDescription, MembershipStatus, MemberStatus } from './clean-rooms/records';

@@ -28,6 +28,7 @@ import {
   TAG_ON_CREATE_POLICIES,
   UpdateConfiguredAudienceModelRequest,
 } from 'cdk-cleanrooms-ml-local/lib/client/types';
+import { cleanRoomsStatements, withCleanRoomsStatements } from './clean-rooms-statements';
 import { ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent } from '../framework/events';
 import { integer, oneOf, optional, PropertyError, PropertyParser, PropertySchema, string, stringMap } from '../framework/properties';
@@ -225,28 +226,34 @@ export class ConfiguredAudienceModelHandler extends ResourceHandler<ConfiguredAu
 
   /**
    * Makes the model's resource policy the one of the properties: deletes it
-   * when there is none, puts it otherwise. On a model this request just
-   * created the policy must not exist yet; on any other the put names the
-   * hash of the policy it replaces, so a policy changed by someone else in
-   * between is never overwritten unseen.
+   * when there is none, puts it otherwise, keeping the statements AWS Clean
+   * Rooms wrote for the model's associations (clean-rooms-statements.ts):
+   * when the property has no policy, those statements alone stay. On a model
+   * this request just created the policy must not exist yet; on any other
+   * the put names the hash of the policy it replaces, so a policy changed by
+   * someone else in between is never overwritten unseen.
    */
   private async applyPolicy(arn: string, createdNow: boolean): Promise<void> {
     const document = this.properties.Policy;
-    if (document === undefined) {
-      await this.deletePolicy(arn);
-      return;
-    }
-    const policy = document.split(POLICY_SELF_ARN_PLACEHOLDER).join(arn);
+    const ownPolicy = document === undefined ? undefined : document.split(POLICY_SELF_ARN_PLACEHOLDER).join(arn);
     if (createdNow) {
+      // A model just created has no association, so nothing to keep.
+      if (ownPolicy === undefined) return;
       const { policyHash } = await this.client.putConfiguredAudienceModelPolicy({
         configuredAudienceModelArn: arn,
-        configuredAudienceModelPolicy: policy,
+        configuredAudienceModelPolicy: ownPolicy,
         policyExistenceCondition: 'POLICY_MUST_NOT_EXIST',
       });
       this.log.info('Set the resource policy', { arn, policyHash });
       return;
     }
     const current = await this.currentPolicy(arn);
+    const kept = cleanRoomsStatements(current?.configuredAudienceModelPolicy);
+    const policy = withCleanRoomsStatements(ownPolicy, kept);
+    if (policy === undefined) {
+      await this.deletePolicy(arn);
+      return;
+    }
     if (current?.configuredAudienceModelPolicy === policy) {
       this.log.info('The resource policy is already the one wanted', { arn, policyHash: current.policyHash });
       return;
@@ -256,7 +263,9 @@ export class ConfiguredAudienceModelHandler extends ResourceHandler<ConfiguredAu
       configuredAudienceModelPolicy: policy,
       ...(current ? { previousPolicyHash: current.policyHash } : { policyExistenceCondition: 'POLICY_MUST_NOT_EXIST' as const }),
     });
-    this.log.info(current ? 'Replaced the resource policy' : 'Set the resource policy', { arn, previousPolicyHash: current?.policyHash, policyHash });
+    this.log.info(current ? 'Replaced the resource policy' : 'Set the resource policy', {
+      arn, previousPolicyHash: current?.policyHash, policyHash, keptCleanRoomsStatements: kept.map((statement) => statement.Sid),
+    });
   }
 
   private async deletePolicy(arn: string): Promise<void> {

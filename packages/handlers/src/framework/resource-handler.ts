@@ -159,7 +159,7 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     try {
       progress = await this.checkProgress();
     } catch (err) {
-      if (!isTransient(err)) {
+      if (!this.isTransientError(err)) {
         throw err;
       }
       this.log.warn('Transient error while checking progress; will check again', { cause: describeCause(err) });
@@ -351,15 +351,15 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
       this.log.info(`Created the ${this.noun}`, { name, arn });
       return arn;
     } catch (err) {
-      if (!isConflict(err)) {
+      if (!this.isNameTaken(err)) {
         throw err;
       }
       const existing = await findArnByName(name);
       if (existing === undefined) {
         throw err;
       }
-      const { tags } = await this.client.listTagsForResource({ resourceArn: existing });
-      if (readCreationRecord(tags?.[CREATION_TOKEN_TAG])?.token !== creationToken(this.event)) {
+      const tags = await this.tagsOf(existing);
+      if (readCreationRecord(tags[CREATION_TOKEN_TAG])?.token !== creationToken(this.event)) {
         throw new ResourceFailure(
           `the name "${name}" is already used by ${withArticle(this.noun)} this stack did not create (${existing}); choose another name`,
         );
@@ -458,9 +458,9 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   private async madeFromRequestedProperties(resourceArn: string): Promise<boolean> {
     let tags: Record<string, string> | undefined;
     try {
-      ({ tags } = await this.client.listTagsForResource({ resourceArn }));
+      tags = await this.tagsOf(resourceArn);
     } catch (err) {
-      if (isNotFound(err)) {
+      if (this.isNotFoundError(err)) {
         return false;
       }
       throw err;
@@ -506,12 +506,42 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     const removed = Object.keys(before).filter((key) => !(key in after));
     const changed = Object.fromEntries(Object.entries(after).filter(([key, value]) => before[key] !== value));
     if (removed.length > 0) {
-      await this.client.untagResource({ resourceArn, tagKeys: removed });
+      await this.untag(resourceArn, removed);
     }
     if (Object.keys(changed).length > 0) {
-      await this.client.tagResource({ resourceArn, tags: changed });
+      await this.tag(resourceArn, changed);
     }
     this.log.info('Updated tags', { arn: resourceArn, removed, changed: Object.keys(changed) });
+  }
+
+  // --- The service's calls the base class makes: Clean Rooms ML's by default; a
+  // resource of another service (AWS Clean Rooms' association) overrides them.
+
+  /** The resource's tags. */
+  protected async tagsOf(resourceArn: string): Promise<Record<string, string>> {
+    return (await this.client.listTagsForResource({ resourceArn })).tags ?? {};
+  }
+
+  protected async tag(resourceArn: string, tags: Record<string, string>): Promise<void> {
+    await this.client.tagResource({ resourceArn, tags });
+  }
+
+  protected async untag(resourceArn: string, tagKeys: string[]): Promise<void> {
+    await this.client.untagResource({ resourceArn, tagKeys });
+  }
+
+  /** Whether a create failed because the name is taken (ConflictException). */
+  protected isNameTaken(err: unknown): boolean {
+    return isConflict(err);
+  }
+
+  protected isNotFoundError(err: unknown): boolean {
+    return isNotFound(err);
+  }
+
+  /** Worth checking again later: throttling, a 5xx, no reply. */
+  protected isTransientError(err: unknown): boolean {
+    return isTransient(err);
   }
 
   protected done<T extends D | void>(data: T): Progress<T> {

@@ -17,14 +17,9 @@
  * do not hold it, and a reply without a SecretString is not quoted.
  */
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager';
-import {
-  backoffDelay,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_RETRY_BASE_DELAY_MS,
-  DEFAULT_RETRY_MAX_DELAY_MS,
-  type RetryPolicy,
-} from 'cdk-cleanrooms-ml-local/lib/client/retry';
+import { DEFAULT_MAX_ATTEMPTS } from 'cdk-cleanrooms-ml-local/lib/client/retry';
 import { retrySleepFromEnvironment } from '../framework/runtime';
+import { SleepingRetryStrategy } from '../framework/sdk-retry';
 
 /** The SDK package the reader loads (when it first reads a secret). */
 export const SECRETS_MANAGER_SDK_PACKAGE = '@aws-sdk/client-secrets-manager';
@@ -137,42 +132,4 @@ function describeSdkError(err: unknown): string {
   const text = typeof message === 'string' ? message.replace(/\s+/g, ' ').trim() : '';
   if (errorName && text) return ` with ${errorName}: ${text}`;
   return errorName || text ? `: ${errorName || text}` : '';
-}
-
-type RetryStrategyV2 = Extract<NonNullable<SecretsManagerSdk.SecretsManagerClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
-type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
-type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
-
-/**
- * The SDK's retry decisions (its classification of each error: throttling,
- * transient and server errors are retried, client errors never) with waits
- * of our own: the full-jitter backoff of the Clean Rooms ML client, waited
- * with `sleep` inside the strategy (the SDK's retry middleware then waits
- * the token's delay, zero).
- */
-class SleepingRetryStrategy implements RetryStrategyV2 {
-  private readonly policy: RetryPolicy;
-
-  constructor(maxAttempts: number, private readonly sleep: (ms: number) => Promise<void>) {
-    this.policy = { maxAttempts, baseDelayMs: DEFAULT_RETRY_BASE_DELAY_MS, maxDelayMs: DEFAULT_RETRY_MAX_DELAY_MS, random: Math.random };
-  }
-
-  public async acquireInitialRetryToken(): Promise<RetryToken> {
-    return retryToken(0);
-  }
-
-  public async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
-    const retries = token.getRetryCount();
-    if (errorInfo.errorType === 'CLIENT_ERROR' || retries + 1 >= this.policy.maxAttempts) {
-      throw new Error('No retry token available');
-    }
-    await this.sleep(backoffDelay(retries, this.policy));
-    return retryToken(retries + 1);
-  }
-
-  public recordSuccess(): void {}
-}
-
-function retryToken(retries: number): RetryToken {
-  return { getRetryCount: () => retries, getRetryDelay: () => 0 };
 }
