@@ -2,7 +2,6 @@ import {
   Annotations,
   Arn,
   ArnFormat,
-  Aspects,
   CustomResource,
   Duration,
   Fn,
@@ -128,6 +127,9 @@ export interface ConfiguredAudienceModelAssociationOptions {
    * collaboration (condition `cleanrooms-ml:CollaborationId`), and removes it
    * when the association is deleted. The stack's custom resource handler is
    * then allowed to read, write and delete the model's resource policy.
+   * Statements the app gives the model itself live beside Clean Rooms' one:
+   * the library's handler keeps the `Clean-Rooms-…` statements when it
+   * writes the model's own.
    *
    * With `false`, the model's owner grants that access itself, e.g. with
    * `ConfiguredAudienceModel.allowAccountToStartGenerationJobs(account, { collaborationId })`;
@@ -344,14 +346,6 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
     if (!this.manageResourcePolicies) {
       Annotations.of(this).addInfo(ownerGrantNotice(model, membership));
     }
-    // The model's own statements can be added after this construct: look once the app is complete.
-    Aspects.of(this).add({
-      visit: (node) => {
-        if (node === this) {
-          this.warnAboutTwoPolicyWriters();
-        }
-      },
-    });
   }
 
   /**
@@ -413,27 +407,7 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
       });
     }
   }
-
-  /**
-   * A configured model of this app whose resource policy the app manages,
-   * and which Clean Rooms writes to as well, ends up with a policy two
-   * parties rewrite: the next change of the app's statements replaces the
-   * whole policy, Clean Rooms' statement included.
-   */
-  private warnAboutTwoPolicyWriters(): void {
-    const model = this.configuredAudienceModel as { _hasResourcePolicyStatements?: () => boolean };
-    if (this.manageResourcePolicies && typeof model._hasResourcePolicyStatements === 'function' && model._hasResourcePolicyStatements()) {
-      Annotations.of(this).addWarningV2(
-        'cdk-cleanrooms-ml:associationWithModelPolicy',
-        'The configured audience model has resource policy statements of this app, and manageResourcePolicies lets AWS Clean Rooms '
-        + 'write its own statement into the same policy: a later change of the app\'s statements replaces the whole policy, '
-        + 'Clean Rooms\' statement included. Either set manageResourcePolicies to false and grant the members with '
-        + 'allowAccountToStartGenerationJobs(account, { collaborationId }), or leave the policy to Clean Rooms.',
-      );
-    }
-  }
 }
-
 
 const CONFIGURED_AUDIENCE_MODEL = resourceKind(
   'configuredAudienceModelArn',

@@ -661,15 +661,6 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
   }
 
   /**
-   * Whether this app gives the model resource policy statements.
-   *
-   * @internal
-   */
-  public _hasResourcePolicyStatements(): boolean {
-    return this.resourcePolicyStatements.length > 0;
-  }
-
-  /**
    * Sets what happens to the configured audience model (and its resource
    * policy) when it leaves the stack or is replaced, as the `removalPolicy`
    * prop does.

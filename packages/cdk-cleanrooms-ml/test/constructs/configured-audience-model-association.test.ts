@@ -261,27 +261,6 @@ describe('ConfiguredAudienceModelAssociation', () => {
     });
   });
 
-  describe('a model whose resource policy this app also writes', () => {
-    test('warns when Clean Rooms manages the same policy', () => {
-      const stack = newStack();
-      const configured = createdConfiguredModel(stack);
-      associate(stack, { configuredAudienceModel: configured });
-      configured.allowAccountToStartGenerationJobs(PARTNER);
-
-      const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Association', Match.stringLikeRegexp('replaces the whole policy'));
-      expect(warnings).toHaveLength(1);
-    });
-
-    test('does not warn when the owner manages the policy alone', () => {
-      const stack = newStack();
-      const configured = createdConfiguredModel(stack);
-      associate(stack, { configuredAudienceModel: configured, manageResourcePolicies: false });
-      configured.allowAccountToStartGenerationJobs(PARTNER, { collaborationId: COLLABORATION_ID });
-
-      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('replaces the whole policy'))).toEqual([]);
-    });
-  });
-
   test('has no unsuppressed cdk-nag AwsSolutions findings on its own resources or the grants it adds to the provider', () => {
     const stack = newStack();
     associate(stack);
