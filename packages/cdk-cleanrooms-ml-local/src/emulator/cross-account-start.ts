@@ -39,7 +39,8 @@ export const COLLABORATION_ID_CONDITION_KEY = 'cleanrooms-ml:CollaborationId';
 export function findOtherAccountsConfiguredAudienceModel({ store, scope }: OperationContext, arn: string): ConfiguredAudienceModelRecord {
   const label = resourceTypeLabel('configured-audience-model');
   const [, partition, , region] = arn.split(':');
-  const record = Object.prototype.hasOwnProperty.call(store.state.configuredAudienceModels, arn) ? store.state.configuredAudienceModels[arn] : undefined;
+  const models = store.state.configuredAudienceModels;
+  const record = Object.prototype.hasOwnProperty.call(models, arn) ? models[arn] : undefined;
   if (partition !== scope.partition || region !== scope.region || record === undefined) {
     throw notFound(`The ${label} ${arn} of account ${accountOf(arn)} not found`);
   }

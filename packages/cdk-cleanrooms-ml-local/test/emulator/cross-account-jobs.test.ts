@@ -152,7 +152,10 @@ describe('cross-account audience generation jobs', () => {
         tags: { team: 'owner-analytics' },
         childResourceTagOnCreatePolicy: 'FROM_PARENT_RESOURCE',
       });
-      await owner.putConfiguredAudienceModelPolicy({ configuredAudienceModelArn: tagged, configuredAudienceModelPolicy: policy(allowPartner(tagged)) });
+      await owner.putConfiguredAudienceModelPolicy({
+        configuredAudienceModelArn: tagged,
+        configuredAudienceModelPolicy: policy(allowPartner(tagged)),
+      });
 
       const { audienceGenerationJobArn } = await partner.startAudienceGenerationJob(generationJobIn(PARTNER, 'spring', tagged, { tags: { campaign: 'spring' } }));
 
