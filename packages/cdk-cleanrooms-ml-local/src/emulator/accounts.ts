@@ -6,6 +6,7 @@
  * one emulator.
  */
 
+/** An access key of one of the emulator's accounts. */
 export interface EmulatorCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;

@@ -7,14 +7,21 @@
  * A generation job needs an existing configured audience model and keeps the
  * model's audience sizes as they were when it started; an export needs an
  * ACTIVE generation job and one of those sizes.
+ *
+ * A job started on another account's configured audience model (allowed by
+ * its resource policy: cross-account-start.ts) exists once in each account,
+ * with one id and an ARN in each; each account gets, lists, exports and
+ * deletes its own copy, and deleting one leaves the other
+ * (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html).
  */
-import { lookUp, mintArn } from './arns';
+import { accountOf, arnOf, lookUp } from './arns';
 import { findConfiguredAudienceModel } from './configured-audience-models';
+import { authorizeCrossAccountStart, findOtherAccountsConfiguredAudienceModel } from './cross-account-start';
 import { conflict, validationError } from './errors';
 import type { AudienceSize } from './metrics';
 import { OperationContext, OperationTable, requestedFailure, requireQuota, requireRoleInAccount, requireUniqueName } from './operation';
 import { PageRequest, paginate } from './pagination';
-import { AudienceGenerationJobRecord, isCreating, isDeleting, SeedAudience, Tags } from './store';
+import { AudienceGenerationJobRecord, ConfiguredAudienceModelRecord, isCreating, isDeleting, jobStarter, SeedAudience, Tags } from './store';
 
 interface StartAudienceGenerationJobInput {
   readonly name: string;
@@ -53,16 +60,53 @@ function findGenerationJob({ store, scope }: OperationContext, arn: string): Aud
 export const audienceJobOperations: OperationTable = {
   StartAudienceGenerationJob: (input: StartAudienceGenerationJobInput, context) => {
     const { store, scope, quotas, now } = context;
-    requireRoleInAccount(scope, 'seedAudience.roleArn', input.seedAudience.roleArn);
-    const configured = findConfiguredAudienceModel(context, input.configuredAudienceModelArn);
+    const owner = accountOf(input.configuredAudienceModelArn);
+    const crossAccount = owner !== undefined && owner !== scope.accountId;
+    const id = store.newId();
+    const ownerScope = { ...scope, accountId: owner ?? scope.accountId };
+    let configured: ConfiguredAudienceModelRecord;
+    if (crossAccount) {
+      // Authorization comes before the service's own checks, as IAM's does.
+      configured = findOtherAccountsConfiguredAudienceModel(context, input.configuredAudienceModelArn);
+      authorizeCrossAccountStart(context, configured, input.collaborationId, arnOf(ownerScope, 'audience-generation-job', id));
+      requireRoleInAccount(scope, 'seedAudience.roleArn', input.seedAudience.roleArn);
+    } else {
+      requireRoleInAccount(scope, 'seedAudience.roleArn', input.seedAudience.roleArn);
+      configured = findConfiguredAudienceModel(context, input.configuredAudienceModelArn);
+    }
     requireUniqueName(store.audienceGenerationJobs(scope.accountId).map((job) => job.name), input.name, 'audience generation job');
-    const running = store.audienceGenerationJobs(scope.accountId).filter((job) => isCreating(store.generationJobState(job, now))).length;
+    // The owner's copy is named after the starting account: "The name in AWS account B is $accountA-$name"
+    // (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html). The request's name may
+    // have 63 characters and the prefix adds 13; the page does not say the service shortens it, so the emulator
+    // keeps it whole (a choice): the 63-character limit is the request's, not the name's in the owner's account.
+    const ownerCopyName = `${scope.accountId}-${input.name}`;
+    if (crossAccount && store.audienceGenerationJobs(ownerScope.accountId).some((job) => job.name === ownerCopyName)) {
+      // The docs are silent on a clash in the owner's account (its copy of an earlier job of the same name,
+      // whose starter's copy is gone): refusing it keeps names unique per account, as the page requires (a choice).
+      throw conflict(
+        `An audience generation job named "${ownerCopyName}" already exists in account ${ownerScope.accountId}, which owns the configured audience model; `
+        + `the job "${input.name}" would be named so there`,
+      );
+    }
+    // Quotas count against the account that starts jobs (a choice: the docs do not say whose quota a
+    // cross-account job uses); the owner's copies of other accounts' jobs do not take from the owner's.
+    const running = store.audienceGenerationJobs(scope.accountId)
+      .filter((job) => jobStarter(job) === scope.accountId && isCreating(store.generationJobState(job, now))).length;
     requireQuota(running, quotas.audienceGenerationJobs, 'Concurrent audience generation jobs', 'audience generation jobs are running');
 
-    // FROM_PARENT_RESOURCE: the configured model's tags are the defaults, the request's tags override them.
-    const tags = configured.childResourceTagOnCreatePolicy === 'FROM_PARENT_RESOURCE' ? { ...configured.tags, ...input.tags } : { ...input.tags };
-    const arn = mintArn(scope, 'audience-generation-job');
-    store.state.audienceGenerationJobs[arn] = {
+    const parentTags = configured.childResourceTagOnCreatePolicy === 'FROM_PARENT_RESOURCE' ? configured.tags : {};
+    // Same account, FROM_PARENT_RESOURCE: the configured model's tags are the defaults, the request's tags override them.
+    // Across accounts, each account's copy gets only its own account's tags: "jobs created by other accounts never
+    // create tags in your account" (ml-behaviors, "Tagging jobs"), so the starter's copy has the request's tags and
+    // the owner's copy the configured model's (FROM_PARENT_RESOURCE) or none.
+    const tags = crossAccount ? { ...input.tags } : { ...parentTags, ...input.tags };
+    // One execution: a requested failure fails both copies, whichever tags asked for it.
+    const createFailure = requestedFailure(
+      store, 'audience-generation-job', 'CREATE', { ...parentTags, ...input.tags }, `Audience generation job "${input.name}" failed (requested from the emulator)`,
+    );
+    const arn = arnOf(scope, 'audience-generation-job', id);
+    const ownerArn = arnOf(ownerScope, 'audience-generation-job', id);
+    const job: AudienceGenerationJobRecord = {
       arn,
       name: input.name,
       description: input.description,
@@ -75,13 +119,27 @@ export const audienceJobOperations: OperationTable = {
       protectedQueryIdentifier: input.seedAudience.sqlParameters ? store.newId() : undefined,
       tags,
       sequence: store.nextSequence(),
-      lifecycle: {
-        createdAt: now,
-        createFailure: requestedFailure(
-          store, 'audience-generation-job', 'CREATE', tags, `Audience generation job "${input.name}" failed (requested from the emulator)`,
-        ),
-      },
+      lifecycle: { createdAt: now, createFailure },
+      ...(crossAccount ? { startedBy: scope.accountId, otherCopyArn: ownerArn } : {}),
     };
+    store.state.audienceGenerationJobs[arn] = job;
+    if (crossAccount) {
+      // "Clean Rooms ML creates two ARNs for the job ... identical except for their AWS account": the owner's
+      // copy. "If you Get an audience generation job that another account submitted, the service does not show
+      // the seed location" (ml-behaviors, the user guide, followed over the API model's opposite wording).
+      store.state.audienceGenerationJobs[ownerArn] = {
+        ...job,
+        arn: ownerArn,
+        name: ownerCopyName,
+        seedAudience: undefined,
+        tags: { ...parentTags },
+        sequence: store.nextSequence(),
+        lifecycle: { createdAt: now, createFailure },
+        startedBy: scope.accountId,
+        otherCopyArn: arn,
+      };
+    }
+    // The caller's own copy: only an ARN with its own account works for it (ml-behaviors).
     return { audienceGenerationJobArn: arn };
   },
 

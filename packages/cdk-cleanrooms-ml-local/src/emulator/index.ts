@@ -23,11 +23,23 @@
  *   ValidationException (the model gives each type its own ARN pattern). An
  *   unknown ARN is ResourceNotFoundException (404), and so is a well-formed
  *   ARN of another account, region or partition (the resource cannot exist
- *   here). A role ARN outside the emulator's account is AccessDeniedException (403).
+ *   here). A role ARN outside the caller's account is AccessDeniedException (403).
+ * - Several accounts (option `accounts`), each with its own access key: the
+ *   key that signs a request decides the calling account. Each account
+ *   sees, lists and names only its own resources and has its own quotas; an
+ *   ARN of another account is ResourceNotFoundException, except the
+ *   configured audience model of a StartAudienceGenerationJob, where the
+ *   model's resource policy decides (AccessDeniedException naming what it
+ *   lacks; see cross-account-start.ts and resource-policy.ts). Such a job
+ *   exists in both accounts with one id: the caller's copy, and the owner's,
+ *   named `<caller account>-<name>`, without the seed; each account reads,
+ *   exports and deletes its own copy only.
  * - Names are unique per resource type (export jobs: per generation job):
  *   ConflictException (409). So are deletes of a training dataset used by
  *   an audience model, an audience model used by a configured audience
- *   model, and a configured audience model used by a generation job.
+ *   model, and a configured audience model used by a generation job (of
+ *   any account). Deleting a configured audience model removes its
+ *   associations with collaborations, as the service documents.
  * - Statuses follow from timestamps (no timers; a state file survives
  *   restarts): audience models and generation jobs go CREATE_PENDING →
  *   CREATE_IN_PROGRESS → ACTIVE and DELETE_PENDING → DELETE_IN_PROGRESS →
@@ -74,7 +86,8 @@
  * tags, validated to its model (spec/cleanrooms-2022-02-17), in the same
  * state and accounts as Clean Rooms ML (see clean-rooms/).
  *
- * Control endpoints for other processes (unsigned, on both listeners): `GET /_emulator/health`,
+ * Control endpoints for other processes (unsigned, on both listeners): `GET /_emulator/health`
+ * (account, region, which access key calls as which account, and the Clean Rooms endpoint),
  * `GET /_emulator/inventory`, `GET /_emulator/stats`, `POST /_emulator/reset`,
  * `POST /_emulator/faults`, `POST /_emulator/fail-next`.
  */

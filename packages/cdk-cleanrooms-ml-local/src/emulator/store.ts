@@ -389,6 +389,11 @@ function ownedBy<T>(records: Iterable<T>, accountId: AccountFilter, arnOf: (reco
   return accountId === EVERY_ACCOUNT ? all : all.filter((record) => accountOf(arnOf(record)) === accountId);
 }
 
+/** The account that started a job: the one it is in, unless it is the owner's copy of another account's job. */
+export function jobStarter(record: AudienceGenerationJobRecord): string {
+  return record.startedBy ?? accountOf(record.arn)!;
+}
+
 /**
  * The job as its one execution knows it: the starting account's copy. A
  * cross-account job's two copies share their metrics and audiences, which
@@ -651,7 +656,7 @@ export class Store {
       seedAudience: record.seedAudience,
       includeSeedInOutput: record.includeSeedInOutput,
       collaborationId: record.collaborationId,
-      startedBy: record.startedBy ?? accountOf(record.arn)!,
+      startedBy: jobStarter(record),
       status: state.status,
       statusDetails: state.statusDetails,
       metrics: hasCompletedCreate(record.lifecycle, state, this.timings.audienceGenerationJob)
