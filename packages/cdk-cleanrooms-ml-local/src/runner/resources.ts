@@ -8,6 +8,8 @@
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator
  *   with the project's client, tags updated in place (its schema makes every
  *   other property create-only, so changing one replaces it: see changes.ts);
+ * - AWS::SecretsManager::Secret: in the runner's Secrets Manager emulator
+ *   (secret-resources.ts);
  * - everything else: recorded with a synthetic physical id and attributes;
  *   Lambda functions also get their code copied, so they can run later.
  */
@@ -15,8 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { StackSource } from './assembly';
-import type { EmulatorTarget } from './emulator-target';
-import type { LambdaFunctionSpec, LocalLambda } from './lambda';
+import type { LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
   CloudFormationRequest,
@@ -30,7 +31,9 @@ import {
   USER_ON_EVENT_FUNCTION_ARN_ENV,
   WAITER_STATE_MACHINE_ARN_ENV,
 } from './provider-framework';
-import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
+import { handlerError, ProvisionContext, Provisioner, ProvisionResult, RefusedRequest, ResourceFailure, ResourceRequest } from './provisioning';
+import { SECRET_TYPE, secrets } from './secret-resources';
+import type { FunctionCode, ResourceRecord } from './state';
 import { generatedName, StackScope, syntheticResource } from './synthetic';
 import { isCustomResourceType, Json, JsonObject } from './template';
 import { CleanRoomsMlServiceError } from '../client/errors';
@@ -44,63 +47,13 @@ const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 /** CloudFormation refuses custom resource responses larger than this. */
 export const MAX_RESPONSE_BYTES = 4096;
 
-/** What a resource operation needs from the running deployment. */
-export interface ProvisionContext {
-  readonly stack: StackRecord;
-  /** Replaced resources not deleted yet (the cleanup phase): their functions can still run. */
-  readonly retired: readonly ResourceRecord[];
-  readonly scope: StackScope;
-  readonly target: EmulatorTarget;
-  readonly lambda: LocalLambda;
-  /** Directory of the state file (function code paths are relative to it). */
-  readonly stateDirectory: string;
-  readonly functionsDirectory: string;
-  /** The assembly being deployed (absent on destroy). */
-  readonly source?: StackSource;
-  readonly timeScale: number;
-  /** Called while a custom resource is polled. */
-  readonly onPoll: (logicalId: string, resourceType: string, attempt: number, maxAttempts: number) => void;
-}
-
-export interface ResourceRequest {
-  readonly logicalId: string;
-  readonly type: string;
-  /** Resolved properties. */
-  readonly properties: JsonObject;
-  readonly metadata?: JsonObject;
-}
-
-export interface ProvisionResult {
-  readonly physicalResourceId: string;
-  readonly attributes: Record<string, Json>;
-  readonly handling: ResourceHandling;
-  readonly code?: FunctionCode;
-  readonly noEcho?: boolean;
-  /** Shown with the COMPLETE event. */
-  readonly note?: string;
-}
-
-/** A resource operation that failed; `physicalResourceId` when a failed create still left one (the rollback deletes it). */
-export class ResourceFailure extends Error {
-  constructor(public readonly reason: string, public readonly physicalResourceId?: string) {
-    super(reason);
-    this.name = 'ResourceFailure';
-  }
-}
-
-/** A request refused before anything was sent or changed (invalid properties, a changed ServiceToken). */
-export class RefusedRequest extends ResourceFailure {}
-
-export interface Provisioner {
-  create(context: ProvisionContext, request: ResourceRequest): Promise<ProvisionResult>;
-  /** An update in place (replacements are creates: the runner decides them, see changes.ts). */
-  update(context: ProvisionContext, request: ResourceRequest, current: ResourceRecord): Promise<ProvisionResult>;
-  delete(context: ProvisionContext, logicalId: string, record: ResourceRecord): Promise<void>;
-}
+export { RefusedRequest, ResourceFailure } from './provisioning';
+export type { ProvisionContext, Provisioner, ProvisionResult, ResourceRequest } from './provisioning';
 
 export function provisionerFor(type: string): Provisioner {
   if (isCustomResourceType(type)) return customResources;
   if (type === TRAINING_DATASET_TYPE) return trainingDatasets;
+  if (type === SECRET_TYPE) return secrets;
   return recordedResources;
 }
 
@@ -397,7 +350,7 @@ const HANDLER_ERROR_CODES: Readonly<Record<string, string>> = {
 function handlerFailure(error: unknown): ResourceFailure {
   if (error instanceof CleanRoomsMlServiceError) {
     const code = HANDLER_ERROR_CODES[error.name] ?? 'GeneralServiceException';
-    return new ResourceFailure(`Resource handler returned message: "${error.message}" (RequestToken: ${randomUUID()}, HandlerErrorCode: ${code})`);
+    return handlerError(error.message, code);
   }
   return new ResourceFailure(`Resource handler returned message: "${(error as Error)?.message ?? String(error)}" (HandlerErrorCode: InternalFailure)`);
 }
