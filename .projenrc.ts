@@ -259,6 +259,7 @@ const local = new typescript.TypeScriptProject({
     // the runner lends the functions it runs its own copy of what the
     // library's handlers use of it.
     '@aws-sdk/client-secrets-manager@^3.1178.0',
+    '@aws-sdk/client-cleanrooms@^3.1048.0',
   ],
   // The runner reads cloud assemblies with the user's aws-cdk-lib.
   peerDeps: [`aws-cdk-lib@^${CDK_VERSION}`],
@@ -310,8 +311,16 @@ const handlers = new typescript.TypeScriptProject({
   package: false,
   // The contracts come from the library, the client from the local toolkit;
   // both are bundled (esbuild), so neither is a run-time dependency.
-  // The AWS SDK's Secrets Manager client is the Lambda runtime's (left out of the bundles).
-  devDeps: [`${LIBRARY}@${WORKSPACE_VERSION}`, `${LOCAL}@${WORKSPACE_VERSION}`, 'esbuild', AWS_CDK_LIB, CONSTRUCTS, '@aws-sdk/client-secrets-manager@^3.1178.0'],
+  // The AWS SDK's Secrets Manager and Clean Rooms clients are the Lambda runtime's (left out of the bundles).
+  devDeps: [
+    `${LIBRARY}@${WORKSPACE_VERSION}`,
+    `${LOCAL}@${WORKSPACE_VERSION}`,
+    'esbuild',
+    AWS_CDK_LIB,
+    CONSTRUCTS,
+    '@aws-sdk/client-secrets-manager@^3.1178.0',
+    '@aws-sdk/client-cleanrooms@^3.1048.0',
+  ],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
 });

@@ -73,6 +73,19 @@ function policyHash(policy: string): string {
   return createHash('sha256').update(policy, 'utf-8').digest('hex');
 }
 
+/**
+ * Sets (or, with no document, removes) a configured model's resource policy:
+ * the record the policy operations read and write, which AWS Clean Rooms
+ * writes too for the associations that manage it (clean-rooms/managed-policy.ts).
+ */
+export function writePolicy(configured: ConfiguredAudienceModelRecord, document: string | undefined): void {
+  if (document === undefined) {
+    delete configured.policy;
+  } else {
+    configured.policy = { document, hash: policyHash(document) };
+  }
+}
+
 export const configuredAudienceModelOperations: OperationTable = {
   CreateConfiguredAudienceModel: (input: CreateConfiguredAudienceModelInput, context) => {
     const { store, scope, now } = context;
@@ -173,8 +186,8 @@ export const configuredAudienceModelOperations: OperationTable = {
           : `previousPolicyHash was given but configured audience model ${configured.arn} has no policy`,
       );
     }
-    configured.policy = { document: input.configuredAudienceModelPolicy, hash: policyHash(input.configuredAudienceModelPolicy) };
-    return { configuredAudienceModelPolicy: configured.policy.document, policyHash: configured.policy.hash };
+    writePolicy(configured, input.configuredAudienceModelPolicy);
+    return { configuredAudienceModelPolicy: configured.policy!.document, policyHash: configured.policy!.hash };
   },
 
   GetConfiguredAudienceModelPolicy: (input: ConfiguredAudienceModelArnInput, context) => {
@@ -194,7 +207,7 @@ export const configuredAudienceModelOperations: OperationTable = {
     if (!configured.policy) {
       throw notFound(`Configured audience model ${configured.arn} has no resource policy`);
     }
-    delete configured.policy;
+    writePolicy(configured, undefined);
     return undefined;
   },
 };

@@ -17,7 +17,7 @@
  * Handlers never re-check what this table says; they only check what needs
  * state (existence, names, dependencies, quotas).
  */
-import { ServiceError, validationError } from './errors';
+import { validationError } from './errors';
 import type { OperationName } from '../client/operations';
 import { WORKER_COMPUTE_TYPES } from '../client/types';
 
@@ -38,6 +38,8 @@ export interface CrossFieldRule {
 interface ConstraintBase {
   readonly rules?: readonly CrossFieldRule[];
   readonly stricter?: StricterThanModel;
+  /** A facet the emulator checks less strictly than the model, and why (where the model contradicts itself). */
+  readonly looser?: StricterThanModel;
 }
 
 export interface PatternConstraint {
@@ -111,25 +113,25 @@ export type Constraint =
 // Building blocks (the model's shapes)
 // ---------------------------------------------------------------------------
 
-const string = (options: Omit<StringConstraint, 'kind'> = {}): StringConstraint => ({ kind: 'string', ...options });
-const integer = (range?: readonly [number, number], rules?: readonly CrossFieldRule[]): IntegerConstraint => ({ kind: 'integer', range, rules });
-const list = (member: Constraint, size?: readonly [number, number], rules?: readonly CrossFieldRule[]): ListConstraint => ({ kind: 'list', member, size, rules });
-const structure = (
+export const string = (options: Omit<StringConstraint, 'kind'> = {}): StringConstraint => ({ kind: 'string', ...options });
+export const integer = (range?: readonly [number, number], rules?: readonly CrossFieldRule[]): IntegerConstraint => ({ kind: 'integer', range, rules });
+export const list = (member: Constraint, size?: readonly [number, number], rules?: readonly CrossFieldRule[]): ListConstraint => ({ kind: 'list', member, size, rules });
+export const structure = (
   members: Record<string, Constraint>,
   required: readonly string[] = [],
   rules?: readonly CrossFieldRule[],
 ): StructureConstraint => ({ kind: 'structure', members, required, rules });
-const enumOf = (...values: string[]): StringConstraint => string({ oneOf: values });
-const rule = (source: string, checkValue: CrossFieldRule['check']): CrossFieldRule => ({ source, check: checkValue });
-const BOOLEAN: BooleanConstraint = { kind: 'boolean' };
-const TIMESTAMP: TimestampConstraint = { kind: 'timestamp' };
+export const enumOf = (...values: string[]): StringConstraint => string({ oneOf: values });
+export const rule = (source: string, checkValue: CrossFieldRule['check']): CrossFieldRule => ({ source, check: checkValue });
+export const BOOLEAN: BooleanConstraint = { kind: 'boolean' };
+export const TIMESTAMP: TimestampConstraint = { kind: 'timestamp' };
 
 /** The model's pattern, tested against the whole value. */
-function modelPattern(model: string, hint?: string): PatternConstraint {
+export function modelPattern(model: string, hint?: string): PatternConstraint {
   return { model, regexp: new RegExp(`^(?:${model})$`), hint };
 }
 
-const PRINTABLE_DEVIATION = String.raw`The model spells the surrogate ranges D800-DBFF and DC00-DFFF as \uD800\uDBFF-\uDC00\uDFFF; `
+export const PRINTABLE_DEVIATION = String.raw`The model spells the surrogate ranges D800-DBFF and DC00-DFFF as \uD800\uDBFF-\uDC00\uDFFF; `
   + 'read literally by ECMAScript that admits only four lone surrogates and would refuse every character beyond the BMP '
   + '(an emoji in a name), so the emulator admits every surrogate, as the pattern intends.';
 
@@ -145,7 +147,7 @@ const NAME = string({
 });
 
 /** ResourceDescription. */
-const DESCRIPTION = string({
+export const DESCRIPTION = string({
   length: [0, 255],
   pattern: {
     model: String.raw`[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*`,
@@ -202,15 +204,15 @@ export const FAIL_TAG = 'emulator:fail';
 export const FAIL_MESSAGE_TAG = 'emulator:fail-message';
 export const FAIL_TAG_VALUES = ['CREATE', 'DELETE'] as const;
 
-const TAG_KEY = string({ length: [1, 128] });
-const TAG_VALUE = string({ length: [0, 256] });
+export const TAG_KEY = string({ length: [1, 128] });
+export const TAG_VALUE = string({ length: [0, 256] });
 
 /** The model's own documentation of every `tags` member (the TagMap shape allows 200). */
 const TAGS_DOC = 'the model\'s documentation of tags: "Maximum number of tags per resource - 50"';
-const RESERVED_TAG_KEY_DOC = 'the model\'s documentation of tags: "Do not use aws:, AWS:, or any upper or lowercase combination '
+export const RESERVED_TAG_KEY_DOC = 'the model\'s documentation of tags: "Do not use aws:, AWS:, or any upper or lowercase combination '
   + 'of such as a prefix for keys as it is reserved for AWS use"';
 
-const reservedTagKey = (key: string, path: string): string[] =>
+export const reservedTagKey = (key: string, path: string): string[] =>
   RESERVED_TAG_KEY.test(key) ? [`${path} key "${key}" is reserved: tag keys starting with aws: (in any case) are for AWS use`] : [];
 
 const TAGS: MapConstraint = {
@@ -543,14 +545,26 @@ export const OPERATION_INPUTS: Readonly<Record<OperationName, StructureConstrain
 
 /** Throws a ValidationException listing every violation of the operation's input constraints. */
 export function validateInput(operation: OperationName, input: Record<string, unknown>): void {
+  const violations = inputViolations(OPERATION_INPUTS[operation], operation, input);
+  if (violations.length > 0) {
+    throw validationError(violationsMessage(violations));
+  }
+}
+
+/**
+ * Every violation of an operation's input constraints, as messages naming
+ * the field path: the walk every endpoint of the emulator shares (each
+ * answers them with its own service's ValidationException).
+ */
+export function inputViolations(constraint: StructureConstraint, operation: string, input: Record<string, unknown>): string[] {
   const violations: string[] = [];
-  check(input, OPERATION_INPUTS[operation], '', { operation, violations });
-  if (violations.length === 1) {
-    throw validationError(violations[0]);
-  }
-  if (violations.length > 1) {
-    throw new ServiceError('ValidationException', `${violations.length} validation errors detected: ${violations.join('; ')}`);
-  }
+  check(input, constraint, '', { operation, violations });
+  return violations;
+}
+
+/** The message of a ValidationException for the violations: the one, or how many and each. */
+export function violationsMessage(violations: readonly string[]): string {
+  return violations.length === 1 ? violations[0] : `${violations.length} validation errors detected: ${violations.join('; ')}`;
 }
 
 /** Epoch milliseconds of a timestamp member that passed validation. */
@@ -560,7 +574,7 @@ export function timestampMillis(value: string | number): number {
 
 /** Where a walk is and what it found so far. */
 interface Walk {
-  readonly operation: OperationName;
+  readonly operation: string;
   readonly violations: string[];
 }
 

@@ -1,9 +1,13 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountScope, partitionOf } from './arns';
+import { StoreCollaborationDirectory } from './clean-rooms/directory';
+import { CLEAN_ROOMS_SERVICE } from './clean-rooms/service';
+import type { CollaborationDirectory } from './collaboration-directory';
 import { FaultInjector, FaultOptions } from './faults';
 import { DEFAULT_QUOTAS, EmulatorQuotas } from './operation';
-import { createRequestListener, EmulatorCore } from './server';
+import { CLEAN_ROOMS_ML_SERVICE, createRequestListener, EmulatorCore } from './server';
+import { SIGNING_NAME } from './signature';
 import type { EmulatorCredentials } from './signature';
 import { CallStats, EmulatorStats } from './stats';
 import {
@@ -23,6 +27,13 @@ export interface CleanRoomsMlEmulatorOptions {
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
+  /**
+   * The port of the AWS Clean Rooms endpoint (collaborations, memberships,
+   * configured audience model associations; signing name `cleanrooms`): in
+   * AWS a service of its own, so a listener of its own, on the same host,
+   * with the same accounts and state. 0 picks a free port. @default 0
+   */
+  readonly cleanRoomsPort?: number;
   /** @default '123456789012' */
   readonly accountId?: string;
   /** The partition (aws, aws-cn, aws-us-gov, ...) follows from it. @default 'us-east-1' */
@@ -67,7 +78,7 @@ export class CleanRoomsMlEmulator {
   /** Starts an emulator and resolves once it is listening. */
   public static async start(options: CleanRoomsMlEmulatorOptions = {}): Promise<CleanRoomsMlEmulator> {
     const emulator = new CleanRoomsMlEmulator(options);
-    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0, options.cleanRoomsPort ?? 0);
     return emulator;
   }
 
@@ -80,7 +91,12 @@ export class CleanRoomsMlEmulator {
   private readonly callStats = new CallStats();
   private readonly clock: () => number;
   private readonly server: Server;
+  private readonly cleanRoomsServer: Server;
   private listeningOn = '';
+  private cleanRoomsListeningOn = '';
+
+  /** What the Clean Rooms ML side asks the AWS Clean Rooms side about collaborations. */
+  public readonly collaborationDirectory: CollaborationDirectory;
 
   private constructor(options: CleanRoomsMlEmulatorOptions) {
     this.accountId = options.accountId ?? '123456789012';
@@ -111,6 +127,7 @@ export class CleanRoomsMlEmulator {
       stats: this.callStats,
       signature: {
         region: this.region,
+        signingName: SIGNING_NAME,
         credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
         verify: options.verifySignature ?? true,
         wallClock: Date.now,
@@ -118,23 +135,36 @@ export class CleanRoomsMlEmulator {
       now: () => this.clock(),
       failNext: (request) => this.failNext(request),
       reset: () => this.reset(),
+      cleanRoomsEndpoint: () => this.cleanRoomsEndpoint,
     };
-    this.server = createServer(createRequestListener(core));
+    this.collaborationDirectory = new StoreCollaborationDirectory(this.store);
+    this.server = createServer(createRequestListener(core, CLEAN_ROOMS_ML_SERVICE));
+    this.cleanRoomsServer = createServer(createRequestListener(core, CLEAN_ROOMS_SERVICE));
   }
 
-  /** Base URL for SDK clients, e.g. `http://127.0.0.1:54321`. */
+  /** Base URL for SDK clients of Clean Rooms ML, e.g. `http://127.0.0.1:54321`. */
   public get endpoint(): string {
     return this.listeningOn;
   }
 
-  /** Stops listening and drops open connections. The state file, if any, stays. */
+  /**
+   * Base URL for SDK clients of AWS Clean Rooms (`@aws-sdk/client-cleanrooms`;
+   * functions read it from AWS_ENDPOINT_URL_CLEANROOMS), e.g. `http://127.0.0.1:54322`.
+   */
+  public get cleanRoomsEndpoint(): string {
+    return this.cleanRoomsListeningOn;
+  }
+
+  /** Stops listening on both endpoints and drops open connections. The state file, if any, stays. */
   public async stop(): Promise<void> {
-    if (!this.server.listening) {
-      return;
-    }
-    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-    this.server.closeAllConnections();
-    await closed;
+    await Promise.all([this.server, this.cleanRoomsServer].map(async (server) => {
+      if (!server.listening) {
+        return;
+      }
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+    }));
   }
 
   /** What exists now, as the Get operations describe it, with tags and resource policies. */
@@ -174,18 +204,29 @@ export class CleanRoomsMlEmulator {
     return this.callStats.snapshot();
   }
 
-  private async listen(host: string, port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.server.address() as AddressInfo;
-    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.listeningOn = `http://${shownHost}:${address.port}`;
+  private async listen(host: string, port: number, cleanRoomsPort: number): Promise<void> {
+    this.listeningOn = await listenOn(this.server, host, port);
+    try {
+      this.cleanRoomsListeningOn = await listenOn(this.cleanRoomsServer, host, cleanRoomsPort);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
+}
+
+/** Starts a server listening; resolves with its base URL. */
+async function listenOn(server: Server, host: string, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
 }
 
 function mergeTimings(overrides: EmulatorTimingOptions = {}): EmulatorTimings {

@@ -48,18 +48,26 @@ export const GATEWAY_ERRORS: readonly ServiceErrorName[] = [
   'UnrecognizedClientException',
 ];
 
+/** What an error shape's members hold besides the message: text, numbers, or a list of structures (ValidationException's fieldList). */
+export type ErrorMemberValue = string | number | ReadonlyArray<Readonly<Record<string, string>>>;
+
 export class ServiceError extends Error {
   public readonly statusCode: number;
 
+  /** An error of Clean Rooms ML (or any endpoint's gateway), with the status code of its shape. */
+  constructor(errorName: ServiceErrorName, message: string, extraMembers?: Readonly<Record<string, ErrorMemberValue>>);
+  /** An error of another service the emulator speaks (AWS Clean Rooms: clean-rooms/errors.ts), with its shape's status code. */
+  constructor(errorName: string, message: string, extraMembers: Readonly<Record<string, ErrorMemberValue>>, statusCode: number);
   constructor(
-    public readonly errorName: ServiceErrorName,
+    public readonly errorName: string,
     message: string,
-    /** Members the error shape adds to `message` (quotaName, quotaValue). */
-    public readonly extraMembers: Readonly<Record<string, string | number>> = {},
+    /** Members the error shape adds to `message` (quotaName, quotaValue; reason, resourceType, fieldList). */
+    public readonly extraMembers: Readonly<Record<string, ErrorMemberValue>> = {},
+    statusCode?: number,
   ) {
     super(message);
     this.name = errorName;
-    this.statusCode = ERROR_STATUS_CODES[errorName];
+    this.statusCode = statusCode ?? ERROR_STATUS_CODES[errorName as ServiceErrorName];
   }
 
   /** The JSON body of the restJson1 error reply. */

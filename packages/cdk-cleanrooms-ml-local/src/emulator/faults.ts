@@ -74,10 +74,10 @@ export interface FaultRequest {
  */
 class RequestHistory {
   private readonly ranks = new Map<string, { readonly rank: number; occurrences: number }>();
-  private readonly distinctPerOperation = new Map<OperationName, number>();
+  private readonly distinctPerOperation = new Map<string, number>();
 
   /** Records one more occurrence of the request; returns its rank and occurrence (both from 1). */
-  public record(operation: OperationName, request: FaultRequest): { readonly rank: number; readonly occurrence: number } {
+  public record(operation: string, request: FaultRequest): { readonly rank: number; readonly occurrence: number } {
     const key = createHash('sha256')
       .update(`${operation}\n${request.method}\n${request.path}\n${request.query}\n`)
       .update(request.body)
@@ -136,15 +136,24 @@ export class FaultInjector {
     return { ...this.options };
   }
 
-  /** Which fault, if any, this call gets (see the top of this file for what decides it). */
-  public decide(operation: OperationName, request: FaultRequest): InjectedFault | undefined {
+  /**
+   * Which fault, if any, this call gets (see the top of this file for what
+   * decides it). `operation` names the operation uniquely across the
+   * emulator's endpoints; `throttled`: whether its service's model declares
+   * ThrottlingException for it.
+   */
+  public decide(
+    operation: string,
+    request: FaultRequest,
+    throttled: boolean = THROTTLED_OPERATIONS.has(operation as OperationName),
+  ): InjectedFault | undefined {
     const { rank, occurrence } = this.history.record(operation, request);
     const [throttleDraw, serverErrorDraw] = draws(this.options.seed ?? DEFAULT_SEED, operation, rank, occurrence);
-    if (THROTTLED_OPERATIONS.has(operation) && this.burstThrottled < (this.options.throttleFirst ?? 0)) {
+    if (throttled && this.burstThrottled < (this.options.throttleFirst ?? 0)) {
       this.burstThrottled++;
       return 'throttling';
     }
-    if (THROTTLED_OPERATIONS.has(operation) && throttleDraw < (this.options.throttleRate ?? 0)) {
+    if (throttled && throttleDraw < (this.options.throttleRate ?? 0)) {
       return 'throttling';
     }
     if (serverErrorDraw < (this.options.serverErrorRate ?? 0)) {

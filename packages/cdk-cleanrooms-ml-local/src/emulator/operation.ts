@@ -40,7 +40,8 @@ export interface OperationContext {
 /** A validated input (see constraints.ts) in, the response body out (undefined for an empty reply). */
 export type OperationHandler = (input: any, context: OperationContext) => object | undefined;
 
-export type OperationTable = { readonly [name in OperationName]?: OperationHandler };
+/** A resource module's handlers, by operation name (Clean Rooms ML's unless another service's names are given). */
+export type OperationTable<Name extends string = OperationName> = { readonly [name in Name]?: OperationHandler };
 
 /** Passing a role across accounts is not allowed (reference text, CreateTrainingDataset.roleArn). */
 export function requireRoleInAccount(scope: AccountScope, field: string, roleArn: string): void {

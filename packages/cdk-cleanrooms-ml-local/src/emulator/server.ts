@@ -1,17 +1,20 @@
 /**
- * The HTTP side: routes a request to an operation with the OPERATIONS table
- * (the published model's bindings), checks SigV4, injects faults, builds the
- * operation's input from the path, query string and JSON body, validates it
- * against the constraint table, runs the resource module's handler and
- * answers in restJson1 (JSON bodies, ISO-8601 timestamps; errors with
- * `x-amzn-errortype`, `x-amzn-requestid` and `{"__type", "message"}`).
+ * The HTTP side, shared by every service the emulator speaks (Clean Rooms
+ * ML here, AWS Clean Rooms in clean-rooms/service.ts, each at its own
+ * listener): routes a request to an operation with the service's binding
+ * table (its published model's), checks SigV4 for the service's signing
+ * name, injects faults, builds the operation's input from the path, query
+ * string and JSON body, validates it against the service's constraint
+ * table, runs the resource module's handler and answers in restJson1 (JSON
+ * bodies, ISO-8601 timestamps; errors with `x-amzn-errortype`,
+ * `x-amzn-requestid` and `{"__type", "message"}`).
  *
  * Malformed JSON is answered 400 SerializationException, as restJson1
  * services do for a body that cannot be deserialized; a path that no
  * operation uses, 404 UnknownOperationException.
  *
  * Paths under `/_emulator/` are the emulator's own, unsigned control API:
- *   GET  /_emulator/health     { status, accountId, region }
+ *   GET  /_emulator/health     { status, accountId, region, cleanRoomsEndpoint }
  *   GET  /_emulator/inventory  what exists now (see EmulatorInventory)
  *   GET  /_emulator/stats      call and fault counts (see EmulatorStats)
  *   POST /_emulator/reset      forget every resource, queued failure and count
@@ -25,16 +28,17 @@ import type { AccountScope } from './arns';
 import { audienceJobOperations } from './audience-jobs';
 import { audienceModelOperations } from './audience-models';
 import { configuredAudienceModelOperations } from './configured-audience-models';
-import { OPERATION_INPUTS, validateInput } from './constraints';
-import { ServiceError } from './errors';
-import type { FaultInjector, FaultOptions } from './faults';
+import { inputViolations, OPERATION_INPUTS, StructureConstraint, violationsMessage } from './constraints';
+import { ServiceError, validationError } from './errors';
+import { FaultOptions, THROTTLED_OPERATIONS } from './faults';
+import type { FaultInjector } from './faults';
 import { EmulatorQuotas, OperationHandler, OperationTable } from './operation';
-import { checkSignature, SignatureCheck } from './signature';
+import { checkSignature, SignatureCheck, SIGNING_NAME } from './signature';
 import type { CallStats } from './stats';
 import { FAILABLE_RESOURCE_TYPES, FailureRequest, Store } from './store';
 import { tagOperations } from './tags';
 import { trainingDatasetOperations } from './training-datasets';
-import { OPERATIONS, OperationName } from '../client/operations';
+import { OperationBinding, OPERATIONS, OperationName } from '../client/operations';
 
 /** What the request handler works with; the emulator class owns it. */
 export interface EmulatorCore {
@@ -48,6 +52,38 @@ export interface EmulatorCore {
   readonly now: () => number;
   readonly failNext: (request: FailureRequest) => void;
   readonly reset: () => void;
+  /** The AWS Clean Rooms listener's base URL (health shows it on both listeners). */
+  readonly cleanRoomsEndpoint: () => string;
+}
+
+/**
+ * One AWS service the emulator speaks, at its own listener: its operations'
+ * bindings, input constraints and handlers, all from its published model.
+ */
+export interface EmulatedService {
+  /** The service in messages: `Clean Rooms ML`, `AWS Clean Rooms`. */
+  readonly title: string;
+  /** The service credentials must be scoped to. */
+  readonly signingName: string;
+  /**
+   * The operation's name in the stats and the fault draws: unique across the
+   * emulator's services (AWS Clean Rooms' tag operations have the same names
+   * as Clean Rooms ML's).
+   */
+  readonly qualifiedName: (operation: string) => string;
+  readonly bindings: Readonly<Record<string, OperationBinding>>;
+  readonly inputs: Readonly<Record<string, StructureConstraint>>;
+  readonly handlers: ReadonlyMap<string, OperationHandler>;
+  /** The status code of a successful reply (204: no body). @default 200 */
+  readonly successCode?: (operation: string) => number;
+  /** Whether the model declares ThrottlingException for the operation (only those are throttled). */
+  readonly throttles: (operation: string) => boolean;
+  /** The service's errors for what every endpoint answers alike. */
+  readonly errors: {
+    readonly validation: (message: string) => ServiceError;
+    readonly throttling: (message: string) => ServiceError;
+    readonly internal: (message: string) => ServiceError;
+  };
 }
 
 const OPERATION_TABLES: readonly OperationTable[] = [
@@ -58,12 +94,26 @@ const OPERATION_TABLES: readonly OperationTable[] = [
   tagOperations,
 ];
 
-const HANDLERS = new Map<OperationName, OperationHandler>(
-  OPERATION_TABLES.flatMap((table) => Object.entries(table) as Array<[OperationName, OperationHandler]>),
-);
+/** Clean Rooms ML, as its published model (cleanroomsml 2023-09-06) declares it. */
+export const CLEAN_ROOMS_ML_SERVICE: EmulatedService = {
+  title: 'Clean Rooms ML',
+  signingName: SIGNING_NAME,
+  qualifiedName: (operation) => operation,
+  bindings: OPERATIONS,
+  inputs: OPERATION_INPUTS,
+  handlers: new Map<string, OperationHandler>(
+    OPERATION_TABLES.flatMap((table) => Object.entries(table) as Array<[OperationName, OperationHandler]>),
+  ),
+  throttles: (operation) => THROTTLED_OPERATIONS.has(operation as OperationName),
+  errors: {
+    validation: validationError,
+    throttling: (message) => new ServiceError('ThrottlingException', message),
+    internal: (message) => new ServiceError('InternalServiceException', message),
+  },
+};
 
 interface Route {
-  readonly operation: OperationName;
+  readonly operation: string;
   readonly method: string;
   readonly pattern: RegExp;
   readonly pathParams: readonly string[];
@@ -75,22 +125,29 @@ interface Route {
  * `/configured-audience-model/{arn}`; a path parameter may span slashes in
  * case a client leaves the `/` of an ARN unencoded.
  */
-const ROUTES: readonly Route[] = (Object.entries(OPERATIONS) as Array<[OperationName, (typeof OPERATIONS)[OperationName]]>)
-  .map(([operation, binding]) => ({
-    operation,
-    method: binding.method,
-    pattern: new RegExp(`^${binding.path.split(/\{\w+\}/).map(escapeRegExp).join('(.+)')}$`),
-    pathParams: binding.pathParams,
-    templateLength: binding.path.length,
-  }))
-  .sort((a, b) => b.templateLength - a.templateLength);
+function routesOf(bindings: Readonly<Record<string, OperationBinding>>): readonly Route[] {
+  return Object.entries(bindings)
+    .map(([operation, binding]) => ({
+      operation,
+      method: binding.method,
+      pattern: new RegExp(`^${binding.path.split(/\{\w+\}/).map(escapeRegExp).join('(.+)')}$`),
+      pathParams: binding.pathParams,
+      templateLength: binding.path.length,
+    }))
+    .sort((a, b) => b.templateLength - a.templateLength);
+}
 
 const ADMIN_PREFIX = '/_emulator/';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export function createRequestListener(core: EmulatorCore): (request: IncomingMessage, response: ServerResponse) => void {
+/** The request listener of one service's endpoint. */
+export function createRequestListener(
+  core: EmulatorCore,
+  service: EmulatedService = CLEAN_ROOMS_ML_SERVICE,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const endpoint: Endpoint = { core, service, routes: routesOf(service.bindings) };
   return (request, response) => {
-    handleRequest(core, request, response).catch((error: unknown) => {
+    handleRequest(endpoint, request, response).catch((error: unknown) => {
       // Only reached when writing the reply itself failed (the client went away).
       if (!response.headersSent) {
         response.statusCode = 500;
@@ -101,7 +158,15 @@ export function createRequestListener(core: EmulatorCore): (request: IncomingMes
   };
 }
 
-async function handleRequest(core: EmulatorCore, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** What one listener serves: the emulator's state and one service. */
+interface Endpoint {
+  readonly core: EmulatorCore;
+  readonly service: EmulatedService;
+  readonly routes: readonly Route[];
+}
+
+async function handleRequest(endpoint: Endpoint, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { core, service } = endpoint;
   const requestId = randomUUID();
   const target = request.url ?? '/';
   const queryStart = target.indexOf('?');
@@ -113,7 +178,7 @@ async function handleRequest(core: EmulatorCore, request: IncomingMessage, respo
   try {
     body = await readBody(request);
   } catch (error) {
-    return reply(response, requestId, asServiceError(error));
+    return reply(response, requestId, asServiceError(error, service));
   }
 
   if (rawPath.startsWith(ADMIN_PREFIX)) {
@@ -121,10 +186,15 @@ async function handleRequest(core: EmulatorCore, request: IncomingMessage, respo
   }
 
   try {
-    const result = await handleServiceCall(core, { method, rawPath, rawQuery, headers: request.headers, body });
-    reply(response, requestId, undefined, result ?? {});
+    const { operation, result } = await handleServiceCall(endpoint, { method, rawPath, rawQuery, headers: request.headers, body });
+    const status = service.successCode?.(operation) ?? 200;
+    if (status === 204) {
+      replyEmpty(response, requestId);
+    } else {
+      reply(response, requestId, undefined, result ?? {});
+    }
   } catch (error) {
-    reply(response, requestId, asServiceError(error));
+    reply(response, requestId, asServiceError(error, service));
   }
 }
 
@@ -136,37 +206,51 @@ interface ServiceCall {
   readonly body: Buffer;
 }
 
-async function handleServiceCall(core: EmulatorCore, call: ServiceCall): Promise<object | undefined> {
-  const routed = route(call.method, call.rawPath);
+async function handleServiceCall(
+  { core, service, routes }: Endpoint,
+  call: ServiceCall,
+): Promise<{ readonly operation: string; readonly result: object | undefined }> {
+  const routed = route(routes, call.method, call.rawPath);
   if (!routed) {
-    throw new ServiceError('UnknownOperationException', `No Clean Rooms ML operation is bound to ${call.method} ${call.rawPath}`);
+    throw new ServiceError('UnknownOperationException', `No ${service.title} operation is bound to ${call.method} ${call.rawPath}`);
   }
   const { operation, pathValues } = routed;
-  core.stats.recordCall(operation);
+  const qualifiedName = service.qualifiedName(operation);
+  core.stats.recordCall(qualifiedName);
 
   const query = parseQuery(call.rawQuery);
-  await checkSignature({ method: call.method, rawPath: call.rawPath, query, headers: call.headers, body: call.body }, core.signature);
+  await checkSignature(
+    { method: call.method, rawPath: call.rawPath, query, headers: call.headers, body: call.body },
+    { ...core.signature, signingName: service.signingName },
+  );
 
   // Faults come before any work, so a retried call is never carried out twice.
   if (core.faults.latencyMs > 0) {
     await sleep(core.faults.latencyMs);
   }
-  const fault = core.faults.decide(operation, { method: call.method, path: call.rawPath, query: call.rawQuery, body: call.body });
+  const fault = core.faults.decide(
+    qualifiedName,
+    { method: call.method, path: call.rawPath, query: call.rawQuery, body: call.body },
+    service.throttles(operation),
+  );
   if (fault) {
-    core.stats.recordFault(operation, fault);
+    core.stats.recordFault(qualifiedName, fault);
     throw fault === 'throttling'
-      ? new ServiceError('ThrottlingException', 'Rate exceeded (injected by the emulator)')
-      : new ServiceError('InternalServiceException', 'Internal server error (injected by the emulator)');
+      ? service.errors.throttling('Rate exceeded (injected by the emulator)')
+      : service.errors.internal('Internal server error (injected by the emulator)');
   }
 
-  const input = buildInput(operation, call, query, pathValues);
-  validateInput(operation, input);
+  const input = buildInput(service, operation, call, query, pathValues);
+  const violations = inputViolations(service.inputs[operation], operation, input);
+  if (violations.length > 0) {
+    throw service.errors.validation(violationsMessage(violations));
+  }
 
   const now = core.now();
   const swept = core.store.sweep(now);
-  const handler = HANDLERS.get(operation)!;
+  const handler = service.handlers.get(operation)!;
   try {
-    return handler(input, { store: core.store, scope: core.scope, quotas: core.quotas, now });
+    return { operation, result: handler(input, { store: core.store, scope: core.scope, quotas: core.quotas, now }) };
   } finally {
     // Handlers check everything before they change anything, so saving after a refused call is merely redundant.
     if (swept || call.method !== 'GET') {
@@ -175,8 +259,8 @@ async function handleServiceCall(core: EmulatorCore, call: ServiceCall): Promise
   }
 }
 
-function route(method: string, rawPath: string): { operation: OperationName; pathValues: Record<string, string> } | undefined {
-  for (const candidate of ROUTES) {
+function route(routes: readonly Route[], method: string, rawPath: string): { operation: string; pathValues: Record<string, string> } | undefined {
+  for (const candidate of routes) {
     if (candidate.method !== method) {
       continue;
     }
@@ -195,13 +279,14 @@ function route(method: string, rawPath: string): { operation: OperationName; pat
 
 /** The operation's input: JSON body members, then query members, then path members (each bound by the model). */
 function buildInput(
-  operation: OperationName,
+  service: EmulatedService,
+  operation: string,
   call: ServiceCall,
   query: Record<string, string | string[]>,
   pathValues: Record<string, string>,
 ): Record<string, unknown> {
-  const binding = OPERATIONS[operation];
-  const members = OPERATION_INPUTS[operation].members;
+  const binding = service.bindings[operation];
+  const members = service.inputs[operation].members;
   const input: Record<string, unknown> = binding.method === 'GET' || binding.method === 'DELETE' ? {} : parseJsonBody(call.body);
   for (const name of binding.queryParams) {
     const value = query[name];
@@ -278,7 +363,7 @@ function handleAdmin(core: EmulatorCore, method: string, action: string, body: B
 function runAdminAction(core: EmulatorCore, action: string, body: Buffer): object {
   switch (action) {
     case 'GET health':
-      return { status: 'ok', accountId: core.scope.accountId, region: core.scope.region };
+      return { status: 'ok', accountId: core.scope.accountId, region: core.scope.region, cleanRoomsEndpoint: core.cleanRoomsEndpoint() };
     case 'GET inventory': {
       const now = core.now();
       if (core.store.sweep(now)) {
@@ -331,12 +416,19 @@ function reply(response: ServerResponse, requestId: string, error: ServiceError 
   response.end(payload);
 }
 
-function asServiceError(error: unknown): ServiceError {
+/** A 204 reply: no content. */
+function replyEmpty(response: ServerResponse, requestId: string): void {
+  response.statusCode = 204;
+  response.setHeader('x-amzn-requestid', requestId);
+  response.end();
+}
+
+function asServiceError(error: unknown, service: EmulatedService = CLEAN_ROOMS_ML_SERVICE): ServiceError {
   if (error instanceof ServiceError) {
     return error;
   }
   reportUnexpected(error);
-  return new ServiceError('InternalServiceException', `The emulator failed: ${(error as Error)?.message ?? String(error)}`);
+  return service.errors.internal(`The emulator failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** An emulator bug, not a client mistake: make it visible on stderr as well as in the 500 reply. */

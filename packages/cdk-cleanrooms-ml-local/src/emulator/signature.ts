@@ -23,6 +23,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ServiceError } from './errors';
 
+/** The signing name of AWS Clean Rooms ML. */
 export const SIGNING_NAME = 'cleanrooms-ml';
 
 export interface EmulatorCredentials {
@@ -41,6 +42,8 @@ export interface ReceivedRequest {
 
 export interface SignatureCheck {
   readonly region: string;
+  /** The service credentials must be scoped to, e.g. `cleanrooms-ml` ({@link SIGNING_NAME}) or `cleanrooms`. */
+  readonly signingName: string;
   readonly credentials: EmulatorCredentials;
   /** False: only require a well-formed SigV4 Authorization header. */
   readonly verify: boolean;
@@ -80,8 +83,8 @@ export async function checkSignature(request: ReceivedRequest, check: SignatureC
   if (authorization.accessKeyId !== check.credentials.accessKeyId) {
     throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
-  if (authorization.service !== SIGNING_NAME) {
-    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_NAME}'.`);
+  if (authorization.service !== check.signingName) {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${check.signingName}'.`);
   }
   if (authorization.region !== check.region) {
     throw new ServiceError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${authorization.region}'.`);
@@ -142,7 +145,7 @@ async function expectedSignature(
   }
   const sessionToken = signedHeaders['x-amz-security-token'];
   const signer = new SignatureV4({
-    service: SIGNING_NAME,
+    service: check.signingName,
     region: check.region,
     credentials: { ...check.credentials, sessionToken },
     sha256: Sha256,

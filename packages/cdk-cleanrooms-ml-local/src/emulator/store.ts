@@ -13,6 +13,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import type { AccountScope } from './arns';
 import { writeAudienceFile } from './audience-output';
+import { CleanRoomsInventory, cleanRoomsInventory } from './clean-rooms/inventory';
+import type { CollaborationRecord, ConfiguredAudienceModelAssociationRecord, MembershipRecord } from './clean-rooms/records';
 import {
   audienceModelMetrics,
   AudienceModelMetric,
@@ -241,6 +243,10 @@ export interface EmulatorState {
   configuredAudienceModels: Record<string, ConfiguredAudienceModelRecord>;
   audienceGenerationJobs: Record<string, AudienceGenerationJobRecord>;
   audienceExportJobs: Record<string, AudienceExportJobRecord>;
+  /** AWS Clean Rooms (clean-rooms/records.ts), by id. */
+  collaborations: Record<string, CollaborationRecord>;
+  memberships: Record<string, MembershipRecord>;
+  configuredAudienceModelAssociations: Record<string, ConfiguredAudienceModelAssociationRecord>;
   pendingFailures: FailureRequest[];
   /** The sequence number given to the latest record created. */
   lastSequence: number;
@@ -253,6 +259,9 @@ function emptyState(): EmulatorState {
     configuredAudienceModels: {},
     audienceGenerationJobs: {},
     audienceExportJobs: {},
+    collaborations: {},
+    memberships: {},
+    configuredAudienceModelAssociations: {},
     pendingFailures: [],
     lastSequence: 0,
   };
@@ -337,8 +346,12 @@ export interface AudienceExportJobDescription {
   readonly updateTime: string;
 }
 
-/** Everything that exists at one moment, as the Get operations describe it, plus each configured model's policy. */
-export interface EmulatorInventory {
+/**
+ * Everything that exists at one moment, as the Get operations describe it,
+ * plus each configured model's policy; AWS Clean Rooms' collaborations,
+ * memberships and associations too.
+ */
+export interface EmulatorInventory extends CleanRoomsInventory {
   readonly accountId: string;
   readonly region: string;
   readonly trainingDatasets: TrainingDatasetDescription[];
@@ -627,6 +640,7 @@ export class Store {
       })),
       audienceGenerationJobs: this.audienceGenerationJobs().map((record) => this.describeAudienceGenerationJob(record, now)),
       audienceExportJobs: this.audienceExportJobs().map((record) => this.describeAudienceExportJob(record, now)),
+      ...cleanRoomsInventory(this.state),
     };
   }
 
@@ -652,6 +666,9 @@ export class Store {
       configuredAudienceModels: persisted.configuredAudienceModels ?? fresh.configuredAudienceModels,
       audienceGenerationJobs: persisted.audienceGenerationJobs ?? fresh.audienceGenerationJobs,
       audienceExportJobs: persisted.audienceExportJobs ?? fresh.audienceExportJobs,
+      collaborations: persisted.collaborations ?? fresh.collaborations,
+      memberships: persisted.memberships ?? fresh.memberships,
+      configuredAudienceModelAssociations: persisted.configuredAudienceModelAssociations ?? fresh.configuredAudienceModelAssociations,
       pendingFailures: persisted.pendingFailures ?? fresh.pendingFailures,
       lastSequence: persisted.lastSequence ?? fresh.lastSequence,
     };

@@ -8,10 +8,11 @@
  * Refreshing the model (spec/README.md) makes every difference fail here.
  */
 import { OPERATION_NAMES, OperationName } from '../../src/client/operations';
-import { Constraint, OPERATION_INPUTS, StricterThanModel, StructureConstraint } from '../../src/emulator/constraints';
+import { OPERATION_INPUTS, StructureConstraint } from '../../src/emulator/constraints';
 import { ERROR_STATUS_CODES, GATEWAY_ERRORS, ServiceErrorName } from '../../src/emulator/errors';
 import { THROTTLED_OPERATIONS } from '../../src/emulator/faults';
-import { CLEAN_ROOMS_ML_MODEL, declaredErrors, ModelMemberRef, ModelShape } from '../fixtures/cleanroomsml-model';
+import { CLEAN_ROOMS_ML_MODEL, declaredErrors } from '../fixtures/cleanroomsml-model';
+import { ConstraintDrift } from '../fixtures/constraint-drift';
 
 /**
  * Members of the model the emulator does not serve yet, each with the reason.
@@ -20,109 +21,10 @@ import { CLEAN_ROOMS_ML_MODEL, declaredErrors, ModelMemberRef, ModelShape } from
  */
 const NOT_YET_SERVED: Readonly<Record<string, string>> = {};
 
-const KINDS: Readonly<Record<ModelShape['type'], Constraint['kind'] | undefined>> = {
-  structure: 'structure',
-  list: 'list',
-  map: 'map',
-  string: 'string',
-  integer: 'integer',
-  long: 'integer',
-  boolean: 'boolean',
-  timestamp: 'timestamp',
-  double: undefined,
-  float: undefined,
-  blob: undefined,
-};
-
-type Bounds = readonly [number, number] | undefined;
-
-function modelBounds(shape: ModelShape): Bounds {
-  return shape.min === undefined && shape.max === undefined ? undefined : [shape.min ?? 0, shape.max ?? Number.MAX_SAFE_INTEGER];
-}
-
-function boundsDrift(
-  path: string, facet: keyof StricterThanModel, model: Bounds, emulator: Bounds, stricter: StricterThanModel | undefined,
-): string[] {
-  const show = (bounds: Bounds) => (bounds ? `${bounds[0]}-${bounds[1]}` : 'none');
-  if (model?.[0] === emulator?.[0] && model?.[1] === emulator?.[1]) {
-    return [];
-  }
-  const within = emulator !== undefined && (model === undefined || (emulator[0] >= model[0] && emulator[1] <= model[1]));
-  if (within && stricter?.[facet]) {
-    return [];
-  }
-  return [`${path}: ${facet} ${show(emulator)} in the emulator, ${show(model)} in the model${within ? ' (stricter without an AWS source)' : ''}`];
-}
-
-/** Every difference between a member's model shape and the emulator's constraint, as readable lines. */
-function drift(ref: ModelMemberRef, constraint: Constraint | undefined, path: string): string[] {
-  const shape = CLEAN_ROOMS_ML_MODEL.shapes[ref.shape];
-  if (constraint === undefined) {
-    return NOT_YET_SERVED[path] ? [] : [`${path}: declared by the model (${ref.shape}), unknown to the emulator`];
-  }
-  if (KINDS[shape.type] !== constraint.kind) {
-    return [`${path}: a ${constraint.kind} in the emulator, a ${shape.type} (${ref.shape}) in the model`];
-  }
-  const found: string[] = (constraint.rules ?? [])
-    .filter((rule) => rule.source.trim() === '')
-    .map(() => `${path}: a rule without its AWS source`);
-  switch (constraint.kind) {
-    case 'string': {
-      found.push(...boundsDrift(path, 'length', modelBounds(shape), constraint.length, constraint.stricter));
-      if (JSON.stringify([...shape.enum ?? []].sort()) !== JSON.stringify([...constraint.oneOf ?? []].sort())) {
-        found.push(`${path}: values ${constraint.oneOf?.join(', ') ?? 'any'} in the emulator, ${shape.enum?.join(', ') ?? 'any'} in the model`);
-      }
-      const pattern = constraint.pattern;
-      if (shape.pattern !== pattern?.model) {
-        found.push(`${path}: pattern ${pattern?.model ?? 'none'} in the emulator, ${shape.pattern ?? 'none'} in the model`);
-      } else if (pattern && pattern.regexp.source !== new RegExp(`^(?:${pattern.model})$`).source && !pattern.deviation) {
-        found.push(`${path}: tests /${pattern.regexp.source}/, not the model's pattern, without saying why`);
-      }
-      if (constraint.format && !constraint.stricter?.format) {
-        found.push(`${path}: must be ${constraint.format} in the emulator, without an AWS source`);
-      }
-      break;
-    }
-    case 'integer':
-      found.push(...boundsDrift(path, 'range', modelBounds(shape), constraint.range, constraint.stricter));
-      break;
-    case 'list':
-      found.push(...boundsDrift(path, 'size', modelBounds(shape), constraint.size, constraint.stricter));
-      found.push(...drift(shape.member!, constraint.member, `${path}[]`));
-      break;
-    case 'map':
-      found.push(...boundsDrift(path, 'size', modelBounds(shape), constraint.size, constraint.stricter));
-      found.push(...drift(shape.key!, constraint.key, `${path} key`));
-      found.push(...drift(shape.value!, constraint.value, `${path}{}`));
-      break;
-    case 'structure':
-      found.push(...structureDrift(shape, constraint, path));
-      break;
-  }
-  return found;
-}
-
-function structureDrift(shape: ModelShape, constraint: StructureConstraint, path: string): string[] {
-  const join = (member: string) => (path ? `${path}.${member}` : member);
-  const found: string[] = [];
-  const required = (names: readonly string[] | undefined) => [...names ?? []].sort().join(', ');
-  if (required(shape.required) !== required(constraint.required)) {
-    found.push(`${path || 'input'}: requires ${required(constraint.required) || 'nothing'} in the emulator, `
-      + `${required(shape.required) || 'nothing'} in the model`);
-  }
-  for (const [member, ref] of Object.entries(shape.members ?? {})) {
-    found.push(...drift(ref, constraint.members[member], join(member)));
-  }
-  for (const member of Object.keys(constraint.members)) {
-    if (!shape.members?.[member]) {
-      found.push(`${join(member)}: accepted by the emulator, not a member in the model`);
-    }
-  }
-  return found;
-}
+const DRIFT = new ConstraintDrift(CLEAN_ROOMS_ML_MODEL, NOT_YET_SERVED);
 
 function operationDrift(operation: OperationName, table: Readonly<Record<string, StructureConstraint>> = OPERATION_INPUTS): string[] {
-  return drift(CLEAN_ROOMS_ML_MODEL.operations[operation].input!, table[operation], operation);
+  return DRIFT.operation(operation, table);
 }
 
 describe('the constraint table follows AWS\'s current model', () => {
