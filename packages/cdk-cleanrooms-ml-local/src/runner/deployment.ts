@@ -335,6 +335,8 @@ class StackOperation {
         AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_CLEANROOMSML: target.endpoint,
+        // The SDK's service-specific endpoint variable for AWS Clean Rooms (https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html).
+        AWS_ENDPOINT_URL_CLEANROOMS: target.cleanRoomsEndpoint,
         // The handlers' deadlines and wait windows run on the same scaled time as the waiter.
         [LOCAL_TIME_SCALE_ENV]: String(this.timeScale),
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,

@@ -11,6 +11,7 @@ import type { SecretsManagerTarget } from './secrets-manager-target';
 import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
 import type { StackScope } from './synthetic';
 import type { Json, JsonObject } from './template';
+import { CleanRoomsMlServiceError } from '../client/errors';
 
 /** What a resource operation needs from the running deployment. */
 export interface ProvisionContext {
@@ -74,4 +75,46 @@ export interface Provisioner {
  */
 export function handlerError(message: string, handlerErrorCode: string, physicalResourceId?: string): ResourceFailure {
   return new ResourceFailure(`Resource handler returned message: "${message}" (RequestToken: ${randomUUID()}, HandlerErrorCode: ${handlerErrorCode})`, physicalResourceId);
+}
+
+/** Runs a service call as a CloudFormation resource handler would, turning its error into the handler's message. */
+export async function handlerCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw handlerFailure(error);
+  }
+}
+
+/** The handler error codes of the services' errors (CloudFormation's resource handler contract). */
+const HANDLER_ERROR_CODES: Readonly<Record<string, string>> = {
+  ConflictException: 'AlreadyExists',
+  ValidationException: 'InvalidRequest',
+  AccessDeniedException: 'AccessDenied',
+  ResourceNotFoundException: 'NotFound',
+  ThrottlingException: 'Throttling',
+  ServiceQuotaExceededException: 'ServiceLimitExceeded',
+  InternalServiceException: 'ServiceInternalError',
+  InternalServerException: 'ServiceInternalError',
+};
+
+/**
+ * A service error (the project's Clean Rooms ML client's, or an AWS SDK
+ * client's, which carries `$metadata`) as the handler's failure; anything
+ * else is an internal failure.
+ */
+export function handlerFailure(error: unknown, physicalResourceId?: string): ResourceFailure {
+  if (isServiceError(error)) {
+    return handlerError(error.message, HANDLER_ERROR_CODES[error.name] ?? 'GeneralServiceException', physicalResourceId);
+  }
+  return new ResourceFailure(`Resource handler returned message: "${(error as Error)?.message ?? String(error)}" (HandlerErrorCode: InternalFailure)`, physicalResourceId);
+}
+
+/** A "not found" error of a service, which a delete takes as done (as CloudFormation's handlers do). */
+export function isNotFoundError(error: unknown): boolean {
+  return isServiceError(error) && error.name === 'ResourceNotFoundException';
+}
+
+function isServiceError(error: unknown): error is Error {
+  return error instanceof CleanRoomsMlServiceError || (error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === 'object');
 }

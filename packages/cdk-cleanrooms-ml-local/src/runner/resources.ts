@@ -10,6 +10,8 @@
  *   other property create-only, so changing one replaces it: see changes.ts);
  * - AWS::SecretsManager::Secret: in the runner's Secrets Manager emulator
  *   (secret-resources.ts);
+ * - AWS::CleanRooms::Collaboration and ::Membership: on the emulator's AWS
+ *   Clean Rooms endpoint (clean-rooms-resources.ts);
  * - everything else: recorded with a synthetic physical id and attributes;
  *   Lambda functions also get their code copied, so they can run later.
  */
@@ -31,12 +33,13 @@ import {
   USER_ON_EVENT_FUNCTION_ARN_ENV,
   WAITER_STATE_MACHINE_ARN_ENV,
 } from './provider-framework';
-import { handlerError, ProvisionContext, Provisioner, ProvisionResult, RefusedRequest, ResourceFailure, ResourceRequest } from './provisioning';
+import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
+import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
+import { handlerCall, handlerFailure, isNotFoundError, ProvisionContext, Provisioner, ProvisionResult, RefusedRequest, ResourceFailure, ResourceRequest } from './provisioning';
 import { SECRET_TYPE, secrets } from './secret-resources';
 import type { FunctionCode, ResourceRecord } from './state';
 import { generatedName, StackScope, syntheticResource } from './synthetic';
 import { isCustomResourceType, Json, JsonObject } from './template';
-import { CleanRoomsMlServiceError } from '../client/errors';
 import type { Dataset } from '../client/types';
 
 export const TRAINING_DATASET_TYPE = 'AWS::CleanRoomsML::TrainingDataset';
@@ -54,6 +57,8 @@ export function provisionerFor(type: string): Provisioner {
   if (isCustomResourceType(type)) return customResources;
   if (type === TRAINING_DATASET_TYPE) return trainingDatasets;
   if (type === SECRET_TYPE) return secrets;
+  if (type === COLLABORATION_TYPE) return collaborations;
+  if (type === MEMBERSHIP_TYPE) return memberships;
   return recordedResources;
 }
 
@@ -293,7 +298,7 @@ const trainingDatasets: Provisioner = {
     try {
       dataset = await client.getTrainingDataset({ trainingDatasetArn });
     } catch (error) {
-      throw new ResourceFailure(handlerFailure(error).reason, trainingDatasetArn);
+      throw handlerFailure(error, trainingDatasetArn);
     }
     return {
       physicalResourceId: trainingDatasetArn,
@@ -306,10 +311,7 @@ const trainingDatasets: Provisioner = {
     const before = current.properties;
     const after = request.properties;
     const arn = current.physicalResourceId;
-    const oldTags = tagMap(before.Tags) ?? {};
-    const newTags = tagMap(after.Tags) ?? {};
-    const removed = Object.keys(oldTags).filter((key) => !(key in newTags));
-    const changed = Object.fromEntries(Object.entries(newTags).filter(([key, value]) => oldTags[key] !== value));
+    const { removed, changed } = tagChanges(before.Tags, after.Tags);
     const { client } = context.target;
     if (removed.length > 0) await handlerCall(() => client.untagResource({ resourceArn: arn, tagKeys: removed }));
     if (Object.keys(changed).length > 0) await handlerCall(() => client.tagResource({ resourceArn: arn, tags: changed }));
@@ -322,53 +324,11 @@ const trainingDatasets: Provisioner = {
       await context.target.client.deleteTrainingDataset({ trainingDatasetArn: record.physicalResourceId });
     } catch (error) {
       // Already gone is deleted (CloudFormation's handlers treat NotFound on delete as success).
-      if (error instanceof CleanRoomsMlServiceError && error.name === 'ResourceNotFoundException') return;
+      if (isNotFoundError(error)) return;
       throw handlerFailure(error);
     }
   },
 };
-
-/** Runs a service call as a CloudFormation resource handler would, turning its error into the handler's message. */
-async function handlerCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw handlerFailure(error);
-  }
-}
-
-const HANDLER_ERROR_CODES: Readonly<Record<string, string>> = {
-  ConflictException: 'AlreadyExists',
-  ValidationException: 'InvalidRequest',
-  AccessDeniedException: 'AccessDenied',
-  ResourceNotFoundException: 'NotFound',
-  ThrottlingException: 'Throttling',
-  ServiceQuotaExceededException: 'ServiceLimitExceeded',
-  InternalServiceException: 'ServiceInternalError',
-};
-
-function handlerFailure(error: unknown): ResourceFailure {
-  if (error instanceof CleanRoomsMlServiceError) {
-    const code = HANDLER_ERROR_CODES[error.name] ?? 'GeneralServiceException';
-    return handlerError(error.message, code);
-  }
-  return new ResourceFailure(`Resource handler returned message: "${(error as Error)?.message ?? String(error)}" (HandlerErrorCode: InternalFailure)`);
-}
-
-/** CloudFormation's `[{Key, Value}]` tags as the API's map. */
-function tagMap(tags: Json | undefined): Record<string, string> | undefined {
-  if (!Array.isArray(tags)) return undefined;
-  return Object.fromEntries(tags.map((tag) => [String((tag as JsonObject).Key), String((tag as JsonObject).Value)]));
-}
-
-/** CloudFormation's PascalCase property names as the API's camelCase member names. */
-function camelCaseKeys(value: Json | undefined): unknown {
-  if (Array.isArray(value)) return value.map(camelCaseKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCaseKeys(item as Json)]));
-  }
-  return value;
-}
 
 // ---------------------------------------------------------------------------
 // Recorded resources
