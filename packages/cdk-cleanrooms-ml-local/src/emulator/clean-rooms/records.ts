@@ -82,7 +82,12 @@ export interface ConfiguredAudienceModelAssociationRecord {
   updatedAt: number;
 }
 
-const isoTime = (millis: number): string => new Date(millis).toISOString();
+/**
+ * A timestamp as AWS Clean Rooms sends it: epoch seconds, restJson1's
+ * default, as its model's Timestamp shape names no format (Clean Rooms ML's
+ * are ISO-8601).
+ */
+const epochSeconds = (millis: number): number => millis / 1000;
 
 /** The payment configuration a member gets when none is given: the collaboration's query runner pays (the model requires one in Membership). */
 const DEFAULT_PAYMENT = { queryCompute: { isResponsible: true } };
@@ -97,8 +102,8 @@ export function describeCollaboration(record: CollaborationRecord, viewer: Colla
     description: record.description,
     creatorAccountId: record.creatorAccountId,
     creatorDisplayName: creator.displayName,
-    createTime: isoTime(record.createdAt),
-    updateTime: isoTime(record.updatedAt),
+    createTime: epochSeconds(record.createdAt),
+    updateTime: epochSeconds(record.updatedAt),
     memberStatus: viewer.status,
     membershipId: membership?.id,
     membershipArn: membership?.arn,
@@ -140,8 +145,8 @@ export function describeMembership(record: MembershipRecord, collaboration: Coll
     collaborationCreatorAccountId: collaboration.creatorAccountId,
     collaborationCreatorDisplayName: collaboration.members[0].displayName,
     collaborationName: collaboration.name,
-    createTime: isoTime(record.createdAt),
-    updateTime: isoTime(record.updatedAt),
+    createTime: epochSeconds(record.createdAt),
+    updateTime: epochSeconds(record.updatedAt),
     status: record.status,
     memberAbilities: member?.memberAbilities ?? [],
     mlMemberAbilities: member?.mlMemberAbilities,
@@ -186,8 +191,8 @@ export function describeAssociation(record: ConfiguredAudienceModelAssociationRe
     name: record.name,
     manageResourcePolicies: record.manageResourcePolicies,
     description: record.description,
-    createTime: isoTime(record.createdAt),
-    updateTime: isoTime(record.updatedAt),
+    createTime: epochSeconds(record.createdAt),
+    updateTime: epochSeconds(record.updatedAt),
   };
 }
 
