@@ -22,7 +22,11 @@ export function resourceTypeLabel(type: ArnResourceType): string {
   return RESOURCE_TYPE_LABELS[type];
 }
 
-/** Where the emulator pretends to run: every ARN it mints or accepts is scoped to this. */
+/**
+ * Who calls, and where: the calling account (from the request's access key)
+ * in the emulator's region. The ARNs a call mints are in this account, and
+ * it finds only this account's resources.
+ */
 export interface AccountScope {
   readonly accountId: string;
   readonly region: string;
@@ -47,7 +51,23 @@ export function partitionOf(region: string): string {
 }
 
 export function mintArn(scope: AccountScope, type: ArnResourceType): string {
-  return `arn:${scope.partition}:cleanrooms-ml:${scope.region}:${scope.accountId}:${type}/${randomUUID()}`;
+  return arnOf(scope, type, randomUUID());
+}
+
+/** The ARN of resource `id` of a type in the scope's account: a cross-account job has one id and an ARN in each account. */
+export function arnOf(scope: AccountScope, type: ArnResourceType, id: string): string {
+  return `arn:${scope.partition}:cleanrooms-ml:${scope.region}:${scope.accountId}:${type}/${id}`;
+}
+
+/** The account a Clean Rooms ML ARN names (undefined for anything else). */
+export function accountOf(arn: string): string | undefined {
+  return parseArn(arn)?.accountId;
+}
+
+/** The resource id, what follows the type in a Clean Rooms ML ARN (undefined for anything else). */
+export function resourceIdOf(arn: string): string | undefined {
+  // The type has no slash, so the id starts after the ARN's first one.
+  return parseArn(arn) && arn.slice(arn.indexOf('/') + 1);
 }
 
 interface ParsedArn {
@@ -68,12 +88,17 @@ function parseArn(arn: string): ParsedArn | undefined {
 }
 
 /**
- * Looks a resource up by ARN, answering ResourceNotFoundException with the
- * reason when it cannot exist here. The ARN has passed its member's pattern
- * (constraints.ts: the model's ARN shape of the expected type, so an ARN of
- * another type was already a ValidationException); one of another account,
- * region or partition is "not found" rather than invalid: the resource it
- * names is not one this endpoint holds.
+ * Looks a resource of the calling account up by ARN, answering
+ * ResourceNotFoundException with the reason when the caller cannot reach
+ * it. The ARN has passed its member's pattern (constraints.ts: the model's
+ * ARN shape of the expected type, so an ARN of another type was already a
+ * ValidationException); one of another region or partition is "not found"
+ * rather than invalid: the resource it names is not one this endpoint
+ * holds. One of another account is "not found" too, even when that account
+ * has it: "All other Clean Rooms ML APIs can only be used with resources in
+ * your own account" (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html);
+ * StartAudienceGenerationJob, the one exception, does not come here for the
+ * configured model of another account.
  */
 export function lookUp<T>(
   scope: AccountScope,
@@ -83,10 +108,16 @@ export function lookUp<T>(
 ): T {
   const label = resourceTypeLabel(expectedType);
   const parsed = parseArn(arn);
-  if (parsed && (parsed.accountId !== scope.accountId || parsed.region !== scope.region || parsed.partition !== scope.partition)) {
+  if (parsed && (parsed.region !== scope.region || parsed.partition !== scope.partition)) {
     throw notFound(
-      `${capitalize(label)} ${arn} not found: this endpoint serves account ${scope.accountId} in ${scope.region} (${scope.partition}), `
+      `${capitalize(label)} ${arn} not found: this endpoint serves ${scope.region} (${scope.partition}), `
       + `the ARN names account ${parsed.accountId} in ${parsed.region} (${parsed.partition})`,
+    );
+  }
+  if (parsed && parsed.accountId !== scope.accountId) {
+    throw notFound(
+      `${capitalize(label)} ${arn} not found: the caller is account ${scope.accountId}, the ARN names account ${parsed.accountId}, `
+      + 'and a caller reaches only its own account\'s resources',
     );
   }
   const record = Object.prototype.hasOwnProperty.call(records, arn) ? records[arn] : undefined;

@@ -55,8 +55,8 @@ export const audienceJobOperations: OperationTable = {
     const { store, scope, quotas, now } = context;
     requireRoleInAccount(scope, 'seedAudience.roleArn', input.seedAudience.roleArn);
     const configured = findConfiguredAudienceModel(context, input.configuredAudienceModelArn);
-    requireUniqueName(store.audienceGenerationJobs().map((job) => job.name), input.name, 'audience generation job');
-    const running = store.audienceGenerationJobs().filter((job) => isCreating(store.generationJobState(job, now))).length;
+    requireUniqueName(store.audienceGenerationJobs(scope.accountId).map((job) => job.name), input.name, 'audience generation job');
+    const running = store.audienceGenerationJobs(scope.accountId).filter((job) => isCreating(store.generationJobState(job, now))).length;
     requireQuota(running, quotas.audienceGenerationJobs, 'Concurrent audience generation jobs', 'audience generation jobs are running');
 
     // FROM_PARENT_RESOURCE: the configured model's tags are the defaults, the request's tags override them.
@@ -88,8 +88,8 @@ export const audienceJobOperations: OperationTable = {
   GetAudienceGenerationJob: (input: AudienceGenerationJobArnInput, context) =>
     context.store.describeAudienceGenerationJob(findGenerationJob(context, input.audienceGenerationJobArn), context.now),
 
-  ListAudienceGenerationJobs: (input: ListAudienceGenerationJobsInput, { store, now }) => {
-    const matching = store.audienceGenerationJobs().filter((job) =>
+  ListAudienceGenerationJobs: (input: ListAudienceGenerationJobsInput, { store, scope, now }) => {
+    const matching = store.audienceGenerationJobs(scope.accountId).filter((job) =>
       (input.configuredAudienceModelArn === undefined || job.configuredAudienceModelArn === input.configuredAudienceModelArn)
       && (input.collaborationId === undefined || job.collaborationId === input.collaborationId));
     const page = paginate(
@@ -131,7 +131,7 @@ export const audienceJobOperations: OperationTable = {
   },
 
   StartAudienceExportJob: (input: StartAudienceExportJobInput, context) => {
-    const { store, quotas, now } = context;
+    const { store, scope, quotas, now } = context;
     const job = findGenerationJob(context, input.audienceGenerationJobArn);
     const status = store.generationJobState(job, now)?.status;
     if (status !== 'ACTIVE') {
@@ -144,11 +144,11 @@ export const audienceJobOperations: OperationTable = {
         `audienceSize must be one of the configured audience model's audience sizes (${offered}), got ${input.audienceSize.type} ${input.audienceSize.value}`,
       );
     }
-    const siblings = store.audienceExportJobs().filter((exportJob) => exportJob.audienceGenerationJobArn === job.arn);
+    const siblings = store.audienceExportJobs(scope.accountId).filter((exportJob) => exportJob.audienceGenerationJobArn === job.arn);
     if (siblings.some((exportJob) => exportJob.name === input.name)) {
       throw conflict(`An audience export job named "${input.name}" already exists for audience generation job ${job.arn}`);
     }
-    const running = store.audienceExportJobs().filter((exportJob) => isCreating(store.exportJobState(exportJob, now))).length;
+    const running = store.audienceExportJobs(scope.accountId).filter((exportJob) => isCreating(store.exportJobState(exportJob, now))).length;
     requireQuota(running, quotas.audienceExportJobs, 'Concurrent audience export jobs', 'audience export jobs are running');
     const kept = siblings.filter((exportJob) => store.exportJobState(exportJob, now).status !== 'CREATE_FAILED').length;
     requireQuota(kept, quotas.activeExportJobsPerGenerationJob, 'Active audience export jobs per audience generation job', 'export jobs exist for this generation job');
@@ -172,8 +172,8 @@ export const audienceJobOperations: OperationTable = {
     return undefined;
   },
 
-  ListAudienceExportJobs: (input: ListAudienceExportJobsInput, { store, now }) => {
-    const matching = store.audienceExportJobs().filter((exportJob) =>
+  ListAudienceExportJobs: (input: ListAudienceExportJobsInput, { store, scope, now }) => {
+    const matching = store.audienceExportJobs(scope.accountId).filter((exportJob) =>
       input.audienceGenerationJobArn === undefined || exportJob.audienceGenerationJobArn === input.audienceGenerationJobArn);
     const page = paginate(
       'ListAudienceExportJobs',

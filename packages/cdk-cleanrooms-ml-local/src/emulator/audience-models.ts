@@ -32,8 +32,8 @@ export function findAudienceModel({ store, scope }: OperationContext, arn: strin
 export const audienceModelOperations: OperationTable = {
   CreateAudienceModel: (input: CreateAudienceModelInput, { store, scope, quotas, now }) => {
     lookUp(scope, 'training-dataset', input.trainingDatasetArn, store.state.trainingDatasets);
-    requireUniqueName(store.audienceModels().map((model) => model.name), input.name, 'audience model');
-    const training = store.audienceModels().filter((model) => isCreating(store.audienceModelState(model, now))).length;
+    requireUniqueName(store.audienceModels(scope.accountId).map((model) => model.name), input.name, 'audience model');
+    const training = store.audienceModels(scope.accountId).filter((model) => isCreating(store.audienceModelState(model, now))).length;
     requireQuota(training, quotas.audienceModelTrainings, 'Concurrent audience model trainings', 'audience models are training');
 
     const tags = { ...input.tags };
@@ -59,8 +59,8 @@ export const audienceModelOperations: OperationTable = {
   GetAudienceModel: (input: AudienceModelArnInput, context) =>
     context.store.describeAudienceModel(findAudienceModel(context, input.audienceModelArn), context.now),
 
-  ListAudienceModels: (input: PageRequest, { store, now }) => {
-    const page = paginate('ListAudienceModels', store.audienceModels(), input);
+  ListAudienceModels: (input: PageRequest, { store, scope, now }) => {
+    const page = paginate('ListAudienceModels', store.audienceModels(scope.accountId), input);
     return {
       audienceModels: page.items.map((record) => {
         const { createTime, updateTime, audienceModelArn, name, trainingDatasetArn, status, description } = store.describeAudienceModel(record, now);
@@ -71,13 +71,13 @@ export const audienceModelOperations: OperationTable = {
   },
 
   DeleteAudienceModel: (input: AudienceModelArnInput, context) => {
-    const { store, now } = context;
+    const { store, scope, now } = context;
     const model = findAudienceModel(context, input.audienceModelArn);
     if (isDeleting(store.audienceModelState(model, now))) {
       // Already on its way out: a repeated delete changes nothing.
       return undefined;
     }
-    const dependant = store.configuredAudienceModels().find((configured) => configured.audienceModelArn === model.arn);
+    const dependant = store.configuredAudienceModels(scope.accountId).find((configured) => configured.audienceModelArn === model.arn);
     if (dependant) {
       throw conflict(`Audience model ${model.arn} cannot be deleted: configured audience model ${dependant.arn} ("${dependant.name}") uses it`);
     }

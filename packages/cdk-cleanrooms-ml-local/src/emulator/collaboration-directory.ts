@@ -10,10 +10,19 @@ export interface CollaborationDirectory {
   isActiveMember(collaborationId: string, accountId: string): boolean;
   /** The ARNs of the configured audience model associations that name this configured audience model. */
   associationsOf(configuredAudienceModelArn: string): readonly string[];
+  /**
+   * The configured audience model is being deleted: its associations leave
+   * their collaborations. "If you delete a configured audience model, it will
+   * be removed from any collaborations that it is associated to"
+   * (https://docs.aws.amazon.com/cleanrooms-ml/latest/APIReference/API_DeleteConfiguredAudienceModel.html).
+   * Called before the model's record (and so its resource policy) is gone.
+   */
+  removeAssociationsOf(configuredAudienceModelArn: string): void;
 }
 
 /** An emulator without a Clean Rooms side: no collaboration exists. */
 export const NO_COLLABORATIONS: CollaborationDirectory = {
   isActiveMember: () => false,
   associationsOf: () => [],
+  removeAssociationsOf: () => undefined,
 };

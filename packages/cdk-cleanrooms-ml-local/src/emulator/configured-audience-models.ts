@@ -1,8 +1,9 @@
 /**
  * Configured audience models (ACTIVE at once, updatable in place) and their
  * resource policy. A configured model needs an ACTIVE audience model; it
- * cannot be deleted while a generation job uses it, and its policy goes with
- * it.
+ * cannot be deleted while a generation job uses it (its owner's, or another
+ * account's copy of a job started on it), and its policy goes with it, as
+ * do its associations with collaborations.
  *
  * The policy's concurrency guards (previousPolicyHash, policyExistenceCondition)
  * answer ValidationException when they do not hold: the published model
@@ -11,13 +12,13 @@
  * no SDK knows for that operation.
  */
 import { createHash } from 'node:crypto';
-import { lookUp, mintArn } from './arns';
+import { accountOf, lookUp, mintArn } from './arns';
 import { findAudienceModel } from './audience-models';
 import { conflict, notFound, validationError } from './errors';
 import type { AudienceSizeConfig } from './metrics';
 import { OperationContext, OperationTable, requireRoleInAccount, requireUniqueName } from './operation';
 import { PageRequest, paginate } from './pagination';
-import { ConfiguredAudienceModelRecord, OutputConfig, Tags } from './store';
+import { ConfiguredAudienceModelRecord, EVERY_ACCOUNT, OutputConfig, Tags } from './store';
 
 /** The service's minMatchingSeedSize when none is given (constraints.md). */
 const DEFAULT_MIN_MATCHING_SEED_SIZE = 500;
@@ -90,7 +91,7 @@ export const configuredAudienceModelOperations: OperationTable = {
   CreateConfiguredAudienceModel: (input: CreateConfiguredAudienceModelInput, context) => {
     const { store, scope, now } = context;
     requireRoleInAccount(scope, 'outputConfig.roleArn', input.outputConfig.roleArn);
-    requireUniqueName(store.configuredAudienceModels().map((configured) => configured.name), input.name, 'configured audience model');
+    requireUniqueName(store.configuredAudienceModels(scope.accountId).map((configured) => configured.name), input.name, 'configured audience model');
     requireActiveAudienceModel(context, input.audienceModelArn);
     const arn = mintArn(scope, 'configured-audience-model');
     store.state.configuredAudienceModels[arn] = {
@@ -114,10 +115,10 @@ export const configuredAudienceModelOperations: OperationTable = {
   GetConfiguredAudienceModel: (input: ConfiguredAudienceModelArnInput, context) =>
     context.store.describeConfiguredAudienceModel(findConfiguredAudienceModel(context, input.configuredAudienceModelArn)),
 
-  ListConfiguredAudienceModels: (input: PageRequest, { store }) => {
+  ListConfiguredAudienceModels: (input: PageRequest, { store, scope }) => {
     const page = paginate(
       'ListConfiguredAudienceModels',
-      store.configuredAudienceModels(),
+      store.configuredAudienceModels(scope.accountId),
       input,
     );
     return {
@@ -159,12 +160,20 @@ export const configuredAudienceModelOperations: OperationTable = {
 
   DeleteConfiguredAudienceModel: (input: ConfiguredAudienceModelArnInput, context) => {
     const configured = findConfiguredAudienceModel(context, input.configuredAudienceModelArn);
-    const dependant = context.store.audienceGenerationJobs().find((job) => job.configuredAudienceModelArn === configured.arn);
+    // Another account's copy of a job started on this model uses it as much
+    // as the owner's own jobs do: the owner's delete waits for both.
+    const dependant = context.store.audienceGenerationJobs(EVERY_ACCOUNT).find((job) => job.configuredAudienceModelArn === configured.arn);
     if (dependant) {
+      const whose = accountOf(dependant.arn) === context.scope.accountId ? '' : ` of account ${accountOf(dependant.arn)}`;
       throw conflict(
-        `Configured audience model ${configured.arn} cannot be deleted: audience generation job ${dependant.arn} ("${dependant.name}") uses it`,
+        `Configured audience model ${configured.arn} cannot be deleted: audience generation job${whose} ${dependant.arn} ("${dependant.name}") uses it`,
       );
     }
+    // "If you delete a configured audience model, it will be removed from any
+    // collaborations that it is associated to"
+    // (https://docs.aws.amazon.com/cleanrooms-ml/latest/APIReference/API_DeleteConfiguredAudienceModel.html):
+    // associations do not block the delete, they go with the model.
+    context.collaborations.removeAssociationsOf(configured.arn);
     // The resource policy is part of the record, so it goes too.
     delete context.store.state.configuredAudienceModels[configured.arn];
     return undefined;

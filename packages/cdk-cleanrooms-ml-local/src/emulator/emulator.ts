@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EmulatorAccount, EmulatorAccounts, EmulatorCredentials } from './accounts';
 import { AccountScope, partitionOf } from './arns';
 import { StoreCollaborationDirectory } from './clean-rooms/directory';
 import { CLEAN_ROOMS_SERVICE } from './clean-rooms/service';
@@ -8,7 +9,6 @@ import { FaultInjector, FaultOptions } from './faults';
 import { DEFAULT_QUOTAS, EmulatorQuotas } from './operation';
 import { CLEAN_ROOMS_ML_SERVICE, createRequestListener, EmulatorCore } from './server';
 import { SIGNING_NAME } from './signature';
-import type { EmulatorCredentials } from './signature';
 import { CallStats, EmulatorStats } from './stats';
 import {
   DEFAULT_TIMINGS,
@@ -34,12 +34,22 @@ export interface CleanRoomsMlEmulatorOptions {
    * with the same accounts and state. 0 picks a free port. @default 0
    */
   readonly cleanRoomsPort?: number;
-  /** @default '123456789012' */
+  /** The default account: calls signed with `credentials` (or with an unknown key when verifySignature is false). @default '123456789012' */
   readonly accountId?: string;
   /** The partition (aws, aws-cn, aws-us-gov, ...) follows from it. @default 'us-east-1' */
   readonly region?: string;
-  /** The only access key the emulator accepts. @default { accessKeyId: 'test', secretAccessKey: 'test' } */
+  /** The default account's access key. @default { accessKeyId: 'test', secretAccessKey: 'test' } */
   readonly credentials?: EmulatorCredentials;
+  /**
+   * More accounts besides the default one, each with its own access key: the
+   * key that signs a request decides the calling account. Each account sees
+   * and lists only its own resources, with its own names and quotas; an ARN
+   * of another account is not found, except the configured audience model
+   * of a cross-account StartAudienceGenerationJob, which its resource policy
+   * decides. Account ids and access key ids must be unique.
+   * @default none: the default account only
+   */
+  readonly accounts?: readonly EmulatorAccount[];
   /** False: accept any well-formed SigV4 Authorization header without checking key or signature. @default true */
   readonly verifySignature?: boolean;
   /** How long asynchronous phases last. @default about 1.5 s to create, 0.7 s to delete (see DEFAULT_TIMINGS) */
@@ -67,7 +77,6 @@ export interface CleanRoomsMlEmulatorOptions {
   readonly clock?: () => number;
 }
 
-const ACCOUNT_ID = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
 
 /**
@@ -82,9 +91,12 @@ export class CleanRoomsMlEmulator {
     return emulator;
   }
 
+  /** The default account. */
   public readonly accountId: string;
   public readonly region: string;
   public readonly partition: string;
+  /** Every account, the default first. */
+  public readonly accounts: readonly EmulatorAccount[];
 
   private readonly store: Store;
   private readonly faults: FaultInjector;
@@ -99,11 +111,13 @@ export class CleanRoomsMlEmulator {
   public readonly collaborationDirectory: CollaborationDirectory;
 
   private constructor(options: CleanRoomsMlEmulatorOptions) {
-    this.accountId = options.accountId ?? '123456789012';
+    const accounts = new EmulatorAccounts(
+      { accountId: options.accountId ?? '123456789012', credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' } },
+      options.accounts,
+    );
+    this.accounts = accounts.all;
+    this.accountId = accounts.default.accountId;
     this.region = options.region ?? 'us-east-1';
-    if (!ACCOUNT_ID.test(this.accountId)) {
-      throw new Error(`accountId must be 12 digits, got "${this.accountId}"`);
-    }
     if (!REGION.test(this.region)) {
       throw new Error(`region must look like us-east-1, got "${this.region}"`);
     }
@@ -113,22 +127,30 @@ export class CleanRoomsMlEmulator {
     this.faults = new FaultInjector(options.faults);
     this.store = new Store({
       scope,
+      accounts,
       timings: mergeTimings(options.timings),
       stateFile: options.stateFile,
       outputDirectory: options.outputDirectory,
       legacyAudienceModelMetrics: options.legacyAudienceModelMetrics,
     });
 
+    // The one place where the Clean Rooms side of the emulator plugs in: it
+    // answers what Clean Rooms ML asks about collaborations.
+    this.collaborationDirectory = new StoreCollaborationDirectory(this.store);
+    const collaborations = this.collaborationDirectory;
+
     const core: EmulatorCore = {
       store: this.store,
       scope,
+      accounts,
+      collaborations,
       quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
       faults: this.faults,
       stats: this.callStats,
       signature: {
         region: this.region,
         signingName: SIGNING_NAME,
-        credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
+        accounts,
         verify: options.verifySignature ?? true,
         wallClock: Date.now,
       },
@@ -137,7 +159,6 @@ export class CleanRoomsMlEmulator {
       reset: () => this.reset(),
       cleanRoomsEndpoint: () => this.cleanRoomsEndpoint,
     };
-    this.collaborationDirectory = new StoreCollaborationDirectory(this.store);
     this.server = createServer(createRequestListener(core, CLEAN_ROOMS_ML_SERVICE));
     this.cleanRoomsServer = createServer(createRequestListener(core, CLEAN_ROOMS_SERVICE));
   }

@@ -76,7 +76,7 @@ export type { FaultOptions } from './faults';
 export { audienceFilePath, NOTIONAL_USER_POOL } from './audience-output';
 export { DEFAULT_QUOTAS } from './operation';
 export type { EmulatorQuotas } from './operation';
-export type { EmulatorCredentials } from './signature';
+export type { EmulatorAccount, EmulatorCredentials } from './accounts';
 export type { EmulatorStats } from './stats';
 export { DEFAULT_TIMINGS } from './store';
 export type {

@@ -5,6 +5,7 @@
  * requested failures).
  */
 import { AccountScope } from './arns';
+import type { CollaborationDirectory } from './collaboration-directory';
 import { FAIL_MESSAGE_TAG, FAIL_TAG } from './constraints';
 import { accessDenied, conflict, quotaExceeded } from './errors';
 import { FailableResourceType, FailureRequest, StatusDetails, Store, Tags } from './store';
@@ -31,7 +32,10 @@ export const DEFAULT_QUOTAS: EmulatorQuotas = {
 
 export interface OperationContext {
   readonly store: Store;
+  /** The calling account (the one whose access key signed the request) in the emulator's region. */
   readonly scope: AccountScope;
+  /** What AWS Clean Rooms knows about collaborations, asked by cross-account generation jobs. */
+  readonly collaborations: CollaborationDirectory;
   readonly quotas: EmulatorQuotas;
   /** The emulator clock's reading for this request (epoch milliseconds); one value for the whole request. */
   readonly now: number;

@@ -13,8 +13,11 @@
  * services do for a body that cannot be deserialized; a path that no
  * operation uses, 404 UnknownOperationException.
  *
+ * The account whose access key signed a request makes the call: the
+ * operation runs in that account's scope (see signature.ts and arns.ts).
+ *
  * Paths under `/_emulator/` are the emulator's own, unsigned control API:
- *   GET  /_emulator/health     { status, accountId, region, cleanRoomsEndpoint }
+ *   GET  /_emulator/health     { status, accountId, region, accounts: [{ accountId, accessKeyId }], cleanRoomsEndpoint }
  *   GET  /_emulator/inventory  what exists now (see EmulatorInventory)
  *   GET  /_emulator/stats      call and fault counts (see EmulatorStats)
  *   POST /_emulator/reset      forget every resource, queued failure and count
@@ -24,9 +27,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EmulatorAccounts } from './accounts';
 import type { AccountScope } from './arns';
 import { audienceJobOperations } from './audience-jobs';
 import { audienceModelOperations } from './audience-models';
+import type { CollaborationDirectory } from './collaboration-directory';
 import { configuredAudienceModelOperations } from './configured-audience-models';
 import { inputViolations, OPERATION_INPUTS, StructureConstraint, violationsMessage } from './constraints';
 import { ServiceError, validationError } from './errors';
@@ -43,7 +48,10 @@ import { OperationBinding, OPERATIONS, OperationName } from '../client/operation
 /** What the request handler works with; the emulator class owns it. */
 export interface EmulatorCore {
   readonly store: Store;
+  /** The default account's scope; each call runs in the scope of the account that signed it. */
   readonly scope: AccountScope;
+  readonly accounts: EmulatorAccounts;
+  readonly collaborations: CollaborationDirectory;
   readonly quotas: EmulatorQuotas;
   readonly faults: FaultInjector;
   readonly stats: CallStats;
@@ -219,10 +227,11 @@ async function handleServiceCall(
   core.stats.recordCall(qualifiedName);
 
   const query = parseQuery(call.rawQuery);
-  await checkSignature(
+  const caller = await checkSignature(
     { method: call.method, rawPath: call.rawPath, query, headers: call.headers, body: call.body },
     { ...core.signature, signingName: service.signingName },
   );
+  const scope: AccountScope = { ...core.scope, accountId: caller.accountId };
 
   // Faults come before any work, so a retried call is never carried out twice.
   if (core.faults.latencyMs > 0) {
@@ -250,7 +259,7 @@ async function handleServiceCall(
   const swept = core.store.sweep(now);
   const handler = service.handlers.get(operation)!;
   try {
-    return { operation, result: handler(input, { store: core.store, scope: core.scope, quotas: core.quotas, now }) };
+    return { operation, result: handler(input, { store: core.store, scope, collaborations: core.collaborations, quotas: core.quotas, now }) };
   } finally {
     // Handlers check everything before they change anything, so saving after a refused call is merely redundant.
     if (swept || call.method !== 'GET') {
@@ -363,7 +372,13 @@ function handleAdmin(core: EmulatorCore, method: string, action: string, body: B
 function runAdminAction(core: EmulatorCore, action: string, body: Buffer): object {
   switch (action) {
     case 'GET health':
-      return { status: 'ok', accountId: core.scope.accountId, region: core.scope.region, cleanRoomsEndpoint: core.cleanRoomsEndpoint() };
+      return {
+        status: 'ok',
+        accountId: core.scope.accountId,
+        region: core.scope.region,
+        accounts: core.accounts.summary(),
+        cleanRoomsEndpoint: core.cleanRoomsEndpoint(),
+      };
     case 'GET inventory': {
       const now = core.now();
       if (core.store.sweep(now)) {

@@ -5,31 +5,35 @@
  * - a header that is not a complete AWS4-HMAC-SHA256 one (no Credential,
  *   SignedHeaders, Signature, no signed X-Amz-Date or Host): 400
  *   IncompleteSignatureException;
- * - an access key the emulator does not know: 403 UnrecognizedClientException;
+ * - an access key none of the emulator's accounts has: 403 UnrecognizedClientException;
  * - a credential scoped to another service or region, a date more than 15
  *   minutes away, or a signature that differs from the one recomputed from
  *   the received method, path, query, signed headers and body: 403
  *   InvalidSignatureException.
  *
+ * A passing check answers the account whose access key signed the request:
+ * that account makes the call. The same check serves every endpoint of the
+ * emulator; each names the service its credentials must be scoped to (the
+ * signing name: `cleanrooms-ml`, or `cleanrooms` for AWS Clean Rooms).
+ *
  * A session token (X-Amz-Security-Token), when signed, is taken as is: the
- * emulator has one access key and no token service behind it. With
- * verification off only the presence and form of the header are checked,
- * for clients that sign with whatever credentials they have. Presigned URLs
- * (signature in the query string) are not supported.
+ * emulator has no token service behind it. With verification off only the
+ * presence and form of the header are checked, for clients that sign with
+ * whatever credentials they have; a known access key still calls as its
+ * account, any other as the default account. Presigned URLs (signature in
+ * the query string) are not supported.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { EmulatorAccount, EmulatorAccounts } from './accounts';
 import { ServiceError } from './errors';
+
+export type { EmulatorCredentials } from './accounts';
 
 /** The signing name of AWS Clean Rooms ML. */
 export const SIGNING_NAME = 'cleanrooms-ml';
-
-export interface EmulatorCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -44,7 +48,8 @@ export interface SignatureCheck {
   readonly region: string;
   /** The service credentials must be scoped to, e.g. `cleanrooms-ml` ({@link SIGNING_NAME}) or `cleanrooms`. */
   readonly signingName: string;
-  readonly credentials: EmulatorCredentials;
+  /** Whose access keys are accepted; the default account answers unsigned-key calls when verification is off. */
+  readonly accounts: EmulatorAccounts;
   /** False: only require a well-formed SigV4 Authorization header. */
   readonly verify: boolean;
   /** Real time (not the emulator's injectable clock): clients sign with their wall clock. */
@@ -63,7 +68,8 @@ interface ParsedAuthorization {
   readonly signature: string;
 }
 
-export async function checkSignature(request: ReceivedRequest, check: SignatureCheck): Promise<void> {
+/** Checks the request's SigV4 signature and answers the account that signed it. */
+export async function checkSignature(request: ReceivedRequest, check: SignatureCheck): Promise<EmulatorAccount> {
   const header = singleHeader(request.headers.authorization);
   if (!header) {
     throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -76,11 +82,12 @@ export async function checkSignature(request: ReceivedRequest, check: SignatureC
   if (!authorization.signedHeaders.includes('host')) {
     throw new ServiceError('IncompleteSignatureException', "Authorization header requires 'Host' to be a signed header.");
   }
+  const account = check.accounts.byAccessKeyId(authorization.accessKeyId);
   if (!check.verify) {
-    return;
+    return account ?? check.accounts.default;
   }
 
-  if (authorization.accessKeyId !== check.credentials.accessKeyId) {
+  if (!account) {
     throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
   if (authorization.service !== check.signingName) {
@@ -97,13 +104,14 @@ export async function checkSignature(request: ReceivedRequest, check: SignatureC
     throw new ServiceError('InvalidSignatureException', `Signature expired: ${amzDate} is more than 15 minutes away from the server time.`);
   }
 
-  const expected = await expectedSignature(request, authorization, signingDate, check);
+  const expected = await expectedSignature(request, authorization, signingDate, check, account);
   if (!sameText(expected, authorization.signature)) {
     throw new ServiceError(
       'InvalidSignatureException',
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
     );
   }
+  return account;
 }
 
 function parseAuthorization(header: string): ParsedAuthorization {
@@ -135,6 +143,7 @@ async function expectedSignature(
   authorization: ParsedAuthorization,
   signingDate: Date,
   check: SignatureCheck,
+  account: EmulatorAccount,
 ): Promise<string> {
   const signedHeaders: Record<string, string> = {};
   for (const name of authorization.signedHeaders) {
@@ -147,7 +156,7 @@ async function expectedSignature(
   const signer = new SignatureV4({
     service: check.signingName,
     region: check.region,
-    credentials: { ...check.credentials, sessionToken },
+    credentials: { ...account.credentials, sessionToken },
     sha256: Sha256,
     // Clients of this service do not send x-amz-content-sha256; adding it would change the canonical request.
     applyChecksum: false,

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AccountScope } from './arns';
+import type { EmulatorAccounts } from './accounts';
+import { accountOf, AccountScope } from './arns';
 import { writeAudienceFile } from './audience-output';
 import { CleanRoomsInventory, cleanRoomsInventory } from './clean-rooms/inventory';
 import type { CollaborationRecord, ConfiguredAudienceModelAssociationRecord, MembershipRecord } from './clean-rooms/records';
@@ -213,7 +214,15 @@ export interface AudienceGenerationJobRecord {
   readonly name: string;
   readonly description?: string;
   readonly configuredAudienceModelArn: string;
-  readonly seedAudience: SeedAudience;
+  /** Absent on the model owner's copy of another account's job: the owner does not see the seed (see audience-jobs.ts). */
+  readonly seedAudience?: SeedAudience;
+  /** The account that started the job. Absent: the account the record is in (every job that is not a cross-account copy). */
+  readonly startedBy?: string;
+  /**
+   * A job started on another account's configured model exists once in each
+   * account, with one id (see audience-jobs.ts): the ARN of the other copy.
+   */
+  readonly otherCopyArn?: string;
   readonly includeSeedInOutput: boolean;
   readonly collaborationId?: string;
   /** The configured model's sizes when the job started: later updates do not affect running jobs. */
@@ -321,7 +330,8 @@ export interface AudienceGenerationJobDescription {
   readonly name: string;
   readonly description?: string;
   readonly configuredAudienceModelArn: string;
-  readonly seedAudience: SeedAudience;
+  /** Absent on the configured model owner's copy of a job another account started. */
+  readonly seedAudience?: SeedAudience;
   readonly includeSeedInOutput: boolean;
   readonly collaborationId?: string;
   readonly startedBy: string;
@@ -368,12 +378,39 @@ const isoTime = (millis: number): string => new Date(millis).toISOString();
 
 const bySequence = (a: { readonly sequence: number }, b: { readonly sequence: number }): number => a.sequence - b.sequence;
 
+/** Lists of the store take the account whose records to list, or this for every account's (the inventory, the sweep). */
+export const EVERY_ACCOUNT = null;
+
+/** One account's records, or every account's. */
+export type AccountFilter = string | typeof EVERY_ACCOUNT;
+
+function ownedBy<T>(records: Iterable<T>, accountId: AccountFilter, arnOf: (record: T) => string): T[] {
+  const all = [...records];
+  return accountId === EVERY_ACCOUNT ? all : all.filter((record) => accountOf(arnOf(record)) === accountId);
+}
+
+/**
+ * The job as its one execution knows it: the starting account's copy. A
+ * cross-account job's two copies share their metrics and audiences, which
+ * follow from the execution's ARN and name.
+ */
+export function jobExecution(record: AudienceGenerationJobRecord): { readonly arn: string; readonly name: string } {
+  if (record.startedBy === undefined || record.otherCopyArn === undefined || record.startedBy === accountOf(record.arn)) {
+    return { arn: record.arn, name: record.name };
+  }
+  // The owner's copy is named `<starting account>-<name>`.
+  return { arn: record.otherCopyArn, name: record.name.slice(record.startedBy.length + 1) };
+}
+
 // ---------------------------------------------------------------------------
 // The store
 // ---------------------------------------------------------------------------
 
 export interface StoreOptions {
+  /** The default account's scope: older state files hold its records only. */
   readonly scope: AccountScope;
+  /** Every account the emulator serves: a state file may hold records of these only. */
+  readonly accounts: EmulatorAccounts;
   readonly timings: EmulatorTimings;
   /** Where state is kept between runs; none keeps it in memory only. */
   readonly stateFile?: string;
@@ -385,26 +422,33 @@ export interface StoreOptions {
 
 /**
  * Version 2 added the creation sequence; a version 1 file is still loaded,
- * its records numbered in the order their timestamps give.
+ * its records numbered in the order their timestamps give. Version 3 holds
+ * the records of several accounts (each ARN names its account) and lists
+ * those accounts; a file of an earlier version holds the default account's.
  */
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 
 interface PersistedState extends EmulatorState {
-  readonly version: 1 | typeof STATE_VERSION;
+  readonly version: 1 | 2 | typeof STATE_VERSION;
+  /** The default account. */
   readonly accountId: string;
   readonly region: string;
+  /** Version 3: every account the emulator served when it wrote the file, the default first. */
+  readonly accountIds?: readonly string[];
 }
 
 export class Store {
   public state: EmulatorState = emptyState();
   public readonly scope: AccountScope;
   public readonly timings: EmulatorTimings;
+  private readonly accounts: EmulatorAccounts;
   private readonly stateFile?: string;
   private readonly outputDirectory?: string;
   private readonly legacyAudienceModelMetrics: boolean;
 
   constructor(options: StoreOptions) {
     this.scope = options.scope;
+    this.accounts = options.accounts;
     this.timings = options.timings;
     this.stateFile = options.stateFile;
     this.outputDirectory = options.outputDirectory;
@@ -417,7 +461,13 @@ export class Store {
     if (!this.stateFile) {
       return;
     }
-    const persisted: PersistedState = { version: STATE_VERSION, accountId: this.scope.accountId, region: this.scope.region, ...this.state };
+    const persisted: PersistedState = {
+      version: STATE_VERSION,
+      accountId: this.scope.accountId,
+      region: this.scope.region,
+      accountIds: this.accounts.all.map((account) => account.accountId),
+      ...this.state,
+    };
     mkdirSync(dirname(this.stateFile), { recursive: true });
     // Write then rename, so a crash mid-write never leaves a truncated file to load.
     const temporary = `${this.stateFile}.${process.pid}.tmp`;
@@ -465,12 +515,12 @@ export class Store {
       return false;
     }
     let written = false;
-    for (const exportJob of this.audienceExportJobs()) {
+    for (const exportJob of this.audienceExportJobs(EVERY_ACCOUNT)) {
       if (exportJob.outputWrittenAt !== undefined || this.exportJobState(exportJob, now).status !== 'ACTIVE') {
         continue;
       }
       const generationJob = this.state.audienceGenerationJobs[exportJob.audienceGenerationJobArn];
-      const seed = `${generationJob?.name ?? exportJob.audienceGenerationJobArn}\n${exportJob.name}`;
+      const seed = `${generationJob ? jobExecution(generationJob).name : exportJob.audienceGenerationJobArn}\n${exportJob.name}`;
       writeAudienceFile(this.outputDirectory, exportJob.outputLocation, seed, exportJob.audienceSize);
       exportJob.outputWrittenAt = now;
       written = true;
@@ -511,26 +561,27 @@ export class Store {
     return lifecycleState(record.lifecycle, this.timings.audienceExportJob, now)!;
   }
 
-  // --- listing, oldest first --------------------------------------------------
+  // --- listing, oldest first: one account's records (what its calls see), or EVERY_ACCOUNT's ---
 
-  public trainingDatasets(): TrainingDatasetRecord[] {
-    return Object.values(this.state.trainingDatasets).sort(bySequence);
+  public trainingDatasets(accountId: AccountFilter): TrainingDatasetRecord[] {
+    return ownedBy(Object.values(this.state.trainingDatasets), accountId, (record) => record.arn).sort(bySequence);
   }
 
-  public audienceModels(): AudienceModelRecord[] {
-    return Object.values(this.state.audienceModels).sort(bySequence);
+  public audienceModels(accountId: AccountFilter): AudienceModelRecord[] {
+    return ownedBy(Object.values(this.state.audienceModels), accountId, (record) => record.arn).sort(bySequence);
   }
 
-  public configuredAudienceModels(): ConfiguredAudienceModelRecord[] {
-    return Object.values(this.state.configuredAudienceModels).sort(bySequence);
+  public configuredAudienceModels(accountId: AccountFilter): ConfiguredAudienceModelRecord[] {
+    return ownedBy(Object.values(this.state.configuredAudienceModels), accountId, (record) => record.arn).sort(bySequence);
   }
 
-  public audienceGenerationJobs(): AudienceGenerationJobRecord[] {
-    return Object.values(this.state.audienceGenerationJobs).sort(bySequence);
+  public audienceGenerationJobs(accountId: AccountFilter): AudienceGenerationJobRecord[] {
+    return ownedBy(Object.values(this.state.audienceGenerationJobs), accountId, (record) => record.arn).sort(bySequence);
   }
 
-  public audienceExportJobs(): AudienceExportJobRecord[] {
-    return Object.values(this.state.audienceExportJobs).sort(bySequence);
+  /** Export jobs have no ARN: they belong to the account of the generation job copy they were started on. */
+  public audienceExportJobs(accountId: AccountFilter): AudienceExportJobRecord[] {
+    return ownedBy(Object.values(this.state.audienceExportJobs), accountId, (record) => record.audienceGenerationJobArn).sort(bySequence);
   }
 
   // --- views ---------------------------------------------------------------
@@ -600,11 +651,14 @@ export class Store {
       seedAudience: record.seedAudience,
       includeSeedInOutput: record.includeSeedInOutput,
       collaborationId: record.collaborationId,
-      startedBy: this.scope.accountId,
+      startedBy: record.startedBy ?? accountOf(record.arn)!,
       status: state.status,
       statusDetails: state.statusDetails,
       metrics: hasCompletedCreate(record.lifecycle, state, this.timings.audienceGenerationJob)
-        ? { relevanceMetrics: relevanceMetrics(record.arn, record.audienceSizeConfig), recallMetric: recallMetric(record.arn) }
+        ? {
+          relevanceMetrics: relevanceMetrics(jobExecution(record).arn, record.audienceSizeConfig),
+          recallMetric: recallMetric(jobExecution(record).arn),
+        }
         : undefined,
       protectedQueryIdentifier: record.protectedQueryIdentifier,
       tags: { ...record.tags },
@@ -628,18 +682,19 @@ export class Store {
     };
   }
 
+  /** Every account's records (their ARNs tell the account). */
   public inventory(now: number): EmulatorInventory {
     return {
       accountId: this.scope.accountId,
       region: this.scope.region,
-      trainingDatasets: this.trainingDatasets().map((record) => this.describeTrainingDataset(record)),
-      audienceModels: this.audienceModels().map((record) => this.describeAudienceModel(record, now)),
-      configuredAudienceModels: this.configuredAudienceModels().map((record) => ({
+      trainingDatasets: this.trainingDatasets(EVERY_ACCOUNT).map((record) => this.describeTrainingDataset(record)),
+      audienceModels: this.audienceModels(EVERY_ACCOUNT).map((record) => this.describeAudienceModel(record, now)),
+      configuredAudienceModels: this.configuredAudienceModels(EVERY_ACCOUNT).map((record) => ({
         ...this.describeConfiguredAudienceModel(record),
         policy: record.policy && { configuredAudienceModelPolicy: record.policy.document, policyHash: record.policy.hash },
       })),
-      audienceGenerationJobs: this.audienceGenerationJobs().map((record) => this.describeAudienceGenerationJob(record, now)),
-      audienceExportJobs: this.audienceExportJobs().map((record) => this.describeAudienceExportJob(record, now)),
+      audienceGenerationJobs: this.audienceGenerationJobs(EVERY_ACCOUNT).map((record) => this.describeAudienceGenerationJob(record, now)),
+      audienceExportJobs: this.audienceExportJobs(EVERY_ACCOUNT).map((record) => this.describeAudienceExportJob(record, now)),
       ...cleanRoomsInventory(this.state),
     };
   }
@@ -649,7 +704,7 @@ export class Store {
       return;
     }
     const persisted = JSON.parse(readFileSync(this.stateFile, 'utf-8')) as PersistedState;
-    if (persisted.version !== 1 && persisted.version !== STATE_VERSION) {
+    if (persisted.version !== 1 && persisted.version !== 2 && persisted.version !== STATE_VERSION) {
       throw new Error(`${this.stateFile}: unsupported emulator state version ${String(persisted.version)}`);
     }
     if (persisted.accountId !== this.scope.accountId || persisted.region !== this.scope.region) {
@@ -674,6 +729,30 @@ export class Store {
     };
     if (persisted.version === 1) {
       this.numberVersion1Records();
+    }
+    this.requireKnownAccounts();
+  }
+
+  /**
+   * The records of an account this emulator does not serve could never be
+   * reached, yet would linger in the inventory and the file: refuse the file
+   * instead, naming the accounts to configure.
+   */
+  private requireKnownAccounts(): void {
+    const arns = [
+      ...Object.keys(this.state.trainingDatasets),
+      ...Object.keys(this.state.audienceModels),
+      ...Object.keys(this.state.configuredAudienceModels),
+      ...Object.keys(this.state.audienceGenerationJobs),
+      ...Object.values(this.state.audienceExportJobs).map((record) => record.audienceGenerationJobArn),
+    ];
+    const unknown = [...new Set(arns.map((arn) => accountOf(arn)).filter((id): id is string => id !== undefined && !this.accounts.has(id)))];
+    if (unknown.length > 0) {
+      throw new Error(
+        `${this.stateFile} holds resources of account${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, `
+        + `which this emulator does not serve (it serves ${this.accounts.all.map((account) => account.accountId).join(', ')}); `
+        + 'add them to the accounts option, or use another state file',
+      );
     }
   }
 

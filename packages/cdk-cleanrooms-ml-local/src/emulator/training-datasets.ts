@@ -27,7 +27,7 @@ function findTrainingDataset({ store, scope }: OperationContext, arn: string): T
 export const trainingDatasetOperations: OperationTable = {
   CreateTrainingDataset: (input: CreateTrainingDatasetInput, { store, scope, now }) => {
     requireRoleInAccount(scope, 'roleArn', input.roleArn);
-    requireUniqueName(store.trainingDatasets().map((dataset) => dataset.name), input.name, 'training dataset');
+    requireUniqueName(store.trainingDatasets(scope.accountId).map((dataset) => dataset.name), input.name, 'training dataset');
     const arn = mintArn(scope, 'training-dataset');
     store.state.trainingDatasets[arn] = {
       arn,
@@ -46,8 +46,8 @@ export const trainingDatasetOperations: OperationTable = {
   GetTrainingDataset: (input: TrainingDatasetArnInput, context) =>
     context.store.describeTrainingDataset(findTrainingDataset(context, input.trainingDatasetArn)),
 
-  ListTrainingDatasets: (input: PageRequest, { store }) => {
-    const page = paginate('ListTrainingDatasets', store.trainingDatasets(), input);
+  ListTrainingDatasets: (input: PageRequest, { store, scope }) => {
+    const page = paginate('ListTrainingDatasets', store.trainingDatasets(scope.accountId), input);
     return {
       trainingDatasets: page.items.map((record) => {
         const { createTime, updateTime, trainingDatasetArn, name, status, description } = store.describeTrainingDataset(record);
@@ -59,7 +59,7 @@ export const trainingDatasetOperations: OperationTable = {
 
   DeleteTrainingDataset: (input: TrainingDatasetArnInput, context) => {
     const dataset = findTrainingDataset(context, input.trainingDatasetArn);
-    const dependant = context.store.audienceModels().find((model) => model.trainingDatasetArn === dataset.arn);
+    const dependant = context.store.audienceModels(context.scope.accountId).find((model) => model.trainingDatasetArn === dataset.arn);
     if (dependant) {
       throw conflict(`Training dataset ${dataset.arn} cannot be deleted: audience model ${dependant.arn} ("${dependant.name}") uses it`);
     }

@@ -19,6 +19,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { StackSource } from './assembly';
+import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
+import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
 import type { LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
@@ -33,8 +35,6 @@ import {
   USER_ON_EVENT_FUNCTION_ARN_ENV,
   WAITER_STATE_MACHINE_ARN_ENV,
 } from './provider-framework';
-import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
-import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
 import { handlerCall, handlerFailure, isNotFoundError, ProvisionContext, Provisioner, ProvisionResult, RefusedRequest, ResourceFailure, ResourceRequest } from './provisioning';
 import { SECRET_TYPE, secrets } from './secret-resources';
 import type { FunctionCode, ResourceRecord } from './state';

@@ -55,7 +55,7 @@ describe('persistence', () => {
     } finally {
       await second.stop();
     }
-    expect(JSON.parse(readFileSync(stateFile, 'utf-8'))).toMatchObject({ version: 2, accountId: '123456789012', region: 'us-east-1' });
+    expect(JSON.parse(readFileSync(stateFile, 'utf-8'))).toMatchObject({ version: 3, accountId: '123456789012', region: 'us-east-1', accountIds: ['123456789012'] });
   });
 
   test('the creation order survives a restart: lists keep it and new resources come after the old ones, all in one millisecond', async () => {
@@ -176,7 +176,10 @@ describe('inventory and control endpoints', () => {
     const client = emulatorClient(emulator);
     await client.send('CreateTrainingDataset', trainingDatasetRequest('data'));
 
-    expect(await control('GET', 'health')).toEqual({ status: 200, body: { status: 'ok', accountId: '123456789012', region: 'us-east-1' } });
+    expect(await control('GET', 'health')).toEqual({
+      status: 200,
+      body: { status: 'ok', accountId: '123456789012', region: 'us-east-1', accounts: [{ accountId: '123456789012', accessKeyId: 'test' }] },
+    });
     expect((await control('GET', 'stats')).body).toMatchObject({ calls: { CreateTrainingDataset: 1 }, totalCalls: 1 });
 
     expect((await control('POST', 'reset')).status).toBe(200);

@@ -26,4 +26,16 @@ export class StoreCollaborationDirectory implements CollaborationDirectory {
       .sort((a, b) => a.sequence - b.sequence)
       .map((association) => association.arn);
   }
+
+  /**
+   * The model is being deleted: its associations go with it (the service
+   * removes the model "from any collaborations that it is associated to").
+   * Its resource policy, where a managed statement lived, goes with the model.
+   */
+  public removeAssociationsOf(configuredAudienceModelArn: string): void {
+    const associations = this.store.state.configuredAudienceModelAssociations;
+    for (const [id, association] of Object.entries(associations)) {
+      if (association.configuredAudienceModelArn === configuredAudienceModelArn) delete associations[id];
+    }
+  }
 }
