@@ -45,13 +45,19 @@ const RENAMED = {
   AutoApprovedChangeTypes: 'autoApprovedChangeRequestTypes',
 };
 
+interface CreatedResource {
+  readonly id: string;
+  readonly arn: string;
+  readonly attributes: Record<string, string>;
+}
+
 interface CleanRoomsType {
   readonly type: string;
   readonly required: readonly string[];
   /** The API's name of what cannot change in place here, for the refusal. */
   readonly updateOperation: string;
   /** Creates the resource; its id, ARN and Fn::GetAtt attributes. */
-  create(client: CleanRoomsClient, input: Record<string, unknown>): Promise<{ readonly id: string; readonly arn: string; readonly attributes: Record<string, string> }>;
+  create(client: CleanRoomsClient, input: Record<string, unknown>): Promise<CreatedResource>;
   delete(client: CleanRoomsClient, id: string): Promise<unknown>;
 }
 
@@ -82,7 +88,12 @@ const MEMBERSHIP: CleanRoomsType = {
     return {
       id: id!,
       arn: arn!,
-      attributes: { Arn: arn!, CollaborationArn: collaborationArn!, CollaborationCreatorAccountId: collaborationCreatorAccountId!, MembershipIdentifier: id! },
+      attributes: {
+        Arn: arn!,
+        CollaborationArn: collaborationArn!,
+        CollaborationCreatorAccountId: collaborationCreatorAccountId!,
+        MembershipIdentifier: id!,
+      },
     };
   },
   delete: (client, id) => client.send(new DeleteMembershipCommand({ membershipIdentifier: id })),

@@ -29,7 +29,10 @@ export function camelCaseKeys(value: Json | undefined, renamed: Readonly<Record<
 }
 
 /** What an update does to a resource's tags: the keys to remove, and the tags to add or change. */
-export function tagChanges(before: Json | undefined, after: Json | undefined): { readonly removed: string[]; readonly changed: Record<string, string> } {
+export function tagChanges(before: Json | undefined, after: Json | undefined): {
+  readonly removed: string[];
+  readonly changed: Record<string, string>;
+} {
   const oldTags = tagMap(before) ?? {};
   const newTags = tagMap(after) ?? {};
   return {
