@@ -81,9 +81,19 @@ export interface RunnerOptions {
   readonly onFunctionLog?: (entry: FunctionLogEntry) => void;
   /** A progress note is emitted when a resource has been waited for this long without another event. @default 5000 */
   readonly progressIntervalMs?: number;
-  /** Options for the emulator the runner starts (timings, faults, account, region). */
+  /**
+   * Options for the emulator the runner starts (timings, faults, region, and
+   * its accounts: `accountId` / `credentials` for the default one, `accounts`
+   * for more, so stacks of several accounts deploy against one emulator).
+   */
   readonly emulator?: CleanRoomsMlEmulatorOptions;
-  /** The key functions and the runner sign with. @default test / test */
+  /**
+   * The key the functions and the runner sign with, which decides the account
+   * they call as. A stack whose environment names an account must be deployed
+   * with that account's key: with the emulator the runner starts, the runner
+   * takes it from the emulator's accounts; with one at `endpoint`, give it here.
+   * @default the stack's account's key (the runner's own emulator), else test / test
+   */
   readonly credentials?: EmulatorCredentials;
   /**
    * A Secrets Manager endpoint of the caller's that the functions use
@@ -227,7 +237,7 @@ async function withTarget(
   const target = await connectEmulator({
     endpoint: options.endpoint ?? stack?.endpoint,
     stateFile: state.emulatorStateFile,
-    accountId: stack?.accountId ?? source?.account ?? options.emulator?.accountId,
+    accountId: stack?.accountId ?? source?.account,
     region: stack?.region ?? source?.region ?? options.emulator?.region,
     credentials: options.credentials,
     emulatorOptions: options.emulator,

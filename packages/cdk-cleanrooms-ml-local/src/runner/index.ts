@@ -33,6 +33,11 @@
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator.
  * - AWS::SecretsManager::Secret: created, updated and deleted in the runner's
  *   Secrets Manager emulator (secret-resources.ts).
+ * - AWS::CleanRooms::Collaboration and ::Membership: on the emulator's AWS
+ *   Clean Rooms endpoint (clean-rooms-resources.ts); functions see it as
+ *   AWS_ENDPOINT_URL_CLEANROOMS.
+ * - Accounts: each stack deploys as the account its environment names, with
+ *   that account's key (calling-account.ts).
  * - Other resources: recorded with synthetic physical ids and attributes.
  * - Updates, replacements, cleanup, rollbacks and deletes: see deployment.ts.
  * - State: a JSON file (state.ts) with the emulator's state, the secrets, the functions'
