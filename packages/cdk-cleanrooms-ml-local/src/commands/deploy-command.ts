@@ -14,13 +14,16 @@ updates and replacements against the last deployment, rollback on failure.
 Options:
   --stack NAME              the stack to deploy (needed when the assembly has several)
   --endpoint URL            use the emulator running at URL (default: start one, its state kept next to the state file)
+  --access-key-id K         with --secret-access-key: the key to deploy with, which decides the calling account (default:
+                            the stack's account's key in the emulator the runner starts; test / test for one at --endpoint)
+  --secret-access-key S     the secret key of --access-key-id
   --state-file F            deployment state (default ${DEFAULT_STATE_FILE})
   --time-scale N            real time per framework second: 0.01 waits 50 ms for a 5 s query interval (default 0.01)
   --parameter NAME=VALUE    a template parameter value (repeatable)
   --secrets-manager-endpoint URL
-                            the Secrets Manager endpoint the functions use (AWS_ENDPOINT_URL_SECRETS_MANAGER), for an
-                            audience generation job whose SQL seed is read from a secret; the runner emulates no
-                            Secrets Manager (default: none set)
+                            the Secrets Manager endpoint the functions use (AWS_ENDPOINT_URL_SECRETS_MANAGER), for
+                            secrets the stack imports; the stack's own secrets are then only recorded (default: a
+                            Secrets Manager emulator the runner starts, holding the stack's secrets next to the state file)
   --function-logs           print what the Lambda functions log to stderr (default: <state file>.lambda.log)
   --json                    one JSON object per line: every event, then the result
   -h, --help                show this help

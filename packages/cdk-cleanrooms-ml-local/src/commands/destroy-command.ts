@@ -13,6 +13,9 @@ is honoured.
 Options:
   --stack NAME              the stack to destroy (default: the only one recorded, or the assembly's)
   --endpoint URL            use the emulator running at URL (default: the one the stack was deployed to)
+  --access-key-id K         with --secret-access-key: the key to destroy with, which decides the calling account (default:
+                            the stack's account's key in the emulator the runner starts; test / test for one at --endpoint)
+  --secret-access-key S     the secret key of --access-key-id
   --state-file F            deployment state (default ${DEFAULT_STATE_FILE})
   --time-scale N            real time per framework second (default 0.01)
   --function-logs           print what the Lambda functions log to stderr (default: <state file>.lambda.log)

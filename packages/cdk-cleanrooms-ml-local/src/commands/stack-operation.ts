@@ -3,6 +3,7 @@
  * operation with events written as they happen and the result after.
  */
 import { CommandIo, UsageError } from './command';
+import type { EmulatorCredentials } from '../emulator/accounts';
 import { RunnerOptions, StackOperationResult } from '../runner';
 import { DEFAULT_STATE_FILE, eventWriter, functionLogWriter, OptionError, positiveNumber, writeResult } from '../runner/cli-support';
 import { DeploymentState } from '../runner/state';
@@ -11,6 +12,8 @@ import { DeploymentState } from '../runner/state';
 export const STACK_OPERATION_OPTIONS = {
   'stack': { type: 'string' },
   'endpoint': { type: 'string' },
+  'access-key-id': { type: 'string' },
+  'secret-access-key': { type: 'string' },
   'state-file': { type: 'string' },
   'time-scale': { type: 'string' },
   'function-logs': { type: 'boolean' },
@@ -22,6 +25,8 @@ export const STACK_OPERATION_OPTIONS = {
 export interface StackOperationValues {
   readonly 'stack'?: string;
   readonly 'endpoint'?: string;
+  readonly 'access-key-id'?: string;
+  readonly 'secret-access-key'?: string;
   readonly 'state-file'?: string;
   readonly 'time-scale'?: string;
   readonly 'function-logs'?: boolean;
@@ -36,6 +41,17 @@ export function asUsageError<T>(read: () => T): T {
     if (error instanceof OptionError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** --access-key-id and --secret-access-key, given together or not at all. */
+function credentialsOption(values: StackOperationValues): EmulatorCredentials | undefined {
+  const accessKeyId = values['access-key-id'];
+  const secretAccessKey = values['secret-access-key'];
+  if (accessKeyId === undefined && secretAccessKey === undefined) return undefined;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new UsageError('--access-key-id and --secret-access-key go together: give both, or neither');
+  }
+  return { accessKeyId, secretAccessKey };
 }
 
 /**
@@ -54,6 +70,7 @@ export async function runStackOperation(
   const result = await operate({
     stackName: values.stack,
     endpoint: values.endpoint,
+    credentials: credentialsOption(values),
     stateFile,
     timeScale: asUsageError(() => positiveNumber('--time-scale', values['time-scale'])),
     onEvent: eventWriter(io.stdout, json),

@@ -38,6 +38,7 @@ import { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrinsics';
 import { LocalLambda, RunnerFaults } from './lambda';
 import { ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure } from './resources';
+import { connectSecretsManager, SecretsManagerTarget } from './secrets-manager-target';
 import { DeploymentState, ResourceRecord, StackRecord } from './state';
 import { genericAttribute, physicalNameOf, StackScope } from './synthetic';
 import {
@@ -80,15 +81,27 @@ export interface RunnerOptions {
   readonly onFunctionLog?: (entry: FunctionLogEntry) => void;
   /** A progress note is emitted when a resource has been waited for this long without another event. @default 5000 */
   readonly progressIntervalMs?: number;
-  /** Options for the emulator the runner starts (timings, faults, account, region). */
+  /**
+   * Options for the emulator the runner starts (timings, faults, region, and
+   * its accounts: `accountId` / `credentials` for the default one, `accounts`
+   * for more, so stacks of several accounts deploy against one emulator).
+   */
   readonly emulator?: CleanRoomsMlEmulatorOptions;
-  /** The key functions and the runner sign with. @default test / test */
+  /**
+   * The key the functions and the runner sign with, which decides the account
+   * they call as. A stack whose environment names an account must be deployed
+   * with that account's key: with the emulator the runner starts, the runner
+   * takes it from the emulator's accounts; with one at `endpoint`, give it here.
+   * @default the stack's account's key (the runner's own emulator), else test / test
+   */
   readonly credentials?: EmulatorCredentials;
   /**
-   * A Secrets Manager endpoint the functions use (`AWS_ENDPOINT_URL_SECRETS_MANAGER`),
-   * e.g. for an AudienceGenerationJob whose SQL seed reads its parameters from a
-   * secret. The runner emulates no Secrets Manager: this is one the caller runs.
-   * @default none: the functions see no Secrets Manager endpoint (the host's AWS_* variables are hidden from them)
+   * A Secrets Manager endpoint of the caller's that the functions use
+   * (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), e.g. one serving the secrets a stack
+   * imports. The runner cannot create the stack's own
+   * `AWS::SecretsManager::Secret` resources there: they are only recorded.
+   * @default a SecretsManagerEmulator the runner starts for the operation (its
+   * secrets kept next to the state file), where it creates the stack's secrets
    */
   readonly secretsManagerEndpoint?: string;
   /**
@@ -162,10 +175,10 @@ export async function deployStack(options: DeployOptions): Promise<StackOperatio
     existing = undefined;
   }
   const parameters = parameterValues(source.template, options.parameters ?? {});
-  return withTarget(state, options, existing, source, async (target) => {
+  return withTarget(state, options, existing, source, async (target, secretsManager) => {
     const operation = existing
-      ? new StackOperation('deploy', state, existing, target, options, source)
-      : new StackOperation('deploy', state, newStackRecord(source, target, parameters, options.endpoint), target, options, source);
+      ? new StackOperation('deploy', state, existing, target, secretsManager, options, source)
+      : new StackOperation('deploy', state, newStackRecord(source, target, parameters, options.endpoint), target, secretsManager, options, source);
     if (existing) {
       await operation.update(source.template, parameters);
     } else {
@@ -197,8 +210,8 @@ export async function destroyStack(options: DestroyOptions): Promise<StackOperat
       warnings: [],
     };
   }
-  return withTarget(state, options, stack, undefined, async (target) => {
-    const operation = new StackOperation('destroy', state, stack, target, options);
+  return withTarget(state, options, stack, undefined, async (target, secretsManager) => {
+    const operation = new StackOperation('destroy', state, stack, target, secretsManager, options);
     await operation.destroy();
     return operation.result();
   });
@@ -219,22 +232,25 @@ async function withTarget(
   options: RunnerOptions,
   stack: StackRecord | undefined,
   source: StackSource | undefined,
-  run: (target: EmulatorTarget) => Promise<StackOperationResult>,
+  run: (target: EmulatorTarget, secretsManager: SecretsManagerTarget) => Promise<StackOperationResult>,
 ): Promise<StackOperationResult> {
   const target = await connectEmulator({
     endpoint: options.endpoint ?? stack?.endpoint,
     stateFile: state.emulatorStateFile,
-    accountId: stack?.accountId ?? source?.account ?? options.emulator?.accountId,
+    accountId: stack?.accountId ?? source?.account,
     region: stack?.region ?? source?.region ?? options.emulator?.region,
     credentials: options.credentials,
     emulatorOptions: options.emulator,
   });
+  let secretsManager: SecretsManagerTarget | undefined;
   try {
     if (stack && (stack.accountId !== target.accountId || stack.region !== target.region)) {
       throw new Error(`Stack ${stack.stackName} lives in account ${stack.accountId}, region ${stack.region}; the emulator at ${target.endpoint} serves account ${target.accountId}, region ${target.region}`);
     }
-    return await run(target);
+    secretsManager = await connectSecretsManager({ endpoint: options.secretsManagerEndpoint, stateFile: state.secretsManagerStateFile });
+    return await run(target, secretsManager);
   } finally {
+    await secretsManager?.close();
     await target.close();
   }
 }
@@ -313,6 +329,7 @@ class StackOperation {
     private readonly state: DeploymentState,
     private readonly stack: StackRecord,
     private readonly target: EmulatorTarget,
+    private readonly secretsManager: SecretsManagerTarget,
     private readonly options: RunnerOptions,
     private readonly source?: StackSource,
   ) {
@@ -328,9 +345,11 @@ class StackOperation {
         AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_CLEANROOMSML: target.endpoint,
+        // The SDK's service-specific endpoint variable for AWS Clean Rooms (https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html).
+        AWS_ENDPOINT_URL_CLEANROOMS: target.cleanRoomsEndpoint,
         // The handlers' deadlines and wait windows run on the same scaled time as the waiter.
         [LOCAL_TIME_SCALE_ENV]: String(this.timeScale),
-        ...(options.secretsManagerEndpoint ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: options.secretsManagerEndpoint } : {}),
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
       },
       onLog: options.onFunctionLog ?? ((entry) => {
         mkdirSync(dirname(logFile), { recursive: true });
@@ -879,6 +898,7 @@ class StackOperation {
       retired: this.retired,
       scope: this.scope(),
       target: this.target,
+      secretsManager: this.secretsManager,
       lambda: this.lambda,
       stateDirectory: this.state.directory,
       functionsDirectory: this.state.functionsDirectory,

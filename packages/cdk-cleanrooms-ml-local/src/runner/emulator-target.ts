@@ -2,9 +2,13 @@
  * The Clean Rooms ML endpoint a deployment runs against: an emulator the
  * runner starts itself (its state kept in a file next to the deployment
  * state, so resources survive between invocations), or one already running
- * at a given URL (asked for its account and region on /_emulator/health).
+ * at a given URL (asked for its accounts, region and AWS Clean Rooms endpoint
+ * on /_emulator/health); and the account the deployment calls as
+ * (calling-account.ts).
  */
 import * as http from 'node:http';
+import { CleanRoomsClient } from '@aws-sdk/client-cleanrooms';
+import { DEFAULT_CREDENTIALS, givenEmulatorCaller, KnownAccount, ownedEmulatorCaller, ownedEmulatorDefault } from './calling-account';
 import { CleanRoomsMlClient } from '../client/client';
 import { dnsSuffixFor } from '../client/endpoint';
 import { CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions } from '../emulator';
@@ -13,6 +17,9 @@ import type { EmulatorCredentials } from '../emulator/signature';
 
 export interface EmulatorTarget {
   readonly endpoint: string;
+  /** The emulator's AWS Clean Rooms endpoint (its second listener). */
+  readonly cleanRoomsEndpoint: string;
+  /** The account the runner and the functions call as (the stack's); `credentials` is its key. */
   readonly accountId: string;
   readonly region: string;
   readonly partition: string;
@@ -22,6 +29,8 @@ export interface EmulatorTarget {
   readonly owned: boolean;
   /** The runner's own client, for native resources (AWS::CleanRoomsML::TrainingDataset). */
   readonly client: CleanRoomsMlClient;
+  /** The runner's AWS Clean Rooms client, for AWS::CleanRooms::Collaboration and ::Membership. */
+  readonly cleanRooms: CleanRoomsClient;
   close(): Promise<void>;
 }
 
@@ -30,35 +39,50 @@ export interface ConnectOptions {
   readonly endpoint?: string;
   /** The state file of the emulator the runner starts. */
   readonly stateFile: string;
-  /** Account and region of the emulator the runner starts. */
+  /** The account the stack is for (its environment's, or its record's); see calling-account.ts. */
   readonly accountId?: string;
+  /** The region of the emulator the runner starts. */
   readonly region?: string;
-  /** @default test / test (the emulator's default key) */
+  /** The key the runner and the functions sign with. @default the stack's account's, else test / test */
   readonly credentials?: EmulatorCredentials;
   /** More options for the emulator the runner starts (timings, faults, quotas). */
   readonly emulatorOptions?: CleanRoomsMlEmulatorOptions;
 }
 
-const DEFAULT_CREDENTIALS: EmulatorCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
 export async function connectEmulator(options: ConnectOptions): Promise<EmulatorTarget> {
-  const credentials = options.credentials ?? options.emulatorOptions?.credentials ?? DEFAULT_CREDENTIALS;
   if (options.endpoint) {
-    const health = await emulatorHealth(options.endpoint);
-    return target(options.endpoint.replace(/\/+$/, ''), health.accountId, health.region, credentials, false, async () => undefined);
+    const endpoint = options.endpoint.replace(/\/+$/, '');
+    const health = await emulatorHealth(endpoint);
+    const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+    const accountId = givenEmulatorCaller(endpoint, health.accounts, options.accountId, credentials);
+    return target({ endpoint, cleanRoomsEndpoint: health.cleanRoomsEndpoint }, accountId, health.region, credentials, false, async () => undefined);
   }
+  const emulatorOptions = options.emulatorOptions ?? {};
+  const defaultAccount = ownedEmulatorDefault({
+    accountId: options.accountId,
+    credentials: options.credentials,
+    emulatorAccountId: emulatorOptions.accountId,
+    emulatorCredentials: emulatorOptions.credentials,
+    emulatorAccounts: emulatorOptions.accounts,
+  });
   const emulator = await CleanRoomsMlEmulator.start({
-    ...options.emulatorOptions,
-    accountId: options.accountId ?? options.emulatorOptions?.accountId,
-    region: options.region ?? options.emulatorOptions?.region,
-    credentials,
+    ...emulatorOptions,
+    ...defaultAccount,
+    region: options.region ?? emulatorOptions.region,
     stateFile: options.stateFile,
   });
-  return target(emulator.endpoint, emulator.accountId, emulator.region, credentials, true, () => emulator.stop());
+  try {
+    const caller = ownedEmulatorCaller(emulator.accounts, options.accountId, options.credentials);
+    const endpoints = { endpoint: emulator.endpoint, cleanRoomsEndpoint: emulator.cleanRoomsEndpoint };
+    return target(endpoints, caller.accountId, emulator.region, caller.credentials, true, () => emulator.stop());
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
 }
 
 /** Asks an emulator who it is; anything else at that URL is an error. */
-export async function emulatorHealth(endpoint: string): Promise<{ readonly accountId: string; readonly region: string }> {
+export async function emulatorHealth(endpoint: string): Promise<EmulatorHealth> {
   const url = new URL('/_emulator/health', endpoint);
   const body = await new Promise<string>((resolveBody, reject) => {
     // A connection of its own: a kept-alive one from an earlier operation may be closing on the emulator's side (ECONNRESET).
@@ -75,15 +99,28 @@ export async function emulatorHealth(endpoint: string): Promise<{ readonly accou
   }).catch((error: Error) => {
     throw new Error(`No Clean Rooms ML emulator answers at ${endpoint} (${error.message}): start one with \`cleanrooms-ml-local emulator\` or leave out --endpoint`);
   });
-  const health = JSON.parse(body) as { accountId?: unknown; region?: unknown };
-  if (typeof health.accountId !== 'string' || typeof health.region !== 'string') {
-    throw new Error(`${endpoint} is not a Clean Rooms ML emulator (its /_emulator/health names no account and region)`);
+  const health = JSON.parse(body) as { accountId?: unknown; region?: unknown; cleanRoomsEndpoint?: unknown; accounts?: unknown };
+  if (typeof health.accountId !== 'string' || typeof health.region !== 'string' || typeof health.cleanRoomsEndpoint !== 'string'
+    || !Array.isArray(health.accounts)) {
+    throw new Error(`${endpoint} is not a Clean Rooms ML emulator of this release `
+      + '(its /_emulator/health names no account, region, accounts and AWS Clean Rooms endpoint)');
   }
-  return { accountId: health.accountId, region: health.region };
+  const accounts = health.accounts as KnownAccount[];
+  return { accountId: health.accountId, region: health.region, cleanRoomsEndpoint: health.cleanRoomsEndpoint, accounts };
+}
+
+/** What an emulator's /_emulator/health says of it. */
+export interface EmulatorHealth {
+  /** The default account. */
+  readonly accountId: string;
+  /** Every account and the access key that calls as it, the default first. */
+  readonly accounts: readonly KnownAccount[];
+  readonly region: string;
+  readonly cleanRoomsEndpoint: string;
 }
 
 function target(
-  endpoint: string,
+  { endpoint, cleanRoomsEndpoint }: { readonly endpoint: string; readonly cleanRoomsEndpoint: string },
   accountId: string,
   region: string,
   credentials: EmulatorCredentials,
@@ -95,8 +132,13 @@ function target(
   // and 5xx: 25 attempts, waits of at most a second (about 20 s of retrying
   // in all; at 30 % throttling and 20 % 5xx, one call in a billion fails).
   const client = new CleanRoomsMlClient({ endpoint, region, credentials, maxAttempts: 25, retryMaxDelayMs: 1_000 });
+  // AWS::CleanRooms::* through the official SDK client, as CloudFormation's
+  // handlers call the service; its standard retries (10 attempts here) ride
+  // out the emulator's injected throttling and 5xx.
+  const cleanRooms = new CleanRoomsClient({ endpoint: cleanRoomsEndpoint, region, credentials, maxAttempts: 10 });
   return {
     endpoint,
+    cleanRoomsEndpoint,
     accountId,
     region,
     partition: partitionOf(region),
@@ -104,8 +146,10 @@ function target(
     credentials,
     owned,
     client,
+    cleanRooms,
     close: async () => {
       client.destroy();
+      cleanRooms.destroy();
       await stop();
     },
   };

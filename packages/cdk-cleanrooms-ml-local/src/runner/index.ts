@@ -27,12 +27,20 @@
  *   run in-process with CloudFormation requests, with the framework's
  *   semantics (provider-framework.ts) and the waiter's schedule scaled by
  *   `timeScale`; the functions see their own environment plus AWS_REGION,
- *   the emulator's key and AWS_ENDPOINT_URL_CLEANROOMSML (and
- *   AWS_ENDPOINT_URL_SECRETS_MANAGER when `secretsManagerEndpoint` is given).
+ *   the emulator's key, AWS_ENDPOINT_URL_CLEANROOMSML and
+ *   AWS_ENDPOINT_URL_SECRETS_MANAGER (the runner's own Secrets Manager
+ *   emulator, or `secretsManagerEndpoint`).
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator.
+ * - AWS::SecretsManager::Secret: created, updated and deleted in the runner's
+ *   Secrets Manager emulator (secret-resources.ts).
+ * - AWS::CleanRooms::Collaboration and ::Membership: on the emulator's AWS
+ *   Clean Rooms endpoint (clean-rooms-resources.ts); functions see it as
+ *   AWS_ENDPOINT_URL_CLEANROOMS.
+ * - Accounts: each stack deploys as the account its environment names, with
+ *   that account's key (calling-account.ts).
  * - Other resources: recorded with synthetic physical ids and attributes.
  * - Updates, replacements, cleanup, rollbacks and deletes: see deployment.ts.
- * - State: a JSON file (state.ts) with the emulator's state, the functions'
+ * - State: a JSON file (state.ts) with the emulator's state, the secrets, the functions'
  *   code and their logs next to it, so operations work across invocations.
  */
 export { deployStack, destroyStack } from './deployment';

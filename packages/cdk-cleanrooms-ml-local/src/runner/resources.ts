@@ -8,6 +8,10 @@
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator
  *   with the project's client, tags updated in place (its schema makes every
  *   other property create-only, so changing one replaces it: see changes.ts);
+ * - AWS::SecretsManager::Secret: in the runner's Secrets Manager emulator
+ *   (secret-resources.ts);
+ * - AWS::CleanRooms::Collaboration and ::Membership: on the emulator's AWS
+ *   Clean Rooms endpoint (clean-rooms-resources.ts);
  * - everything else: recorded with a synthetic physical id and attributes;
  *   Lambda functions also get their code copied, so they can run later.
  */
@@ -15,8 +19,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { StackSource } from './assembly';
-import type { EmulatorTarget } from './emulator-target';
-import type { LambdaFunctionSpec, LocalLambda } from './lambda';
+import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
+import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
+import type { LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
   CloudFormationRequest,
@@ -30,10 +35,11 @@ import {
   USER_ON_EVENT_FUNCTION_ARN_ENV,
   WAITER_STATE_MACHINE_ARN_ENV,
 } from './provider-framework';
-import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
+import { handlerCall, handlerFailure, isNotFoundError, ProvisionContext, Provisioner, ProvisionResult, RefusedRequest, ResourceFailure, ResourceRequest } from './provisioning';
+import { SECRET_TYPE, secrets } from './secret-resources';
+import type { FunctionCode, ResourceRecord } from './state';
 import { generatedName, StackScope, syntheticResource } from './synthetic';
 import { isCustomResourceType, Json, JsonObject } from './template';
-import { CleanRoomsMlServiceError } from '../client/errors';
 import type { Dataset } from '../client/types';
 
 export const TRAINING_DATASET_TYPE = 'AWS::CleanRoomsML::TrainingDataset';
@@ -44,63 +50,15 @@ const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 /** CloudFormation refuses custom resource responses larger than this. */
 export const MAX_RESPONSE_BYTES = 4096;
 
-/** What a resource operation needs from the running deployment. */
-export interface ProvisionContext {
-  readonly stack: StackRecord;
-  /** Replaced resources not deleted yet (the cleanup phase): their functions can still run. */
-  readonly retired: readonly ResourceRecord[];
-  readonly scope: StackScope;
-  readonly target: EmulatorTarget;
-  readonly lambda: LocalLambda;
-  /** Directory of the state file (function code paths are relative to it). */
-  readonly stateDirectory: string;
-  readonly functionsDirectory: string;
-  /** The assembly being deployed (absent on destroy). */
-  readonly source?: StackSource;
-  readonly timeScale: number;
-  /** Called while a custom resource is polled. */
-  readonly onPoll: (logicalId: string, resourceType: string, attempt: number, maxAttempts: number) => void;
-}
-
-export interface ResourceRequest {
-  readonly logicalId: string;
-  readonly type: string;
-  /** Resolved properties. */
-  readonly properties: JsonObject;
-  readonly metadata?: JsonObject;
-}
-
-export interface ProvisionResult {
-  readonly physicalResourceId: string;
-  readonly attributes: Record<string, Json>;
-  readonly handling: ResourceHandling;
-  readonly code?: FunctionCode;
-  readonly noEcho?: boolean;
-  /** Shown with the COMPLETE event. */
-  readonly note?: string;
-}
-
-/** A resource operation that failed; `physicalResourceId` when a failed create still left one (the rollback deletes it). */
-export class ResourceFailure extends Error {
-  constructor(public readonly reason: string, public readonly physicalResourceId?: string) {
-    super(reason);
-    this.name = 'ResourceFailure';
-  }
-}
-
-/** A request refused before anything was sent or changed (invalid properties, a changed ServiceToken). */
-export class RefusedRequest extends ResourceFailure {}
-
-export interface Provisioner {
-  create(context: ProvisionContext, request: ResourceRequest): Promise<ProvisionResult>;
-  /** An update in place (replacements are creates: the runner decides them, see changes.ts). */
-  update(context: ProvisionContext, request: ResourceRequest, current: ResourceRecord): Promise<ProvisionResult>;
-  delete(context: ProvisionContext, logicalId: string, record: ResourceRecord): Promise<void>;
-}
+export { RefusedRequest, ResourceFailure } from './provisioning';
+export type { ProvisionContext, Provisioner, ProvisionResult, ResourceRequest } from './provisioning';
 
 export function provisionerFor(type: string): Provisioner {
   if (isCustomResourceType(type)) return customResources;
   if (type === TRAINING_DATASET_TYPE) return trainingDatasets;
+  if (type === SECRET_TYPE) return secrets;
+  if (type === COLLABORATION_TYPE) return collaborations;
+  if (type === MEMBERSHIP_TYPE) return memberships;
   return recordedResources;
 }
 
@@ -340,7 +298,7 @@ const trainingDatasets: Provisioner = {
     try {
       dataset = await client.getTrainingDataset({ trainingDatasetArn });
     } catch (error) {
-      throw new ResourceFailure(handlerFailure(error).reason, trainingDatasetArn);
+      throw handlerFailure(error, trainingDatasetArn);
     }
     return {
       physicalResourceId: trainingDatasetArn,
@@ -353,10 +311,7 @@ const trainingDatasets: Provisioner = {
     const before = current.properties;
     const after = request.properties;
     const arn = current.physicalResourceId;
-    const oldTags = tagMap(before.Tags) ?? {};
-    const newTags = tagMap(after.Tags) ?? {};
-    const removed = Object.keys(oldTags).filter((key) => !(key in newTags));
-    const changed = Object.fromEntries(Object.entries(newTags).filter(([key, value]) => oldTags[key] !== value));
+    const { removed, changed } = tagChanges(before.Tags, after.Tags);
     const { client } = context.target;
     if (removed.length > 0) await handlerCall(() => client.untagResource({ resourceArn: arn, tagKeys: removed }));
     if (Object.keys(changed).length > 0) await handlerCall(() => client.tagResource({ resourceArn: arn, tags: changed }));
@@ -369,53 +324,11 @@ const trainingDatasets: Provisioner = {
       await context.target.client.deleteTrainingDataset({ trainingDatasetArn: record.physicalResourceId });
     } catch (error) {
       // Already gone is deleted (CloudFormation's handlers treat NotFound on delete as success).
-      if (error instanceof CleanRoomsMlServiceError && error.name === 'ResourceNotFoundException') return;
+      if (isNotFoundError(error)) return;
       throw handlerFailure(error);
     }
   },
 };
-
-/** Runs a service call as a CloudFormation resource handler would, turning its error into the handler's message. */
-async function handlerCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw handlerFailure(error);
-  }
-}
-
-const HANDLER_ERROR_CODES: Readonly<Record<string, string>> = {
-  ConflictException: 'AlreadyExists',
-  ValidationException: 'InvalidRequest',
-  AccessDeniedException: 'AccessDenied',
-  ResourceNotFoundException: 'NotFound',
-  ThrottlingException: 'Throttling',
-  ServiceQuotaExceededException: 'ServiceLimitExceeded',
-  InternalServiceException: 'ServiceInternalError',
-};
-
-function handlerFailure(error: unknown): ResourceFailure {
-  if (error instanceof CleanRoomsMlServiceError) {
-    const code = HANDLER_ERROR_CODES[error.name] ?? 'GeneralServiceException';
-    return new ResourceFailure(`Resource handler returned message: "${error.message}" (RequestToken: ${randomUUID()}, HandlerErrorCode: ${code})`);
-  }
-  return new ResourceFailure(`Resource handler returned message: "${(error as Error)?.message ?? String(error)}" (HandlerErrorCode: InternalFailure)`);
-}
-
-/** CloudFormation's `[{Key, Value}]` tags as the API's map. */
-function tagMap(tags: Json | undefined): Record<string, string> | undefined {
-  if (!Array.isArray(tags)) return undefined;
-  return Object.fromEntries(tags.map((tag) => [String((tag as JsonObject).Key), String((tag as JsonObject).Value)]));
-}
-
-/** CloudFormation's PascalCase property names as the API's camelCase member names. */
-function camelCaseKeys(value: Json | undefined): unknown {
-  if (Array.isArray(value)) return value.map(camelCaseKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCaseKeys(item as Json)]));
-  }
-  return value;
-}
 
 // ---------------------------------------------------------------------------
 // Recorded resources

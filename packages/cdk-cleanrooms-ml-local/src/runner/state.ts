@@ -6,6 +6,7 @@
  *
  * Files next to the state file (same base name):
  * - `<base>.emulator.json`: the state of the emulator the runner starts itself;
+ * - `<base>.secrets.json`: the secrets of the Secrets Manager emulator it starts;
  * - `<base>.functions/`: the code of the Lambda functions as deployed (as
  *   Lambda keeps a copy: a later destroy runs the code that was deployed,
  *   whatever cdk.out holds by then);
@@ -111,6 +112,10 @@ export class DeploymentState {
 
   public get emulatorStateFile(): string {
     return `${this.prefix}.emulator.json`;
+  }
+
+  public get secretsManagerStateFile(): string {
+    return `${this.prefix}.secrets.json`;
   }
 
   public get functionsDirectory(): string {

@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { fixtureProvider, removeTemporaryDirectories, synth, synthApp, temporaryDirectory, thing } from './helpers';
 import { main } from '../../src/cli';
+import { CleanRoomsMlEmulator } from '../../src/emulator';
 
 afterAll(removeTemporaryDirectories);
 
@@ -133,12 +134,36 @@ test.each([
   ['deploy', ['--time-scale', '0'], '--time-scale must be a positive number, got "0"'],
   ['destroy', ['--time-scale', 'fast'], '--time-scale must be a positive number, got "fast"'],
   ['deploy', ['--parameter', 'NoEquals'], '--parameter must look like Name=Value, got "NoEquals"'],
+  ['destroy', ['--access-key-id', 'AKIAPARTNER'], '--access-key-id and --secret-access-key go together: give both, or neither'],
 ])('%s %j fails with the usage text and names the option', async (command, options, message) => {
   const { code, stderr } = await cli(command, temporaryDirectory(), ...options);
 
   expect(code).toBe(2);
   expect(stderr).toContain(message);
   expect(stderr).toContain(`Usage: cleanrooms-ml-local ${command}`);
+});
+
+test('deploy and destroy --access-key-id / --secret-access-key run a stack as the account of that key', async () => {
+  const partner = { accountId: '210987654321', credentials: { accessKeyId: 'AKIAPARTNER', secretAccessKey: 'partner-secret' } };
+  const emulator = await CleanRoomsMlEmulator.start({ accounts: [partner] });
+  try {
+    const directory = temporaryDirectory();
+    const stateFile = join(directory, 'state.json');
+    const assembly = synthApp((app) => {
+      const stack = new Stack(app, 'Partner', { env: { account: partner.accountId, region: 'us-east-1' } });
+      thing(stack, fixtureProvider(stack, { journal: join(directory, 'journal.jsonl'), isComplete: false }), 'A');
+    });
+    const key = ['--access-key-id', 'AKIAPARTNER', '--secret-access-key', 'partner-secret'];
+
+    const deployed = await cli('deploy', assembly, '--state-file', stateFile, '--endpoint', emulator.endpoint, ...key);
+    const destroyed = await cli('destroy', '--state-file', stateFile, ...key);
+
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain('arn:aws:cloudformation:us-east-1:210987654321:stack/Partner/');
+    expect(destroyed.code).toBe(0);
+  } finally {
+    await emulator.stop();
+  }
 });
 
 test('fails with the usage text when no assembly is named', async () => {

@@ -76,7 +76,7 @@ test('creates resources in dependency order, passing Fn::GetAtt values between c
   expect(readFileSync(join(stateFile, '..', 'state.lambda.log'), 'utf8')).toContain('"requestType":"Create","logicalResourceId":"B"');
 });
 
-test('passes secretsManagerEndpoint to the functions as AWS_ENDPOINT_URL_SECRETS_MANAGER; without it they see none, not the host\'s', async () => {
+test('passes secretsManagerEndpoint to the functions as AWS_ENDPOINT_URL_SECRETS_MANAGER; without it they see the runner\'s own, not the host\'s', async () => {
   const deploy = (secretsManagerEndpoint?: string) => {
     const { journal, stateFile } = workspace();
     const assembly = synth((stack) => {
@@ -92,7 +92,8 @@ test('passes secretsManagerEndpoint to the functions as AWS_ENDPOINT_URL_SECRETS
     const notGiven = await deploy();
 
     expect(given).toMatchObject({ status: 'CREATE_COMPLETE', outputs: { SecretsManagerEndpoint: 'http://127.0.0.1:4584' } });
-    expect(notGiven).toMatchObject({ status: 'CREATE_COMPLETE', outputs: { SecretsManagerEndpoint: '' } });
+    expect(notGiven).toMatchObject({ status: 'CREATE_COMPLETE', outputs: { SecretsManagerEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) } });
+    expect(notGiven.outputs.SecretsManagerEndpoint).not.toBe('http://127.0.0.1:1/host');
   } finally {
     if (hostValue === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
     else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = hostValue;
