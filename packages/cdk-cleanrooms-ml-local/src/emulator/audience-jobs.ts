@@ -10,8 +10,11 @@
  *
  * A job started on another account's configured audience model (allowed by
  * its resource policy: cross-account-start.ts) exists once in each account,
- * with one id and an ARN in each; each account gets, lists, exports and
- * deletes its own copy, and deleting one leaves the other
+ * with one id and an ARN in each; each account gets, lists and exports
+ * through its own copy's ARN only. It is one execution: "both accounts can
+ * delete the job and its associated data. Neither account can block the
+ * other account from deleting the job", so a delete through either ARN
+ * deletes both copies
  * (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html).
  */
 import { accountOf, arnOf, lookUp } from './arns';
@@ -181,10 +184,15 @@ export const audienceJobOperations: OperationTable = {
     if (isDeleting(store.generationJobState(job, now))) {
       return undefined;
     }
-    job.lifecycle.deleteRequestedAt = now;
-    job.lifecycle.deleteFailure = requestedFailure(
+    const deleteFailure = requestedFailure(
       store, 'audience-generation-job', 'DELETE', job.tags, `Deletion of audience generation job "${job.name}" failed (requested from the emulator)`,
     );
+    // One execution behind both ARNs of a cross-account job: it goes for both accounts.
+    const otherCopy = job.otherCopyArn === undefined ? undefined : store.state.audienceGenerationJobs[job.otherCopyArn];
+    for (const copy of otherCopy ? [job, otherCopy] : [job]) {
+      copy.lifecycle.deleteRequestedAt = now;
+      copy.lifecycle.deleteFailure = deleteFailure;
+    }
     return undefined;
   },
 

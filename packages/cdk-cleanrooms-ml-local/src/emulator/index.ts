@@ -32,8 +32,9 @@
  *   model's resource policy decides (AccessDeniedException naming what it
  *   lacks; see cross-account-start.ts and resource-policy.ts). Such a job
  *   exists in both accounts with one id: the caller's copy, and the owner's,
- *   named `<caller account>-<name>`, without the seed; each account reads,
- *   exports and deletes its own copy only.
+ *   named `<caller account>-<name>`, without the seed; each account reads
+ *   and exports through its own copy's ARN only, and a delete through
+ *   either ARN deletes the job for both (one execution).
  * - Names are unique per resource type (export jobs: per generation job):
  *   ConflictException (409). So are deletes of a training dataset used by
  *   an audience model, an audience model used by a configured audience
