@@ -236,3 +236,35 @@ describe('a seed provider the owner\'s policy does not let in', () => {
     expect(accounts.heldIn(OWNER)).toEqual([]);
   });
 });
+
+describe('the model owner destroyed before the seed provider', () => {
+  let accounts: TwoAccounts;
+
+  beforeAll(async () => {
+    accounts = await TwoAccounts.start();
+  });
+
+  afterAll(async () => {
+    await accounts.emulator.stop();
+  });
+
+  test('fails on the configured model the partner\'s job still uses, naming the job; destroyed partner first, the owner then goes', async () => {
+    expect((await accounts.deployOwner()).status).toBe('CREATE_COMPLETE');
+    const partner = await accounts.deployPartner();
+    expect(partner.status).toBe('CREATE_COMPLETE');
+    const jobArn = partner.resources.find((resource) => resource.resourceType === 'Custom::CleanRoomsMLAudienceGenerationJob')!.physicalResourceId;
+
+    const refused = await accounts.destroyOwner();
+
+    expect(refused.status).toBe('DELETE_FAILED');
+    expect(refused.failure).toMatchObject({ resourceType: 'Custom::CleanRoomsMLConfiguredAudienceModel' });
+    expect(refused.failure?.reason).toContain('while an audience generation job uses it');
+    // It names the job and the account whose stack holds it.
+    expect(refused.failure?.reason).toContain(`audience generation job of account ${PARTNER} ${jobArn}`);
+
+    expect((await accounts.destroyPartner()).status).toBe('DELETE_COMPLETE');
+    expect((await accounts.destroyOwner()).status).toBe('DELETE_COMPLETE');
+    expect(accounts.heldIn(PARTNER)).toEqual([]);
+    expect(accounts.heldIn(OWNER)).toEqual([]);
+  });
+});
