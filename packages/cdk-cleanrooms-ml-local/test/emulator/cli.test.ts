@@ -66,6 +66,25 @@ test('emulator starts, prints its URL, serves a signed request and exits cleanly
   expect(child.output().stdout).toContain('Clean Rooms ML emulator stopped (SIGTERM)');
 });
 
+test('--account adds an account its own key calls as, and the AWS Clean Rooms endpoint is printed', async () => {
+  const child = runCli('emulator', '--account', '111122223333:partner-key:partner:secret');
+  try {
+    const [, endpoint] = await waitForOutput(child, /Clean Rooms ML emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    await waitForOutput(child, /AWS Clean Rooms emulator listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    const partner = new ModelClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'partner-key', secretAccessKey: 'partner:secret' } });
+
+    const { trainingDatasetArn } = await partner.send('CreateTrainingDataset', trainingDatasetRequest('partners', {
+      roleArn: 'arn:aws:iam::111122223333:role/reader',
+    }));
+
+    expect(trainingDatasetArn).toMatch(/^arn:aws:cleanrooms-ml:us-east-1:111122223333:training-dataset\//);
+    expect(child.output().stdout).toContain('account 111122223333: access key partner-key');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exitCode(child)).toBe(0);
+});
+
 test('--help lists the options and exits 0', async () => {
   const child = runCli('emulator', '--help');
 
@@ -78,6 +97,7 @@ test.each([
   ['an unknown option', ['emulator', '--colour', 'blue'], "Unknown option '--colour'"],
   ['a port that is not a number', ['emulator', '--port', 'eighty'], '--port must be an integer >= 0 and <= 65535, got "eighty"'],
   ['an unknown command', ['deploy-everything'], 'unknown command "deploy-everything"'],
+  ['an account without its keys', ['emulator', '--account', '111122223333'], '--account must be ACCOUNT_ID:ACCESS_KEY_ID:SECRET_ACCESS_KEY'],
 ])('fails: %s exits 2 with the usage', async (_case, args, message) => {
   const child = runCli(...args);
 
