@@ -15,6 +15,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsCustomResourcePipeline } from './aws-custom-resource-pipeline';
 import {
+  createAudienceBuckets,
   EXAMPLE_ENV,
   LookalikePipeline,
   LookalikePipelineProps,
@@ -120,20 +121,7 @@ function sharedBuckets(stack: Stack): SharedBuckets {
   // The example's feature flags, for the same buckets.
   useExampleFeatureFlags(stack);
   const dataBucket = s3.Bucket.fromBucketName(stack, 'Data', 'retail-interactions-data');
-  const accessLogsBucket = new s3.Bucket(stack, 'AccessLogs', {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    lifecycleRules: [{ expiration: Duration.days(365) }],
-  });
-  const audienceBucket = new s3.Bucket(stack, 'Audiences', {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    serverAccessLogsBucket: accessLogsBucket,
-    serverAccessLogsPrefix: 'audiences/',
-  });
+  const { audienceBucket } = createAudienceBuckets(stack);
   return { dataBucket, audienceBucket };
 }
 

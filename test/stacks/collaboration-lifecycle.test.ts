@@ -94,11 +94,15 @@ class TwoAccounts {
   }
 
   public destroyPartner(): Promise<StackOperationResult> {
-    return destroyStack({ stackName: PARTNER_STACK, stateFile: this.partnerState, endpoint: this.emulator.endpoint, credentials: PARTNER_KEY, timeScale: TIME_SCALE });
+    return this.destroy(PARTNER_STACK, this.partnerState, PARTNER_KEY);
   }
 
   public destroyOwner(): Promise<StackOperationResult> {
-    return destroyStack({ stackName: OWNER_STACK, stateFile: this.ownerState, endpoint: this.emulator.endpoint, credentials: OWNER_KEY, timeScale: TIME_SCALE });
+    return this.destroy(OWNER_STACK, this.ownerState, OWNER_KEY);
+  }
+
+  private destroy(stackName: string, stateFile: string, credentials: typeof OWNER_KEY): Promise<StackOperationResult> {
+    return destroyStack({ stackName, stateFile, endpoint: this.emulator.endpoint, credentials, timeScale: TIME_SCALE });
   }
 
   public ownerClient(): CleanRoomsMlClient {

@@ -6,7 +6,7 @@
 import { arnResourceType, lookUp } from './arns';
 import { MAX_TAGS_PER_RESOURCE } from './constraints';
 import { notFound, validationError } from './errors';
-import { OperationContext, OperationTable } from './operation';
+import { OperationContext, OperationHandler, OperationTable } from './operation';
 import { EmulatorState, Tags } from './store';
 
 interface TagResourceInput {
@@ -38,27 +38,40 @@ function findTaggable({ store, scope }: OperationContext, arn: string): { tags: 
   return lookUp<{ tags: Tags }>(scope, type, arn, store.state[RECORDS_BY_TYPE[type]]);
 }
 
-export const tagOperations: OperationTable = {
-  TagResource: (input: TagResourceInput, context) => {
-    const resource = findTaggable(context, input.resourceArn);
-    const merged = { ...resource.tags, ...input.tags };
-    const count = Object.keys(merged).length;
-    if (count > MAX_TAGS_PER_RESOURCE) {
-      throw validationError(`tags would give ${input.resourceArn} ${count} tags; a resource can have at most ${MAX_TAGS_PER_RESOURCE}`);
-    }
-    resource.tags = merged;
-    return {};
-  },
+export const tagOperations: OperationTable = taggingOperations(findTaggable);
 
-  UntagResource: (input: UntagResourceInput, context) => {
-    const resource = findTaggable(context, input.resourceArn);
-    const remaining = { ...resource.tags };
-    for (const key of input.tagKeys) {
-      delete remaining[key];
-    }
-    resource.tags = remaining;
-    return {};
-  },
+/**
+ * TagResource, UntagResource and ListTagsForResource over the records
+ * `findTaggable` finds (or answers "not found" for): the same for the Clean
+ * Rooms ML and the AWS Clean Rooms endpoints, which differ only in the
+ * resources they tag.
+ */
+export function taggingOperations<Name extends string>(
+  findTaggableRecord: (context: OperationContext, arn: string) => { tags: Tags },
+): OperationTable<Name> {
+  const operations: Record<string, OperationHandler> = {
+    TagResource: (input: TagResourceInput, context) => {
+      const resource = findTaggableRecord(context, input.resourceArn);
+      const merged = { ...resource.tags, ...input.tags };
+      const count = Object.keys(merged).length;
+      if (count > MAX_TAGS_PER_RESOURCE) {
+        throw validationError(`tags would give ${input.resourceArn} ${count} tags; a resource can have at most ${MAX_TAGS_PER_RESOURCE}`);
+      }
+      resource.tags = merged;
+      return {};
+    },
 
-  ListTagsForResource: (input: ResourceArnInput, context) => ({ tags: { ...findTaggable(context, input.resourceArn).tags } }),
-};
+    UntagResource: (input: UntagResourceInput, context) => {
+      const resource = findTaggableRecord(context, input.resourceArn);
+      const remaining = { ...resource.tags };
+      for (const key of input.tagKeys) {
+        delete remaining[key];
+      }
+      resource.tags = remaining;
+      return {};
+    },
+
+    ListTagsForResource: (input: ResourceArnInput, context) => ({ tags: { ...findTaggableRecord(context, input.resourceArn).tags } }),
+  };
+  return operations as OperationTable<Name>;
+}

@@ -8,20 +8,7 @@ import { notFound } from './errors';
 import type { CleanRoomsOperationName } from './operations';
 import type { OperationContext, OperationTable } from '../operation';
 import type { Tags } from '../store';
-
-interface TagResourceInput {
-  readonly resourceArn: string;
-  readonly tags: Tags;
-}
-
-interface UntagResourceInput {
-  readonly resourceArn: string;
-  readonly tagKeys: string[];
-}
-
-interface ResourceArnInput {
-  readonly resourceArn: string;
-}
+import { taggingOperations } from '../tags';
 
 function findTaggable({ store, scope }: OperationContext, arn: string): { tags: Tags } {
   const parsed = parseCleanRoomsArn(arn);
@@ -39,22 +26,4 @@ function findTaggable({ store, scope }: OperationContext, arn: string): { tags: 
   return record;
 }
 
-export const cleanRoomsTagOperations: OperationTable<CleanRoomsOperationName> = {
-  TagResource: (input: TagResourceInput, context) => {
-    const resource = findTaggable(context, input.resourceArn);
-    resource.tags = { ...resource.tags, ...input.tags };
-    return {};
-  },
-
-  UntagResource: (input: UntagResourceInput, context) => {
-    const resource = findTaggable(context, input.resourceArn);
-    const remaining = { ...resource.tags };
-    for (const key of input.tagKeys) {
-      delete remaining[key];
-    }
-    resource.tags = remaining;
-    return {};
-  },
-
-  ListTagsForResource: (input: ResourceArnInput, context) => ({ tags: { ...findTaggable(context, input.resourceArn).tags } }),
-};
+export const cleanRoomsTagOperations: OperationTable<CleanRoomsOperationName> = taggingOperations(findTaggable);
