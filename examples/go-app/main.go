@@ -67,7 +67,7 @@ func newLookalikePipeline(scope constructs.Construct, id string, props pipelineP
 		AudienceSizeConfig:  cleanroomsml.AudienceSizeConfig_Absolute(&audienceSizes),
 		MinMatchingSeedSize: jsii.Number(500),
 	})
-	configured.AllowAccountToStartGenerationJobs(jsii.String(props.partnerAccountID))
+	configured.AllowAccountToStartGenerationJobs(jsii.String(props.partnerAccountID), nil)
 
 	job := cleanroomsml.NewAudienceGenerationJob(pipeline, jsii.String("Buyers"), &cleanroomsml.AudienceGenerationJobProps{
 		ConfiguredAudienceModel: configured,

@@ -88,7 +88,9 @@ describe('the model owner', () => {
     expect(create).toHaveLength(1);
     expect(JSON.stringify(create[0].Resource)).toContain(`"${membershipId}","Arn"`);
     expect(JSON.stringify(create[0].Resource)).not.toMatch(/"\*"/);
-    for (const statement of statementsAllowing(ownerTemplate, 'cleanrooms-ml:PutConfiguredAudienceModelPolicy')) {
+    const policyWrites = statementsAllowing(ownerTemplate, 'cleanrooms-ml:PutConfiguredAudienceModelPolicy');
+    expect(policyWrites.length).toBeGreaterThan(0);
+    for (const statement of policyWrites) {
       expect(JSON.stringify(statement.Resource)).toContain(`:cleanrooms-ml:${MODEL_OWNER_ENV.region}:${MODEL_OWNER_ENV.account}:configured-audience-model/`);
     }
   });

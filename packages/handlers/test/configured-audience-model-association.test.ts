@@ -201,6 +201,18 @@ describe('Update', () => {
     expect(associationAt(response.PhysicalResourceId)).toBeDefined();
   });
 
+  test('an in-place update of an association deleted outside the stack says so, not that the model is missing', async () => {
+    const before = properties({ Description: 'one' });
+    const { response } = await runToCompletion(events.create(before));
+    const [, membership, association] = /membership\/([^/]+)\/configuredaudiencemodelassociation\/(.+)$/.exec(response.PhysicalResourceId)!;
+    await cleanRooms.deleteConfiguredAudienceModelAssociation({ membershipIdentifier: membership, configuredAudienceModelAssociationIdentifier: association });
+
+    const error = await rejectionOf(onEvent(events.update(response.PhysicalResourceId, before, properties({ Description: 'two' }))));
+
+    expect(error.message).toContain(`the configured audience model association ${response.PhysicalResourceId} no longer exists: it was deleted outside this stack`);
+    expect(error.message).not.toContain('property ConfiguredAudienceModelArn');
+  });
+
   test('refuses to replace an association that keeps a user-given name', async () => {
     const before = properties({ Name: 'Kept' });
     const { response } = await runToCompletion(events.create(before));

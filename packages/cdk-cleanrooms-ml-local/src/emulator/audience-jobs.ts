@@ -84,8 +84,8 @@ export const audienceJobOperations: OperationTable = {
     // keeps it whole (a choice): the 63-character limit is the request's, not the name's in the owner's account.
     const ownerCopyName = `${scope.accountId}-${input.name}`;
     if (crossAccount && store.audienceGenerationJobs(ownerScope.accountId).some((job) => job.name === ownerCopyName)) {
-      // The docs are silent on a clash in the owner's account (its copy of an earlier job of the same name,
-      // whose starter's copy is gone): refusing it keeps names unique per account, as the page requires (a choice).
+      // The docs are silent on a clash in the owner's account (a job of the owner's own already named
+      // `<partner>-<name>`): refusing it keeps names unique per account, as the page requires (a choice).
       throw conflict(
         `An audience generation job named "${ownerCopyName}" already exists in account ${ownerScope.accountId}, which owns the configured audience model; `
         + `the job "${input.name}" would be named so there`,

@@ -80,6 +80,12 @@ export function authorizeCrossAccountStart(
   if (collaborationId === undefined) {
     return;
   }
+  // The user guide has Clean Rooms ML validate the collaboration and both
+  // members whenever a collaborationId is given (ml-behaviors, "Validating
+  // collaborators"). The emulator checks it for jobs across accounts only (a
+  // choice): a job on the caller's own model with a collaboration id it
+  // never created in the emulator's Clean Rooms side, as stacks deployed
+  // before that side existed do, keeps working.
   for (const [account, role] of [[scope.accountId, 'the caller'], [owner, 'the configured audience model\'s owner']]) {
     if (!collaborations.isActiveMember(collaborationId, account)) {
       throw accessDenied(

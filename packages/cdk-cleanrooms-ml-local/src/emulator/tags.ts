@@ -38,7 +38,7 @@ function findTaggable({ store, scope }: OperationContext, arn: string): { tags: 
   return lookUp<{ tags: Tags }>(scope, type, arn, store.state[RECORDS_BY_TYPE[type]]);
 }
 
-export const tagOperations: OperationTable = taggingOperations(findTaggable);
+export const tagOperations: OperationTable = taggingOperations(findTaggable, validationError);
 
 /**
  * TagResource, UntagResource and ListTagsForResource over the records
@@ -48,6 +48,8 @@ export const tagOperations: OperationTable = taggingOperations(findTaggable);
  */
 export function taggingOperations<Name extends string>(
   findTaggableRecord: (context: OperationContext, arn: string) => { tags: Tags },
+  /** The endpoint's own ValidationException (the two services' shapes differ). */
+  invalid: (message: string) => Error,
 ): OperationTable<Name> {
   const operations: Record<string, OperationHandler> = {
     TagResource: (input: TagResourceInput, context) => {
@@ -55,7 +57,7 @@ export function taggingOperations<Name extends string>(
       const merged = { ...resource.tags, ...input.tags };
       const count = Object.keys(merged).length;
       if (count > MAX_TAGS_PER_RESOURCE) {
-        throw validationError(`tags would give ${input.resourceArn} ${count} tags; a resource can have at most ${MAX_TAGS_PER_RESOURCE}`);
+        throw invalid(`tags would give ${input.resourceArn} ${count} tags; a resource can have at most ${MAX_TAGS_PER_RESOURCE}`);
       }
       resource.tags = merged;
       return {};

@@ -7,8 +7,9 @@
  * - a stack whose environment names a concrete account runs as that
  *   account: with the emulator the runner starts, its key is taken from the
  *   emulator's accounts (the stack's account becomes the emulator's default
- *   account when no `emulator.accounts` entry and no `emulator.accountId`
- *   names an account for it, as before there were several); with an emulator
+ *   account when no `emulator.accounts` entry, no `emulator.accountId` and
+ *   no saved emulator state names another default, as before there were
+ *   several); with an emulator
  *   at a given endpoint, the credentials given must be that account's (the
  *   runner cannot know another account's secret key);
  * - an environment-agnostic stack runs as the account of the credentials
@@ -34,12 +35,19 @@ export function ownedEmulatorDefault(options: {
   readonly emulatorAccountId?: string;
   readonly emulatorCredentials?: EmulatorCredentials;
   readonly emulatorAccounts?: readonly EmulatorAccount[];
+  /**
+   * The default account of the emulator's saved state, when it has one: the
+   * emulator keeps it across operations, so the stacks of several accounts
+   * deployed one after the other find the state they left.
+   */
+  readonly savedDefaultAccountId?: string;
 }): { readonly accountId?: string; readonly credentials: EmulatorCredentials } {
   const { accountId, credentials } = options;
   const others = options.emulatorAccounts ?? [];
   const inOthers = (check: (account: EmulatorAccount) => boolean): boolean => others.some(check);
   return {
     accountId: options.emulatorAccountId
+      ?? options.savedDefaultAccountId
       ?? (accountId !== undefined && !inOthers((account) => account.accountId === accountId) ? accountId : undefined),
     // The runner's key is the default account's unless it is another account's.
     credentials: options.emulatorCredentials

@@ -6,6 +6,7 @@
  * on /_emulator/health); and the account the deployment calls as
  * (calling-account.ts).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { CleanRoomsClient } from '@aws-sdk/client-cleanrooms';
 import { DEFAULT_CREDENTIALS, givenEmulatorCaller, KnownAccount, ownedEmulatorCaller, ownedEmulatorDefault } from './calling-account';
@@ -64,6 +65,7 @@ export async function connectEmulator(options: ConnectOptions): Promise<Emulator
     emulatorAccountId: emulatorOptions.accountId,
     emulatorCredentials: emulatorOptions.credentials,
     emulatorAccounts: emulatorOptions.accounts,
+    savedDefaultAccountId: savedDefaultAccount(options.stateFile),
   });
   const emulator = await CleanRoomsMlEmulator.start({
     ...emulatorOptions,
@@ -78,6 +80,18 @@ export async function connectEmulator(options: ConnectOptions): Promise<Emulator
   } catch (error) {
     await emulator.stop();
     throw error;
+  }
+}
+
+/** The default account an emulator's state file was written with, if the file exists and names one. */
+function savedDefaultAccount(stateFile: string): string | undefined {
+  if (!existsSync(stateFile)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { accountId?: unknown };
+    return typeof saved.accountId === 'string' ? saved.accountId : undefined;
+  } catch {
+    // The emulator itself reports a state file it cannot read, with its path.
+    return undefined;
   }
 }
 

@@ -281,7 +281,9 @@ export class LocalLambda {
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, "Runtime-included
  * SDK versions"), so the library's handler bundles leave `@aws-sdk/*` out.
  * The runner lends the functions its own: the `@aws-sdk` directory it loads
- * @aws-sdk/client-secrets-manager from (a dependency of this package), linked as
+ * @aws-sdk/client-secrets-manager from, which also holds
+ * @aws-sdk/client-cleanrooms (both dependencies of this package, installed
+ * side by side; a function that finds neither there fails naming the module), linked as
  * `node_modules/@aws-sdk` in the directory that holds the functions' code.
  * Node.js looks there after a function's own node_modules, as in Lambda it
  * looks in NODE_PATH (/var/runtime/node_modules among others) after them.

@@ -18,9 +18,9 @@ const PARTNER_ACCOUNT: EmulatorAccount = { accountId: PARTNER, credentials: { ac
 const PARTNER_KEY = PARTNER_ACCOUNT.credentials;
 
 /** An app of an owner stack and a partner stack, each with a training dataset and a custom resource. */
-function twoAccountApp(journal: string): string {
+function twoAccountApp(journal: string, owner = OWNER): string {
   return synthApp((app: App) => {
-    for (const [name, account] of [['Owner', OWNER], ['Partner', PARTNER]] as const) {
+    for (const [name, account] of [['Owner', owner], ['Partner', PARTNER]] as const) {
       const stack = new Stack(app, name, { env: { account, region: 'us-east-1' } });
       const dataset = trainingDataset(stack, 'Dataset', { name: `${name.toLowerCase()}-purchases` });
       thing(stack, fixtureProvider(stack, { journal, isComplete: false }), 'A');
@@ -34,20 +34,26 @@ function workspace(): { readonly journal: string; readonly stateFile: string } {
   return { journal: join(directory, 'journal.jsonl'), stateFile: join(directory, 'state.json') };
 }
 
-test('the emulator the runner starts serves both accounts: each stack deploys and destroys as its own, its functions signing with its key', async () => {
+// The owner's account is the emulator's default one whatever its id: the
+// emulator's saved state keeps it when the partner's stack, an account of
+// `emulator.accounts`, is deployed next.
+test.each([
+  ['the emulator\'s usual default account', OWNER],
+  ['an account of its own', '111111111111'],
+])('the emulator the runner starts serves both accounts, the owner\'s being %s: each stack deploys and destroys as its own, its functions signing with its key', async (_case, ownerAccount) => {
   const { journal, stateFile } = workspace();
-  const assembly = twoAccountApp(journal);
+  const assembly = twoAccountApp(journal, ownerAccount);
   const options = { assembly, stateFile, emulator: { accounts: [PARTNER_ACCOUNT] } };
 
   const owner = await deployStack({ ...options, stackName: 'Owner' });
   const partner = await deployStack({ ...options, stackName: 'Partner' });
 
-  expect(owner).toMatchObject({ status: 'CREATE_COMPLETE', stackId: expect.stringContaining(`:${OWNER}:stack/Owner/`) });
+  expect(owner).toMatchObject({ status: 'CREATE_COMPLETE', stackId: expect.stringContaining(`:${ownerAccount}:stack/Owner/`) });
   expect(partner).toMatchObject({ status: 'CREATE_COMPLETE', stackId: expect.stringContaining(`:${PARTNER}:stack/Partner/`) });
-  expect(owner.outputs.DatasetArn).toMatch(new RegExp(`^arn:aws:cleanrooms-ml:us-east-1:${OWNER}:training-dataset/`));
+  expect(owner.outputs.DatasetArn).toMatch(new RegExp(`^arn:aws:cleanrooms-ml:us-east-1:${ownerAccount}:training-dataset/`));
   expect(partner.outputs.DatasetArn).toMatch(new RegExp(`^arn:aws:cleanrooms-ml:us-east-1:${PARTNER}:training-dataset/`));
   expect(readJournal(journal).map((entry) => [entry.StackId.split(':')[4], entry.env.AWS_ACCESS_KEY_ID]))
-    .toEqual([[OWNER, 'test'], [PARTNER, 'AKIAPARTNER']]);
+    .toEqual([[ownerAccount, 'test'], [PARTNER, 'AKIAPARTNER']]);
 
   await expect(destroyStack({ ...options, stackName: 'Partner' })).resolves.toMatchObject({ status: 'DELETE_COMPLETE' });
   await expect(destroyStack({ ...options, stackName: 'Owner' })).resolves.toMatchObject({ status: 'DELETE_COMPLETE' });

@@ -557,7 +557,8 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
   private grantProviderAccess(provider: CleanRoomsMlProvider, model: IConfiguredAudienceModel, seed: SeedAudienceConfig): void {
     // The jobs of the stack's own account, also for a model of another
     // account: the job started there gets an ARN in each account, and the
-    // caller reads, tags and deletes only its own copy (user guide, "IAM
+    // caller reads, tags and deletes it through its own account's ARN only
+    // (a delete deletes the one job for both accounts; user guide, "IAM
     // behaviors for AWS Clean Rooms ML",
     // https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-behaviors.html).
     const jobs = cleanRoomsMlArnPattern(this, AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);

@@ -154,7 +154,11 @@ export interface ConfiguredAudienceModelAssociationOptions {
   /**
    * What happens to the association when it leaves the stack (or is
    * replaced). A retained association keeps the model associated with the
-   * collaboration (and, with `manageResourcePolicies`, its policy statement).
+   * collaboration (and, with `manageResourcePolicies`, its policy statement)
+   * as long as the model exists: deleting a configured audience model removes
+   * it from every collaboration it is associated with (API reference,
+   * DeleteConfiguredAudienceModel). A membership that still holds
+   * associations cannot be deleted.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -389,23 +393,24 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
       resources: [associations],
     });
     provider.reviewAssociationWildcards();
-    if (this.manageResourcePolicies) {
-      // Create and Delete read and write the model's resource policy with the
-      // caller's permissions (the dependent actions of
-      // Create/DeleteConfiguredAudienceModelAssociation in the Service
-      // Authorization Reference; the manageResourcePolicies documentation of
-      // CreateConfiguredAudienceModelAssociation:
-      // https://docs.aws.amazon.com/clean-rooms/latest/apireference/API_CreateConfiguredAudienceModelAssociation.html).
-      provider.grant({
-        actions: [
-          'cleanrooms-ml:GetConfiguredAudienceModel',
+    // Create reads the model with the caller's permissions whatever
+    // manageResourcePolicies says, and with it Create and Delete read and
+    // write the model's resource policy (the dependent actions of
+    // Create/DeleteConfiguredAudienceModelAssociation in the Service
+    // Authorization Reference; the manageResourcePolicies documentation of
+    // CreateConfiguredAudienceModelAssociation:
+    // https://docs.aws.amazon.com/clean-rooms/latest/apireference/API_CreateConfiguredAudienceModelAssociation.html).
+    provider.grant({
+      actions: [
+        'cleanrooms-ml:GetConfiguredAudienceModel',
+        ...(this.manageResourcePolicies ? [
           'cleanrooms-ml:GetConfiguredAudienceModelPolicy',
           'cleanrooms-ml:PutConfiguredAudienceModelPolicy',
           'cleanrooms-ml:DeleteConfiguredAudienceModelPolicy',
-        ],
-        resources: [configuredModelArnForPolicy(model)],
-      });
-    }
+        ] : []),
+      ],
+      resources: [configuredModelArnForPolicy(model)],
+    });
   }
 }
 
@@ -462,5 +467,6 @@ function ownerGrantNotice(model: IConfiguredAudienceModel, membership: BoundMemb
   };
   return 'manageResourcePolicies is false, so AWS Clean Rooms does not let the collaboration\'s members use the '
     + 'configured audience model: its owner must allow each member that generates audiences in the model\'s resource policy, '
-    + `e.g. with allowAccountToStartGenerationJobs(memberAccountId, { collaborationId }): ${JSON.stringify(statement)}`;
+    + 'e.g. with allowAccountToStartGenerationJobs(memberAccountId, { collaborationId }) on the ConfiguredAudienceModel that '
+    + `creates it (an imported model's policy is written where the model is created): ${JSON.stringify(statement)}`;
 }

@@ -197,12 +197,13 @@ describe('ConfiguredAudienceModelAssociation', () => {
       ]);
     });
 
-    test('without manageResourcePolicies, the handler gets no Clean Rooms ML permission at all', () => {
+    test('without manageResourcePolicies, the handler may only read the model, and not touch its policy', () => {
       const stack = newStack();
       associate(stack, { manageResourcePolicies: false });
 
       const statements = cleanRoomsStatements(Template.fromStack(stack));
-      expect(statements.map((statement) => statement.Action)).toEqual([ASSOCIATION_ACTIONS, TAG_ACTIONS]);
+      expect(statements.map((statement) => statement.Action)).toEqual([ASSOCIATION_ACTIONS, TAG_ACTIONS, 'cleanrooms-ml:GetConfiguredAudienceModel']);
+      expect(statements[2].Resource).toEqual(CONFIGURED_ARN);
     });
 
     test('no statement of the handler names "*" as a resource or an action', () => {

@@ -83,7 +83,7 @@ export class ConfiguredAudienceModelAssociationHandler
         // A name the user removed becomes a generated one: the association always has a name.
         ...(changed.includes('Name') ? { name: props.Name ?? this.generatedName(MAX_NAME_LENGTH) } : {}),
         ...(changed.includes('Description') ? { description: props.Description ?? '' } : {}),
-      }));
+      }), { existing: true });
       this.log.info('Updated the configured audience model association', { arn, changed: changed.filter((p) => p === 'Name' || p === 'Description') });
     }
     if (changed.includes('Tags')) {
@@ -169,7 +169,7 @@ export class ConfiguredAudienceModelAssociationHandler
           manageResourcePolicies: props.ManageResourcePolicies,
           description: props.Description,
           tags: this.creationTags(props.Tags),
-        }), true);
+        }), { keepNameTaken: true });
         return configuredAudienceModelAssociation!.arn!;
       },
       (taken) => this.findArnByName(props.MembershipId, taken),
@@ -188,23 +188,32 @@ export class ConfiguredAudienceModelAssociationHandler
     return undefined;
   }
 
-  /** Runs a call; a refusal becomes a message naming the property at fault (a name taken stays as it is, for createOrAdopt). */
-  private async explainRefusal<T>(call: () => Promise<T>, keepNameTaken = false): Promise<T> {
+  /**
+   * Runs a call; a refusal becomes a message naming the property at fault (a
+   * name taken stays as it is with `keepNameTaken`, for createOrAdopt; a
+   * missing resource is the association itself with `existing`).
+   */
+  private async explainRefusal<T>(call: () => Promise<T>, options: { readonly keepNameTaken?: boolean; readonly existing?: boolean } = {}): Promise<T> {
     try {
       return await call();
     } catch (err) {
-      if (keepNameTaken && this.isNameTaken(err)) throw err;
-      throw this.explained(err);
+      if (options.keepNameTaken && this.isNameTaken(err)) throw err;
+      throw this.explained(err, options.existing);
     }
   }
 
   /** An SDK error as the user can act on it: which property, which rule. */
-  private explained(err: unknown): Error {
+  private explained(err: unknown, existing = false): Error {
     const { name, reason, resourceType } = sdkErrorOf(err);
     const cause = describeCause(err);
     const props = this.event.RequestType === 'Delete' ? undefined : this.properties;
     switch (name) {
       case 'ResourceNotFoundException':
+        // An in-place update names an existing association: missing, it was deleted outside the stack
+        // (the model's resourceType enum has no value for associations, so the error cannot say so itself).
+        if (existing && resourceType !== 'MEMBERSHIP') {
+          return new ResourceFailure(`the configured audience model association ${this.physicalResourceId} no longer exists: it was deleted outside this stack (${cause})`);
+        }
         return new ResourceFailure(resourceType === 'MEMBERSHIP'
           ? `property MembershipId: the membership ${props?.MembershipId ?? ''} does not exist in this account; it must be the associating account's own membership (${cause})`
           : `property ConfiguredAudienceModelArn: the configured audience model ${props?.ConfiguredAudienceModelArn ?? ''} must exist in the associating account (${cause})`);
@@ -218,7 +227,7 @@ export class ConfiguredAudienceModelAssociationHandler
         return new ResourceFailure(props?.ManageResourcePolicies
           ? `access denied (${cause}); with ManageResourcePolicies the caller also needs cleanrooms-ml:GetConfiguredAudienceModel, `
             + 'cleanrooms-ml:GetConfiguredAudienceModelPolicy, cleanrooms-ml:PutConfiguredAudienceModelPolicy and cleanrooms-ml:DeleteConfiguredAudienceModelPolicy'
-          : `access denied (${cause})`);
+          : `access denied (${cause}); the caller needs cleanrooms-ml:GetConfiguredAudienceModel on the configured audience model`);
       default:
         return err instanceof Error ? err : new Error(cause);
     }

@@ -4,7 +4,7 @@
  * own). Any other ARN, or one of another account, is "not found".
  */
 import { parseCleanRoomsArn } from './arns';
-import { notFound } from './errors';
+import { notFound, validation } from './errors';
 import type { CleanRoomsOperationName } from './operations';
 import type { OperationContext, OperationTable } from '../operation';
 import type { Tags } from '../store';
@@ -26,4 +26,4 @@ function findTaggable({ store, scope }: OperationContext, arn: string): { tags: 
   return record;
 }
 
-export const cleanRoomsTagOperations: OperationTable<CleanRoomsOperationName> = taggingOperations(findTaggable);
+export const cleanRoomsTagOperations: OperationTable<CleanRoomsOperationName> = taggingOperations(findTaggable, (message) => validation(message, 'tags'));
