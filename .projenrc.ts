@@ -368,10 +368,16 @@ for (const name of ['on-event', 'is-complete']) {
 /**
  * Compiles the library (jsii), then the local toolkit, then bundles the
  * handlers (they import both): what every test, the demo, the bench and
- * synthesizing need, also on a fresh clone.
+ * synthesizing need, also on a fresh clone. Each task that needs it spawns
+ * it, so it runs on its own; a script that runs several of them on sources
+ * it does not change (CI) builds once and sets
+ * CLEANROOMS_ML_WORKSPACES_BUILT=1 for the others.
  */
+const WORKSPACES_BUILT_ENV = 'CLEANROOMS_ML_WORKSPACES_BUILT';
 const buildForTests = root.addTask('build:workspaces', {
-  description: 'Compile the library and the local toolkit, and bundle the handlers into the library\'s assets',
+  description: `Compile the library and the local toolkit, and bundle the handlers into the library's assets (skipped when ${WORKSPACES_BUILT_ENV}=1)`,
+  // In node, not shell syntax: projen's default task shell is its own cross-platform one.
+  condition: `node -e "process.exit(process.env.${WORKSPACES_BUILT_ENV} === '1' ? 1 : 0)"`,
 });
 buildForTests.exec('npx projen compile', { cwd: libraryDir });
 buildForTests.exec('npx projen compile', { cwd: localDir });
