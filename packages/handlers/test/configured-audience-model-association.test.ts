@@ -205,7 +205,10 @@ describe('Update', () => {
     const before = properties({ Description: 'one' });
     const { response } = await runToCompletion(events.create(before));
     const [, membership, association] = /membership\/([^/]+)\/configuredaudiencemodelassociation\/(.+)$/.exec(response.PhysicalResourceId)!;
-    await cleanRooms.deleteConfiguredAudienceModelAssociation({ membershipIdentifier: membership, configuredAudienceModelAssociationIdentifier: association });
+    await cleanRooms.deleteConfiguredAudienceModelAssociation({
+      membershipIdentifier: membership,
+      configuredAudienceModelAssociationIdentifier: association,
+    });
 
     const error = await rejectionOf(onEvent(events.update(response.PhysicalResourceId, before, properties({ Description: 'two' }))));
 

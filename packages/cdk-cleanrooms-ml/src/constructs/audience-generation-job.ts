@@ -44,7 +44,7 @@ import {
   NAME_RULES,
   ROLE_ARN_RULES,
   validateString,
-  validateTags,
+  validateTagsAtSynthesis,
   validationError,
 } from './private/validation';
 import { addWaitChain, chainedTimeoutSeconds, planWait } from './private/wait-chain';
@@ -432,17 +432,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     const seed = props.seedAudience.bind(this, bindOptions);
 
     this.tags = new TagManager(TagType.MAP, AUDIENCE_GENERATION_JOB_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    // Tags.of() applies tags in an aspect, before validation runs.
-    this.node.addValidation({
-      validate: () => {
-        try {
-          validateTags(this, 'tags', this.tags.tagValues(), MAX_USER_TAGS, RESERVED_TAG_PREFIX);
-          return [];
-        } catch (error) {
-          return [(error as Error).message];
-        }
-      },
-    });
+    validateTagsAtSynthesis(this, this.tags, MAX_USER_TAGS, RESERVED_TAG_PREFIX);
 
     const createdRole = props.seedRole ? undefined : createCleanRoomsMlServiceRole(this, 'SeedRole', {
       resourceType: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,

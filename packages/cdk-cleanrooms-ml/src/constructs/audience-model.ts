@@ -24,7 +24,7 @@ import {
   KMS_KEY_ARN_RULES,
   NAME_RULES,
   validateString,
-  validateTags,
+  validateTagsAtSynthesis,
   validationError,
 } from './private/validation';
 import { addWaitChain, chainedTimeoutSeconds, planWait } from './private/wait-chain';
@@ -387,17 +387,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     const plan = planWait(chainedTimeoutSeconds(this, props.timeout ?? Duration.hours(24)));
 
     this.tags = new TagManager(TagType.MAP, AUDIENCE_MODEL_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    // Tags.of() applies tags in an aspect, before validation runs.
-    this.node.addValidation({
-      validate: () => {
-        try {
-          validateTags(this, 'tags', this.tags.tagValues(), MAX_USER_TAGS, RESERVED_TAG_PREFIX);
-          return [];
-        } catch (error) {
-          return [(error as Error).message];
-        }
-      },
-    });
+    validateTagsAtSynthesis(this, this.tags, MAX_USER_TAGS, RESERVED_TAG_PREFIX);
 
     const provider = CleanRoomsMlProvider.of(this);
     this.grantProviderAccess(provider, props);

@@ -30,7 +30,7 @@ import {
   NAME_RULES,
   StringRules,
   validateString,
-  validateTags,
+  validateTagsAtSynthesis,
   validationError,
 } from './private/validation';
 import { CONFIGURED_AUDIENCE_MODEL_ARN_RESOURCE_TYPE } from '../contracts/configured-audience-model';
@@ -308,17 +308,7 @@ export class ConfiguredAudienceModelAssociation extends Resource implements ICon
     this.configuredAudienceModel = model;
     this.manageResourcePolicies = props.manageResourcePolicies ?? true;
     this.tags = new TagManager(TagType.MAP, CONFIGURED_AUDIENCE_MODEL_ASSOCIATION_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    // Tags.of() applies tags in an aspect, before validation runs.
-    this.node.addValidation({
-      validate: () => {
-        try {
-          validateTags(this, 'tags', this.tags.tagValues(), MAX_ASSOCIATION_USER_TAGS, RESERVED_TAG_PREFIX);
-          return [];
-        } catch (error) {
-          return [(error as Error).message];
-        }
-      },
-    });
+    validateTagsAtSynthesis(this, this.tags, MAX_ASSOCIATION_USER_TAGS, RESERVED_TAG_PREFIX);
 
     const provider = CleanRoomsMlProvider.of(this);
     this.grantProviderAccess(provider, membership, model);

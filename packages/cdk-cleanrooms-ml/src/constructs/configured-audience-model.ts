@@ -48,7 +48,7 @@ import {
   validateCount,
   validateNumber,
   validateString,
-  validateTags,
+  validateTagsAtSynthesis,
   validateUnique,
   validationError,
 } from './private/validation';
@@ -544,18 +544,8 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
     const timeout = timeoutSeconds(this, props.timeout ?? Duration.minutes(10));
 
     this.tags = new TagManager(TagType.MAP, CONFIGURED_AUDIENCE_MODEL_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    // Tags.of() applies tags and users add policy statements after construction: check both at synthesis.
-    this.node.addValidation({
-      validate: () => {
-        try {
-          validateTags(this, 'tags', this.tags.tagValues(), MAX_USER_TAGS, RESERVED_TAG_PREFIX);
-          this.validateResourcePolicy();
-          return [];
-        } catch (error) {
-          return [(error as Error).message];
-        }
-      },
-    });
+    // Users add policy statements after construction too: checked with the tags.
+    validateTagsAtSynthesis(this, this.tags, MAX_USER_TAGS, RESERVED_TAG_PREFIX, () => this.validateResourcePolicy());
 
     const outputPrefix = props.outputPrefix ?? '';
     this.outputS3Uri = `s3://${props.outputBucket.bucketName}/${outputPrefix}`;

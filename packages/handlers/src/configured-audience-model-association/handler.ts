@@ -41,6 +41,13 @@ const ASSOCIATION_ARN = new RegExp(
   `^arn:aws[-a-z]*:cleanrooms:[-a-z0-9]+:[0-9]{12}:membership/([0-9a-f-]{36})/${CONFIGURED_AUDIENCE_MODEL_ASSOCIATION_ARN_RESOURCE_TYPE}/([0-9a-f-]{36})$`,
 );
 
+interface RefusalOptions {
+  /** A name taken stays as it is, for createOrAdopt. */
+  readonly keepNameTaken?: boolean;
+  /** The call names the existing association: missing, it is the association. */
+  readonly existing?: boolean;
+}
+
 interface AssociationIds {
   readonly membershipIdentifier: string;
   readonly configuredAudienceModelAssociationIdentifier: string;
@@ -193,7 +200,7 @@ export class ConfiguredAudienceModelAssociationHandler
    * name taken stays as it is with `keepNameTaken`, for createOrAdopt; a
    * missing resource is the association itself with `existing`).
    */
-  private async explainRefusal<T>(call: () => Promise<T>, options: { readonly keepNameTaken?: boolean; readonly existing?: boolean } = {}): Promise<T> {
+  private async explainRefusal<T>(call: () => Promise<T>, options: RefusalOptions = {}): Promise<T> {
     try {
       return await call();
     } catch (err) {

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { TagManager, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 // Synth-time validation shared by every construct of the library. Each check
@@ -351,4 +351,30 @@ export function validateTags(
     }
     validateString(scope, `${field}[${JSON.stringify(key)}]`, tags[key], { maxLength: 256 });
   }
+}
+
+/**
+ * Checks a construct's tags when the app is synthesized, with `validateTags`
+ * and, when given, the construct's own further checks: Tags.of() applies
+ * tags in an aspect (and users add resource policy statements) after the
+ * construct is built, and before validation runs.
+ */
+export function validateTagsAtSynthesis(
+  scope: IConstruct,
+  tags: TagManager,
+  maxTags: number,
+  reservedPrefix: string,
+  alsoCheck: () => void = () => undefined,
+): void {
+  scope.node.addValidation({
+    validate: () => {
+      try {
+        validateTags(scope, 'tags', tags.tagValues(), maxTags, reservedPrefix);
+        alsoCheck();
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    },
+  });
 }
