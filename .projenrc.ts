@@ -421,26 +421,24 @@ demo.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/
 // Local deployment state, function logs and exported audiences (the runner's and the demo's).
 root.gitignore.exclude('/.cleanrooms-ml-local/', '.cleanrooms-ml-local/');
 
-// The example stack, synthesized where the local deploy runner and users look for it.
-const exampleOut = 'examples/lookalike-pipeline/cdk.out';
-const synthExample = root.addTask('synth:example', {
-  description: 'Synthesize examples/lookalike-pipeline into examples/lookalike-pipeline/cdk.out',
-  env: { CDK_OUTDIR: exampleOut },
-});
-synthExample.spawn(buildForTests);
-synthExample.exec('ts-node --project examples/tsconfig.json examples/lookalike-pipeline/app.ts');
-root.gitignore.exclude(`/${exampleOut}/`);
-
-// The two-account collaboration example (model owner and seed provider),
-// synthesized the same way; its whole lifecycle runs in test/stacks.
-const collaborationOut = 'examples/collaboration/cdk.out';
-const synthCollaboration = root.addTask('synth:collaboration', {
-  description: 'Synthesize examples/collaboration (two stacks, two accounts) into examples/collaboration/cdk.out',
-  env: { CDK_OUTDIR: collaborationOut },
-});
-synthCollaboration.spawn(buildForTests);
-synthCollaboration.exec('ts-node --project examples/tsconfig.json examples/collaboration/app.ts');
-root.gitignore.exclude(`/${collaborationOut}/`);
+/**
+ * `synth:<name>`: an example app of examples/<dir> synthesized into its own
+ * cdk.out, where the local deploy runner and users look for it.
+ */
+function addSynthTask(name: string, dir: string, what: string): void {
+  const out = `examples/${dir}/cdk.out`;
+  const task = root.addTask(`synth:${name}`, {
+    description: `Synthesize examples/${dir}${what} into ${out}`,
+    env: { CDK_OUTDIR: out },
+  });
+  task.spawn(buildForTests);
+  task.exec(`ts-node --project examples/tsconfig.json examples/${dir}/app.ts`);
+  root.gitignore.exclude(`/${out}/`);
+}
+// The example stack, and the two-account collaboration example (model
+// owner and seed provider), whose whole lifecycle runs in test/stacks.
+addSynthTask('example', 'lookalike-pipeline', '');
+addSynthTask('collaboration', 'collaboration', ' (two stacks, two accounts)');
 
 // The Python, Java and Go apps (examples/python-app, examples/java-app,
 // examples/go-app) declare the example stack with the library's built wheel,
