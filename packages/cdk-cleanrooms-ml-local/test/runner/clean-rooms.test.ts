@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cleanrooms from 'aws-cdk-lib/aws-cleanrooms';
-import { fixtureProvider, removeTemporaryDirectories, resourceEvents, synth, temporaryDirectory, thing } from './helpers';
+import { fixtureProvider, physicalId, removeTemporaryDirectories, resourceEvents, stateFile, synth, temporaryDirectory, thing } from './helpers';
 import { CleanRoomsMlEmulator } from '../../src/emulator';
-import { deployStack, DeploymentEvent, destroyStack, StackOperationResult } from '../../src/runner';
+import { deployStack, DeploymentEvent, destroyStack } from '../../src/runner';
 
 let emulator: CleanRoomsMlEmulator;
 
@@ -21,14 +21,6 @@ afterEach(async () => {
 });
 
 afterAll(removeTemporaryDirectories);
-
-function stateFile(): string {
-  return join(temporaryDirectory(), 'state.json');
-}
-
-function physicalId(result: StackOperationResult, logicalId: string): string {
-  return result.resources.find((resource) => resource.logicalResourceId === logicalId)!.physicalResourceId;
-}
 
 interface CollaborationProps {
   readonly name?: string;

@@ -11,7 +11,7 @@ import * as cleanroomsml from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import type { DeploymentEvent, StackEvent } from '../../src/runner';
+import type { DeploymentEvent, StackEvent, StackOperationResult } from '../../src/runner';
 import { temporaryDirectory } from '../support/temporary-directories';
 
 // The runner suites ask for temporary directories here; the list is shared with test/support.
@@ -19,6 +19,16 @@ export { removeTemporaryDirectories, temporaryDirectory } from '../support/tempo
 
 export const FIXTURE_PROVIDER = join(__dirname, 'fixtures', 'provider');
 export const STACK_NAME = 'RunnerTestStack';
+
+/** A deployment state file in a new temporary directory. */
+export function stateFile(): string {
+  return join(temporaryDirectory(), 'state.json');
+}
+
+/** The physical id of a resource of a deployed stack. */
+export function physicalId(result: StackOperationResult, logicalId: string): string {
+  return result.resources.find((resource) => resource.logicalResourceId === logicalId)!.physicalResourceId;
+}
 
 /** Synthesizes one stack into a new cloud assembly directory and returns it. */
 export function synth(build: (stack: Stack) => void, stackName = STACK_NAME): string {

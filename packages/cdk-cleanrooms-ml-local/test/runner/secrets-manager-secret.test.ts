@@ -17,9 +17,9 @@ import {
   TrainingDataset,
   TrainingDataSource,
 } from 'cdk-cleanrooms-ml';
-import { fixtureProvider, removeTemporaryDirectories, synth, temporaryDirectory, thing } from './helpers';
+import { fixtureProvider, physicalId, removeTemporaryDirectories, synth, temporaryDirectory, thing } from './helpers';
 import { CleanRoomsMlEmulator } from '../../src/emulator';
-import { deployStack, destroyStack, FunctionLogEntry, StackOperationResult } from '../../src/runner';
+import { deployStack, destroyStack, FunctionLogEntry } from '../../src/runner';
 import { SecretsManagerEmulator } from '../../src/secrets-manager/secrets-manager-emulator';
 
 afterAll(removeTemporaryDirectories);
@@ -44,10 +44,6 @@ async function storedSecrets(stateFile: string): Promise<Array<{ arn: string; na
   } finally {
     await secrets.stop();
   }
-}
-
-function physicalId(result: StackOperationResult, logicalId: string): string {
-  return result.resources.find((resource) => resource.logicalResourceId === logicalId)!.physicalResourceId;
 }
 
 /** A secret of the stack with its logical id fixed, and a fixture resource reading it. */

@@ -1,11 +1,10 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { CfnOutput } from 'aws-cdk-lib';
-import { removeTemporaryDirectories, resourceEvents, synth, temporaryDirectory, trainingDataset } from './helpers';
+import { physicalId, removeTemporaryDirectories, resourceEvents, stateFile, synth, trainingDataset } from './helpers';
 import { CleanRoomsMlClient } from '../../src/client';
 import { CleanRoomsMlEmulator } from '../../src/emulator';
-import { deployStack, DeploymentEvent, destroyStack, StackOperationResult } from '../../src/runner';
+import { deployStack, DeploymentEvent, destroyStack } from '../../src/runner';
 
 let emulator: CleanRoomsMlEmulator;
 
@@ -18,14 +17,6 @@ afterEach(async () => {
 });
 
 afterAll(removeTemporaryDirectories);
-
-function stateFile(): string {
-  return join(temporaryDirectory(), 'state.json');
-}
-
-function physicalId(result: StackOperationResult, logicalId: string): string {
-  return result.resources.find((resource) => resource.logicalResourceId === logicalId)!.physicalResourceId;
-}
 
 test('creates an AWS::CleanRoomsML::TrainingDataset on the emulator (Ref is its ARN, GetAtt its status) and deletes it on destroy', async () => {
   const state = stateFile();
