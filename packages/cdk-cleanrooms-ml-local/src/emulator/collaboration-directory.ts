@@ -19,10 +19,3 @@ export interface CollaborationDirectory {
    */
   removeAssociationsOf(configuredAudienceModelArn: string): void;
 }
-
-/** An emulator without a Clean Rooms side: no collaboration exists. */
-export const NO_COLLABORATIONS: CollaborationDirectory = {
-  isActiveMember: () => false,
-  associationsOf: () => [],
-  removeAssociationsOf: () => undefined,
-};
