@@ -260,6 +260,10 @@ const local = new typescript.TypeScriptProject({
     // library's handlers use of it.
     '@aws-sdk/client-secrets-manager@^3.1178.0',
     '@aws-sdk/client-cleanrooms@^3.1048.0',
+    // The training poller signals wait conditions (CloudFormation) and the
+    // model's handler starts and stops its executions (Step Functions).
+    '@aws-sdk/client-cloudformation@^3.1178.0',
+    '@aws-sdk/client-sfn@^3.1178.0',
   ],
   // The runner reads cloud assemblies with the user's aws-cdk-lib.
   peerDeps: [`aws-cdk-lib@^${CDK_VERSION}`],
@@ -311,7 +315,7 @@ const handlers = new typescript.TypeScriptProject({
   package: false,
   // The contracts come from the library, the client from the local toolkit;
   // both are bundled (esbuild), so neither is a run-time dependency.
-  // The AWS SDK's Secrets Manager and Clean Rooms clients are the Lambda runtime's (left out of the bundles).
+  // The AWS SDK's Secrets Manager, Clean Rooms, CloudFormation and Step Functions clients are the Lambda runtime's (left out of the bundles).
   devDeps: [
     `${LIBRARY}@${WORKSPACE_VERSION}`,
     `${LOCAL}@${WORKSPACE_VERSION}`,
@@ -320,6 +324,8 @@ const handlers = new typescript.TypeScriptProject({
     CONSTRUCTS,
     '@aws-sdk/client-secrets-manager@^3.1178.0',
     '@aws-sdk/client-cleanrooms@^3.1048.0',
+    '@aws-sdk/client-cloudformation@^3.1178.0',
+    '@aws-sdk/client-sfn@^3.1178.0',
   ],
   jestOptions,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022' } },
