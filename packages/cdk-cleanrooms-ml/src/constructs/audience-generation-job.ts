@@ -448,28 +448,32 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     const provider = CleanRoomsMlProvider.of(this);
     this.grantProviderAccess(provider, props.configuredAudienceModel, seed);
 
+    // Every property but the tags (and the relevance score sizes, read from the job) is fixed at creation.
+    const createOnly = {
+      Name: props.audienceGenerationJobName,
+      ConfiguredAudienceModelArn: props.configuredAudienceModel.configuredAudienceModelArn,
+      SeedRoleArn: this.seedRole.roleArn,
+      SeedS3Uri: seed.s3Uri,
+      SeedSqlQueryString: seed.sql?.queryString,
+      SeedSqlQueryStringSecretArn: seed.sql?.queryStringSecret?.secretArn,
+      SeedSqlAnalysisTemplateArn: seed.sql?.analysisTemplateArn,
+      SeedSqlParametersSecretArn: seed.sql?.parametersSecret?.secretArn,
+      SeedSqlWorkerType: seed.sql?.computeConfiguration?.workerType,
+      SeedSqlNumberOfWorkers: seed.sql?.computeConfiguration?.numberOfWorkers,
+      SeedSqlSparkProperties: seed.sql?.computeConfiguration?.sparkProperties,
+      IncludeSeedInOutput: props.includeSeedInOutput,
+      CollaborationId: collaborationId,
+      Description: props.description,
+    };
     this.resource = provider.customResource<AudienceGenerationJobProperties>(this, 'Resource', {
       resourceType: AUDIENCE_GENERATION_JOB_RESOURCE_TYPE,
       common: {
         TimeoutSeconds: plan.resourceTimeoutSeconds,
         AttributesRevision: AUDIENCE_GENERATION_JOB_ATTRIBUTES_REVISION,
-        WaitLinks: plan.linkWindowSeconds.length > 0 ? plan.linkWindowSeconds.length : undefined,
+        WaitLinks: plan.readyWindowSeconds !== undefined ? plan.waitConditions + 1 : undefined,
       },
       properties: {
-        Name: props.audienceGenerationJobName,
-        ConfiguredAudienceModelArn: props.configuredAudienceModel.configuredAudienceModelArn,
-        SeedRoleArn: this.seedRole.roleArn,
-        SeedS3Uri: seed.s3Uri,
-        SeedSqlQueryString: seed.sql?.queryString,
-        SeedSqlQueryStringSecretArn: seed.sql?.queryStringSecret?.secretArn,
-        SeedSqlAnalysisTemplateArn: seed.sql?.analysisTemplateArn,
-        SeedSqlParametersSecretArn: seed.sql?.parametersSecret?.secretArn,
-        SeedSqlWorkerType: seed.sql?.computeConfiguration?.workerType,
-        SeedSqlNumberOfWorkers: seed.sql?.computeConfiguration?.numberOfWorkers,
-        SeedSqlSparkProperties: seed.sql?.computeConfiguration?.sparkProperties,
-        IncludeSeedInOutput: props.includeSeedInOutput,
-        CollaborationId: collaborationId,
-        Description: props.description,
+        ...createOnly,
         Tags: Lazy.any({ produce: () => this.tags.renderTags() }),
         RelevanceScoreSizes: this.renderScoreSizes(),
       },
@@ -484,6 +488,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
       plan,
       idPrefix: 'GenerationWait',
       lastLinkProperties: { RelevanceScoreSizes: this.renderScoreSizes() },
+      replacementKey: createOnly,
     });
     this.attributes = lastWait ?? this.resource;
     if (membership?.dependable) {

@@ -27,6 +27,7 @@ import {
   validateTagsAtSynthesis,
   validationError,
 } from './private/validation';
+import { replacementKeyOf } from './private/replacement-key';
 import { addWaitChain, chainedTimeoutSeconds, planWait } from './private/wait-chain';
 import { ITrainingDataset } from './training-dataset';
 import {
@@ -392,20 +393,24 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     const provider = CleanRoomsMlProvider.of(this);
     this.grantProviderAccess(provider, props);
 
+    // Every property but the tags is fixed at creation (the service has no update call).
+    const createOnly = {
+      Name: props.audienceModelName,
+      TrainingDatasetArn: props.trainingDataset.trainingDatasetArn,
+      TrainingDataStartTime: props.trainingDataStartTime?.toISOString(),
+      TrainingDataEndTime: props.trainingDataEndTime?.toISOString(),
+      KmsKeyArn: props.kmsKey?.keyArn,
+      Description: props.description,
+    };
     const resource = provider.customResource<AudienceModelProperties>(this, 'Resource', {
       resourceType: AUDIENCE_MODEL_RESOURCE_TYPE,
       common: {
         TimeoutSeconds: plan.resourceTimeoutSeconds,
         AttributesRevision: AUDIENCE_MODEL_ATTRIBUTES_REVISION,
-        WaitLinks: plan.linkWindowSeconds.length > 0 ? plan.linkWindowSeconds.length : undefined,
+        WaitLinks: plan.readyWindowSeconds !== undefined ? plan.waitConditions + 1 : undefined,
       },
       properties: {
-        Name: props.audienceModelName,
-        TrainingDatasetArn: props.trainingDataset.trainingDatasetArn,
-        TrainingDataStartTime: props.trainingDataStartTime?.toISOString(),
-        TrainingDataEndTime: props.trainingDataEndTime?.toISOString(),
-        KmsKeyArn: props.kmsKey?.keyArn,
-        Description: props.description,
+        ...createOnly,
         Tags: Lazy.any({ produce: () => this.tags.renderTags() }),
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
@@ -420,6 +425,8 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
       arnAttribute: AudienceModelAttribute.AUDIENCE_MODEL_ARN,
       plan,
       idPrefix: 'TrainingWait',
+      // A replaced training dataset replaces the model, so its key is part of the model's.
+      replacementKey: { ...createOnly, trainingDataset: replacementKeyOf(props.trainingDataset, this) },
     });
     const active = lastWait ?? resource;
 

@@ -16,6 +16,7 @@ import {
   validateUnique,
   validationError,
 } from './private/validation';
+import { registerReplacementKey } from './private/replacement-key';
 import { TrainingDataSource } from './training-data-source';
 
 /** The resource type of training datasets in ARNs and in `aws:SourceArn`. */
@@ -327,7 +328,8 @@ export class TrainingDataset extends TrainingDatasetBase {
     });
 
     const name: string = props.trainingDatasetName ?? Lazy.string({ produce: (): string => generatedName(resource) });
-    const resource: CfnTrainingDataset = new CfnTrainingDataset(this, 'Resource', {
+    // Every property but the tags is create-only (the resource type's schema), so they are what replaces it.
+    const createOnly = {
       name,
       description: props.description,
       roleArn: role.roleArn,
@@ -341,7 +343,9 @@ export class TrainingDataset extends TrainingDatasetBase {
           })),
         },
       }],
-    });
+    };
+    const resource: CfnTrainingDataset = new CfnTrainingDataset(this, 'Resource', createOnly);
+    registerReplacementKey(this, createOnly);
     // The role's permissions exist before the dataset is created and are
     // removed only after it is deleted, so the service never holds a role
     // that cannot read the table.

@@ -4,6 +4,7 @@
  * them. Constants and types only, so a construct importing this file pulls in
  * no handler code (and a handler no aws-cdk-lib).
  */
+import type { WaitConditionsPlan } from './wait';
 
 /**
  * Properties every custom resource of the library carries besides its own.
@@ -34,6 +35,13 @@ export interface CommonResourceProperties {
    * "timed out" at its deadline.
    */
   readonly WaitLinks?: number;
+
+  /**
+   * The wait conditions that continue this resource's wait, and the poller
+   * that signals them (see `./wait.ts`). Set with WaitLinks on a resource
+   * whose construct's timeout is longer than a few hours.
+   */
+  readonly WaitConditions?: WaitConditionsPlan;
 }
 
 /** The resource properties a construct writes: the common ones and its own. */
@@ -76,10 +84,9 @@ export const TIMEOUT_MARGIN_SECONDS = 120;
 export const WAIT_WINDOW_SECONDS = MAX_CUSTOM_RESOURCE_SECONDS - TIMEOUT_MARGIN_SECONDS;
 
 /**
- * The longest `timeout` a construct whose wait continues across a chain of
- * wait resources accepts (72 hours). Each window past the first is one more
- * resource in the stack, and CloudFormation allows 500 per stack: 72 hours
- * is 74 wait resources.
+ * The longest `timeout` a construct whose wait continues past its own
+ * resource accepts (72 hours: six wait conditions of 12 hours at most and one
+ * wait resource, see `./wait.ts`).
  */
 export const MAX_CHAINED_TIMEOUT_SECONDS = 72 * 3600;
 

@@ -1,20 +1,28 @@
 /**
- * The contract of `Custom::CleanRoomsMLWait`, imported by both the
- * constructs (src/constructs/private/wait-chain.ts, which writes the
- * properties) and its handler (which reads them), so the two cannot drift
- * apart. Types and constants only.
+ * The contract of a long wait, imported by both the constructs
+ * (src/constructs/private/wait-chain.ts, which writes the properties) and the
+ * handlers (which read them), so the two cannot drift apart. Types and
+ * constants only.
  *
- * A wait resource continues waiting for an audience model's training (or an
- * audience generation job) past the hour CloudFormation waits for one custom
- * resource. The construct adds a chain of them after its own resource: link
- * i depends on link i−1, each waits at most one window, and what needs the
- * model ACTIVE reads its attributes from the last link.
+ * A construct whose `timeout` is longer than CloudFormation's hour per custom
+ * resource (an audience model's training, a long audience generation job)
+ * waits in three parts:
  *
- * A link returns the waited-for resource's own attributes (those of
- * `Custom::CleanRoomsMLAudienceModel` or `…AudienceGenerationJob`), read when
- * it completed: the last link's are the ACTIVE resource's.
+ * 1. its own custom resource, up to one window (58 minutes);
+ * 2. `AWS::CloudFormation::WaitCondition` resources with a CreationPolicy,
+ *    chained by DependsOn, each up to 12 hours, which the stack's training
+ *    poller (a Step Functions state machine that the resource's handler starts)
+ *    signals: one SUCCESS signal every 2 hours at most while the resource is
+ *    still being created (progress in the stack events), the rest at once when
+ *    it is ACTIVE or has failed;
+ * 3. one `Custom::CleanRoomsMLWait` (the "ready" resource) after the last wait
+ *    condition: it reads the resource once, returns its attributes when ACTIVE,
+ *    fails with the service's statusDetails when its creation failed, or waits
+ *    one more window.
+ *
+ * What needs the resource ACTIVE reads its attributes from the ready
+ * resource.
  */
-
 /** The custom resource type. */
 export const WAIT_RESOURCE_TYPE = 'Custom::CleanRoomsMLWait';
 
@@ -24,7 +32,8 @@ export type WaitResourceKind = 'audience-model' | 'audience-generation-job';
 export const WAIT_RESOURCE_KINDS: readonly WaitResourceKind[] = ['audience-model', 'audience-generation-job'];
 
 /**
- * Properties of a wait resource. `ResourceArn` is a `Fn::GetAtt` of the
+ * Properties of a wait resource (the "ready" resource of a long wait, or one
+ * link of the chain of wait resources of earlier releases). `ResourceArn` is a `Fn::GetAtt` of the
  * waited-for resource: when that resource is replaced, the property changes
  * and CloudFormation sends the link an Update, which waits again; an update
  * that keeps the resource leaves every link untouched.
@@ -49,3 +58,77 @@ export interface WaitProperties {
   readonly RelevanceScoreSizes?: string[];
 }
 
+
+/**
+ * The plan of a long wait's wait conditions, carried by the waited-for
+ * resource's own custom resource (common property `WaitConditions`): its
+ * handler starts the training poller's execution with it on Create, and on
+ * an Update that replaces the resource or changes the plan, and stops it on
+ * Delete.
+ */
+export interface WaitConditionsPlan {
+  /** The stack's training poller (a Step Functions state machine). */
+  readonly StateMachineArn: string;
+  /** The stack whose wait conditions the poller signals (`AWS::StackId`). */
+  readonly StackId: string;
+  /**
+   * The wait conditions' logical ids, in chain order. They end in a digest of
+   * the resource's create-only properties and of the plan, so a replaced
+   * resource gets new ones (a CreationPolicy applies only when CloudFormation
+   * creates a resource) and an update that keeps it keeps them.
+   */
+  readonly LogicalIds: string[];
+  /** The SUCCESS signals each wait condition needs (its CreationPolicy's Count). */
+  readonly Signals: number;
+  /** How long the poller lets each wait condition wait while the resource is still being created, in seconds. */
+  readonly WindowSeconds: number;
+  /** Seconds between the poller's checks. */
+  readonly IntervalSeconds: number;
+}
+
+/** `Kind` of the training poller's execution input, which the isComplete function recognizes. */
+export const POLLER_EVENT_KIND = 'CleanRoomsMlTrainingPoll';
+
+/**
+ * The training poller's state: its execution input, and what each check
+ * returns for the next one (the state machine loops: check → Done? → wait
+ * WaitSeconds → check).
+ */
+export interface PollerState extends Omit<WaitConditionsPlan, 'StateMachineArn'> {
+  readonly Kind: typeof POLLER_EVENT_KIND;
+  readonly ResourceKind: WaitResourceKind;
+  readonly ResourceArn: string;
+  /** The wait condition being signalled (index into LogicalIds). @default 0 */
+  readonly Condition?: number;
+  /** SUCCESS signals it has received from this poller. @default 0 */
+  readonly Sent?: number;
+  /** When the poller first saw it CREATE_IN_PROGRESS (epoch milliseconds). */
+  readonly StartedAt?: number;
+  /** The resource's status once it stopped being created (ACTIVE, CREATE_FAILED, …, or NOT_FOUND). */
+  readonly Outcome?: string;
+  /** Whether the poller has nothing more to do (the state machine's loop ends). */
+  readonly Done?: boolean;
+  /** Seconds to wait before the next check. */
+  readonly WaitSeconds?: number;
+  /** Why the poller stopped, for the execution's output. */
+  readonly Reason?: string;
+}
+
+/**
+ * The longest a wait condition with a CreationPolicy waits: "The maximum
+ * time that you can specify is 12 hours"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html).
+ */
+export const MAX_WAIT_CONDITION_SECONDS = 12 * 3600;
+
+/**
+ * What the poller keeps of a wait condition's 12 hours for its own lateness:
+ * it hands over to the next wait condition this long before the timeout.
+ */
+export const WAIT_CONDITION_MARGIN_SECONDS = 15 * 60;
+
+/** At most this long between two progress signals (a stack event each). */
+export const PROGRESS_SIGNAL_SECONDS = 2 * 3600;
+
+/** How long the poller waits before looking again for a wait condition CloudFormation has not started yet, once the outcome is known. */
+export const HANDOVER_CHECK_SECONDS = 5;

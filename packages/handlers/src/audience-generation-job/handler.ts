@@ -80,6 +80,11 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
    * @param secrets reads the SQL seed's secrets (default: Secrets Manager,
    * at the endpoint the environment names)
    */
+  /** Wait conditions can continue the wait for it (contracts/wait.ts). */
+  protected get waitKind(): typeof AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE {
+    return AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE;
+  }
+
   constructor(runtime: HandlerRuntime, event: CustomResourceEvent, private readonly secrets?: SecretReader) {
     super(runtime, event, PROPERTIES, CREATE_ONLY);
   }
@@ -237,8 +242,8 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
     }
   }
 
-  protected async deleteStartedResource(): Promise<void> {
-    const arn = this.physicalArnOf(AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
+  protected async deleteStartedResource(physicalResourceId?: string): Promise<void> {
+    const arn = physicalResourceId ?? this.physicalArnOf(AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE);
     if (arn !== undefined) {
       await this.requestDeletionQuietly(arn);
     }

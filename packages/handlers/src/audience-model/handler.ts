@@ -43,6 +43,11 @@ const CREATE_ONLY = (Object.keys(PROPERTIES) as Property[]).filter((property) =>
 export class AudienceModelHandler extends ResourceHandler<AudienceModelProperties, AudienceModelData> {
   protected readonly noun = 'audience model';
 
+  /** Wait conditions can continue the wait for it (contracts/wait.ts). */
+  protected get waitKind(): typeof AUDIENCE_MODEL_ARN_RESOURCE_TYPE {
+    return AUDIENCE_MODEL_ARN_RESOURCE_TYPE;
+  }
+
   constructor(runtime: HandlerRuntime, event: CustomResourceEvent) {
     super(runtime, event, PROPERTIES, CREATE_ONLY);
   }
@@ -153,8 +158,8 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
     }
   }
 
-  protected async deleteStartedResource(): Promise<void> {
-    const arn = this.physicalArnOf(AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
+  protected async deleteStartedResource(physicalResourceId?: string): Promise<void> {
+    const arn = physicalResourceId ?? this.physicalArnOf(AUDIENCE_MODEL_ARN_RESOURCE_TYPE);
     if (arn !== undefined) {
       await this.requestDeletionQuietly(arn);
     }

@@ -13,10 +13,8 @@
  * the local runner points it at the emulator's Clean Rooms endpoint).
  */
 import type * as CleanRoomsSdk from '@aws-sdk/client-cleanrooms';
-import { DEFAULT_MAX_ATTEMPTS } from 'cdk-cleanrooms-ml-local/lib/client/retry';
 import { ResourceFailure } from '../framework/errors';
-import { retrySleepFromEnvironment } from '../framework/runtime';
-import { SleepingRetryStrategy } from '../framework/sdk-retry';
+import { sdkClientOptionsFromEnvironment } from '../framework/sdk-retry';
 
 /** The SDK package the association handler loads. */
 export const CLEAN_ROOMS_SDK_PACKAGE = '@aws-sdk/client-cleanrooms';
@@ -29,15 +27,7 @@ export type CleanRoomsApi = CleanRoomsSdk.CleanRooms;
  * between them are its scaled time.
  */
 export function cleanRoomsFromEnvironment(env: NodeJS.ProcessEnv = process.env): CleanRoomsApi {
-  const sdk = loadSdk();
-  const attempts = Number(env.AWS_MAX_ATTEMPTS);
-  const maxAttempts = Number.isInteger(attempts) && attempts > 0 ? attempts : DEFAULT_MAX_ATTEMPTS;
-  const sleep = retrySleepFromEnvironment(env);
-  return new sdk.CleanRooms({
-    maxAttempts,
-    retryStrategy: sleep ? new SleepingRetryStrategy(maxAttempts, sleep) : undefined,
-    requestHandler: { requestTimeout: 30_000 },
-  });
+  return new (loadSdk().CleanRooms)(sdkClientOptionsFromEnvironment(env));
 }
 
 /** Loaded when an association is handled: the other resource types' cold starts do not pay for it. */

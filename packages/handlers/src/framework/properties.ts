@@ -88,6 +88,28 @@ export const stringMap: PropertyParser<Record<string, string>> = (value, name) =
   return map;
 };
 
+/** A list of non-empty strings. */
+export const stringList: PropertyParser<string[]> = (value, name) => {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw invalid(name, 'be a list of non-empty strings', value);
+  }
+  return value as string[];
+};
+
+/** An object whose properties follow a schema (a nested property). */
+export function object<P>(schema: PropertySchema<P>): PropertyParser<P> {
+  return (value, name) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw invalid(name, 'be an object', value);
+    }
+    try {
+      return parseProperties(value as Record<string, unknown>, schema);
+    } catch (err) {
+      throw err instanceof PropertyError ? new PropertyError(err.message.replace(/^property /, `property ${name}.`)) : err;
+    }
+  };
+}
+
 /** One of a fixed list of strings. */
 export function oneOf<T extends string>(values: readonly T[]): PropertyParser<T> {
   return (value, name) => {

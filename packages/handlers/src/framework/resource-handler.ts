@@ -19,11 +19,13 @@ import {
   RESERVED_TAG_PREFIX,
   TIMEOUT_MARGIN_SECONDS,
 } from 'cdk-cleanrooms-ml/lib/contracts/framework';
+import type { WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { isConflict, isNotFound, isTransient } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 import { describeCause, ResourceFailure } from './errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse, OperationState, RequestType } from './events';
 import type { Logger } from './logger';
+import { pollerExecution, PollerExecutions, waitConditionsPlan } from './poller-executions';
 import { creationRecord, creationToken, generateName, propertiesDigest, readCreationRecord } from './naming';
 import { canonicalJson, integer, optional, parseProperties, PropertySchema } from './properties';
 
@@ -38,6 +40,8 @@ export interface HandlerRuntime {
    * @default a real-time wait
    */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The training poller's executions (resources whose wait continues in wait conditions). */
+  readonly executions?: PollerExecutions;
 }
 
 /** The waits between checks that a deleted resource is gone: doubling from 0.1 s to 10 s, about 2 minutes in all. */
@@ -84,6 +88,7 @@ const COMMON_SCHEMA: PropertySchema<CommonResourceProperties> = {
   TimeoutSeconds: optional(integer),
   AttributesRevision: optional(integer),
   WaitLinks: optional(integer),
+  WaitConditions: optional(waitConditionsPlan),
 };
 
 /** Clean Rooms ML resource ARN of one type, e.g. `audience-model` (pattern of the service model). */
@@ -130,13 +135,16 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     switch (this.requestType) {
       case 'Create': {
         const started = await this.onCreate();
+        await this.startPoller(started);
         return { PhysicalResourceId: started.physicalResourceId, Operation: { ...started.operation, ...timing } };
       }
       case 'Update': {
         const started = await this.onUpdate();
+        await this.startPoller(started);
         return { PhysicalResourceId: started.physicalResourceId, Operation: { ...started.operation, ...timing } };
       }
       case 'Delete': {
+        await this.stopPoller();
         const operation = await this.onDelete();
         // A Delete never changes the physical id (the framework rejects it).
         return { PhysicalResourceId: this.event.PhysicalResourceId ?? '', Operation: { ...operation, ...timing } };
@@ -187,6 +195,67 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     return { IsComplete: false };
   }
 
+  /**
+   * Starts the training poller's execution for the resource `started`
+   * names, when wait conditions continue its wait (common property
+   * `WaitConditions`, see cdk-cleanrooms-ml/lib/contracts/wait.ts): on a
+   * Create, and on an Update that replaces the resource or changes the wait
+   * conditions (an update that keeps both, tags only, needs none: the wait
+   * conditions exist already and a CreationPolicy applies only on create). If the
+   * execution cannot start, the resource this request started is deleted
+   * and the request fails: its wait conditions would otherwise wait 12 hours
+   * for nothing.
+   */
+  private async startPoller(started: Started): Promise<void> {
+    const plan = this.commonProperties.WaitConditions;
+    if (plan === undefined || this.waitKind === undefined) return;
+    if (this.requestType === 'Update') {
+      const oldPlan = this.oldCommonProperties.WaitConditions;
+      const replaced = started.physicalResourceId !== this.event.PhysicalResourceId;
+      if (!replaced && canonicalJson(oldPlan?.LogicalIds) === canonicalJson(plan.LogicalIds)) return;
+    }
+    const execution = pollerExecution(this.waitKind, started.physicalResourceId, plan);
+    try {
+      await this.executions.start(plan.StateMachineArn, execution.name, execution.input);
+      this.log.info('Started the training poller', { execution: execution.executionArn });
+    } catch (err) {
+      this.log.error('Could not start the training poller', { cause: describeCause(err) });
+      if (started.operation?.[STARTED_HERE] === 'true') {
+        await this.deleteStartedResource(started.physicalResourceId);
+      }
+      throw new ResourceFailure(`could not start the training poller that signals the wait conditions: ${describeCause(err)}`);
+    }
+  }
+
+  /**
+   * Stops the poller's execution for the resource being deleted (a stack
+   * deletion, a replaced resource's cleanup, a rollback), so no execution
+   * outlives what it waits for. A stop that fails is logged: the execution
+   * also ends by itself once its wait conditions are gone.
+   */
+  private async stopPoller(): Promise<void> {
+    const plan = this.commonProperties.WaitConditions;
+    const id = this.event.PhysicalResourceId;
+    if (plan === undefined || this.waitKind === undefined || id === undefined || !arnPattern(this.waitKind).test(id)) return;
+    const execution = pollerExecution(this.waitKind, id, plan);
+    try {
+      await this.executions.stop(execution.executionArn);
+      this.log.info('Stopped the training poller', { execution: execution.executionArn });
+    } catch (err) {
+      this.log.warn('Could not stop the training poller; it ends once its wait conditions are gone', { cause: describeCause(err) });
+    }
+  }
+
+  /** The resource type (in its ARN) that wait conditions can wait for, when this handler's can. */
+  protected get waitKind(): WaitResourceKind | undefined {
+    return undefined;
+  }
+
+  private get executions(): PollerExecutions {
+    if (!this.runtime.executions) throw new ResourceFailure('no training poller client is configured');
+    return this.runtime.executions;
+  }
+
   /** Whether this request started the resource it is waiting on (its operation state says STARTED_HERE). */
   protected get startedHere(): boolean {
     return this.operation[STARTED_HERE] === 'true';
@@ -197,8 +266,10 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
    * failing: for a request that fails where no Delete will name that
    * resource. Nothing by default: only types whose creation can fail or
    * time out after it started need it.
+   *
+   * @param _physicalResourceId the resource's id when the request's physical id does not name it yet (a Create)
    */
-  protected async deleteStartedResource(): Promise<void> {
+  protected async deleteStartedResource(_physicalResourceId?: string): Promise<void> {
     // Nothing to delete by default.
   }
 
@@ -285,6 +356,15 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   protected get commonProperties(): CommonResourceProperties {
     try {
       return parseProperties(this.event.ResourceProperties, COMMON_SCHEMA);
+    } catch {
+      return {};
+    }
+  }
+
+  /** The common properties before the update (Update only); none when unreadable. */
+  private get oldCommonProperties(): CommonResourceProperties {
+    try {
+      return parseProperties(this.event.OldResourceProperties ?? {}, COMMON_SCHEMA);
     } catch {
       return {};
     }

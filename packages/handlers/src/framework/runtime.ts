@@ -9,6 +9,7 @@ import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { LOCAL_TIME_SCALE_ENV } from 'cdk-cleanrooms-ml-local/lib/runner/handler-environment';
 import type { CustomResourceEvent } from './events';
 import { Logger, secretsOf } from './logger';
+import { pollerExecutionsFromEnvironment } from './poller-executions';
 import type { HandlerRuntime } from './resource-handler';
 
 let cached: { readonly key: string; readonly client: CleanRoomsMlClient } | undefined;
@@ -126,5 +127,6 @@ export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isC
     log: loggerFor(event, handler),
     now,
     sleep: retrySleepFromEnvironment(),
+    executions: pollerExecutionsFromEnvironment(),
   };
 }

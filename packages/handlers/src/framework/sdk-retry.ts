@@ -11,10 +11,12 @@
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager';
 import {
   backoffDelay,
+  DEFAULT_MAX_ATTEMPTS,
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
   type RetryPolicy,
 } from 'cdk-cleanrooms-ml-local/lib/client/retry';
+import { retrySleepFromEnvironment } from './runtime';
 
 // Every v3 client takes the same smithy retry strategy; Secrets Manager's config names its type.
 type RetryStrategyV2 = Extract<NonNullable<SecretsManagerSdk.SecretsManagerClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
@@ -46,4 +48,27 @@ export class SleepingRetryStrategy implements RetryStrategyV2 {
 
 function retryToken(retries: number): RetryToken {
   return { getRetryCount: () => retries, getRetryDelay: () => 0 };
+}
+
+/** What every AWS SDK client of the handlers is built with. */
+export interface SdkClientOptions {
+  readonly maxAttempts: number;
+  readonly retryStrategy?: SleepingRetryStrategy;
+  readonly requestHandler: { readonly requestTimeout: number };
+}
+
+/**
+ * Options for an AWS SDK client in the function's environment:
+ * `AWS_MAX_ATTEMPTS`, as in the AWS SDKs, bounds the attempts; under the
+ * local deploy runner the waits between them are its scaled time.
+ */
+export function sdkClientOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): SdkClientOptions {
+  const attempts = Number(env.AWS_MAX_ATTEMPTS);
+  const maxAttempts = Number.isInteger(attempts) && attempts > 0 ? attempts : DEFAULT_MAX_ATTEMPTS;
+  const sleep = retrySleepFromEnvironment(env);
+  return {
+    maxAttempts,
+    retryStrategy: sleep ? new SleepingRetryStrategy(maxAttempts, sleep) : undefined,
+    requestHandler: { requestTimeout: 30_000 },
+  };
 }

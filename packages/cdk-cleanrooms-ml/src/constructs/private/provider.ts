@@ -147,6 +147,8 @@ export class CleanRoomsMlProvider extends Construct {
   /** The one policy of that role; every custom resource depends on it. */
   public readonly handlerPolicy: iam.Policy;
   public readonly serviceToken: string;
+  /** The isComplete function, which also serves the training poller's checks (./training-poller.ts). */
+  public readonly isCompleteFunction: lambda.IFunction;
 
   /** The handler policy's reviewed cdk-nag IAM5 suppression. */
   private readonly wildcardReview: WildcardReview;
@@ -208,6 +210,7 @@ export class CleanRoomsMlProvider extends Construct {
     ignoreRoleDependencyFindings([onEvent, isComplete, provider]);
     this.wildcardReview = suppressWildcardFindings(this.handlerPolicy);
     this.serviceToken = provider.serviceToken;
+    this.isCompleteFunction = isComplete;
   }
 
   /**
@@ -321,7 +324,7 @@ function ignoreRoleDependencyFindings(scopes: IConstruct[]): void {
 }
 
 /** A cdk-nag rule suppression, as `NagSuppressions` writes it into a resource's metadata. */
-interface NagSuppression {
+export interface NagSuppression {
   readonly id: string;
   readonly reason: string;
   readonly applies_to?: Array<string | { readonly regex: string }>;
@@ -332,7 +335,7 @@ interface NagSuppression {
  * there (the format of cdk-nag's `NagSuppressions.addResourceSuppressions`;
  * cdk-nag is a development tool, so it is not imported here).
  */
-function suppressNagFindings(construct: IConstruct | undefined, suppressions: NagSuppression[]): void {
+export function suppressNagFindings(construct: IConstruct | undefined, suppressions: NagSuppression[]): void {
   const resource = construct instanceof CfnResource ? construct : construct?.node.defaultChild;
   if (!(resource instanceof CfnResource)) {
     return;

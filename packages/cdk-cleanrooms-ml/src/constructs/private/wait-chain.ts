@@ -1,7 +1,9 @@
-import { CustomResource, Duration, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { CfnResource, CfnWaitCondition, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { checkRequired, DURATION } from './input-types';
-import { CleanRoomsMlProvider, Tokenized } from './provider';
+import { CleanRoomsMlProvider, QUERY_INTERVAL, Tokenized } from './provider';
+import { TrainingPoller } from './training-poller';
 import { validationError } from './validation';
 import {
   MAX_CHAINED_TIMEOUT_SECONDS,
@@ -10,41 +12,47 @@ import {
   TIMEOUT_MARGIN_SECONDS,
   WAIT_WINDOW_SECONDS,
 } from '../../contracts/framework';
-import { WAIT_RESOURCE_TYPE, WaitProperties, WaitResourceKind } from '../../contracts/wait';
+import {
+  MAX_WAIT_CONDITION_SECONDS,
+  PROGRESS_SIGNAL_SECONDS,
+  WAIT_CONDITION_MARGIN_SECONDS,
+  WAIT_RESOURCE_TYPE,
+  WaitConditionsPlan,
+  WaitProperties,
+  WaitResourceKind,
+} from '../../contracts/wait';
 
 // Waits longer than CloudFormation's hour per custom resource.
 //
 // CloudFormation waits at most one hour for a custom resource (ServiceTimeout
 // ≤ 3,600 s, and the Provider framework's totalTimeout at most as long), but
 // an audience model "can take up to 24 hours to train". A construct whose
-// `timeout` is longer than an hour gets a chain of `Custom::CleanRoomsMLWait`
-// resources after its own: its resource completes at the end of its window
-// with the model still training, and each link then waits one more window on
-// the same provider (its waiter is a Step Functions state machine with Wait
-// states: nothing sleeps in a Lambda function). What needs the model ACTIVE
-// reads its attributes from the last link, so CloudFormation creates it only
-// once the model is ACTIVE, in the same deployment.
+// `timeout` is longer than an hour waits in three parts (../../contracts/wait.ts):
+// its own resource (one window of 58 minutes), then AWS::CloudFormation::WaitCondition
+// resources with a CreationPolicy, chained, each up to 12 hours ("The maximum
+// time that you can specify is 12 hours",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html),
+// signalled with cloudformation:SignalResource by the stack's training
+// poller (./training-poller.ts), then one wait resource that reads the
+// resource and hands its attributes to what uses it.
 //
-// Why not AWS::CloudFormation::WaitCondition (with a poller in Step
-// Functions signalling it)? A WaitCondition waits at most 12 hours (Timeout
-// ≤ 43,200 s), so it would need a chain too; it cannot be updated, and each
-// update that must wait again needs a new WaitConditionHandle (a new logical
-// id), which an update that replaces the model cannot get without churn; it
-// is signalled through a presigned S3 URL by a poller whose execution would
-// have to be started, stopped on rollback and given its own permissions.
-// Wait resources are ordinary custom resources: updatable (a replaced model
-// changes the ARN they carry, so CloudFormation sends them an Update that
-// waits again, and an update that keeps the model sends them nothing), no
-// presigned URL, no execution to clean up, no permission beyond the Get the
-// provider already has; a failed training fails the link with the service's
-// statusDetails as its reason, and every link's completion is a stack event,
-// so the wait shows its progress once per window.
+// Why wait conditions: a resource per 12 hours instead of one per hour
+// (24 hours: 2 wait conditions and 1 wait resource, where a chain of wait
+// resources needed 24), and completing one costs no custom-resource round
+// trip: when the model is ACTIVE early, the poller signals what remains and
+// only the ready resource's one round trip stands between the ACTIVE model
+// and what uses it. Each SUCCESS signal is a stack event ("Received SUCCESS
+// signal with UniqueId …"), one every 2 hours at most while training.
 //
-// The cost: one resource per window (58 minutes) past the first. 24 hours
-// is 24 wait resources, 72 hours (the most accepted) 74, against
-// CloudFormation's 500 resources per stack.
+// A CreationPolicy "is invoked only when CloudFormation creates the
+// associated resource" (same page): a wait condition that already exists
+// never waits again. So the wait conditions' logical ids end in a digest of
+// the waited-for resource's create-only properties (and of the plan): a
+// change that replaces the resource gives new wait conditions, which wait
+// for the new one; an update that keeps it (tags) keeps them, and waits for
+// nothing.
 
-/** How a construct's timeout is spread over its own resource and the wait resources after it. */
+/** How a construct's timeout is spread over its own resource, the wait conditions and the ready resource. */
 export interface WaitPlan {
   /** The construct's timeout in seconds (a token when unresolved). */
   readonly timeoutSeconds: number;
@@ -53,32 +61,65 @@ export interface WaitPlan {
    * one custom resource can wait that long, else the most one can.
    */
   readonly resourceTimeoutSeconds: number;
-  /** The window of each wait resource in seconds, in chain order; empty when none is needed. */
-  readonly linkWindowSeconds: readonly number[];
+  /** How many wait conditions follow the resource (0 for a timeout of 2 hours or less). */
+  readonly waitConditions: number;
+  /** How long the poller lets each wait condition wait, in seconds (under 12 hours, its CreationPolicy's limit). */
+  readonly waitConditionSeconds: number;
+  /** The SUCCESS signals each wait condition needs: one per PROGRESS_SIGNAL_SECONDS at most. */
+  readonly signals: number;
+  /** The window of the ready resource in seconds; undefined when the resource's own window is the whole wait. */
+  readonly readyWindowSeconds?: number;
+  /** Seconds between the poller's checks. */
+  readonly intervalSeconds: number;
 }
 
+/** The most history events one loop of the poller adds (Task, Choice, Wait), with retries aside. */
+const EVENTS_PER_CHECK = 9;
+
 /**
- * The wait resources a timeout needs. The whole wait ends
- * TIMEOUT_MARGIN_SECONDS before the timeout, as a single resource's does:
- * the construct's resource waits WAIT_WINDOW_SECONDS, then full windows, and
- * the last link what remains. A token timeout (unknown at synthesis) gets
- * no chain.
+ * The poller's history-event budget: a Standard execution fails at 25,000
+ * events ("If the execution history reaches this quota, the execution will
+ * fail", https://docs.aws.amazon.com/step-functions/latest/dg/limits.html);
+ * the rest is kept for retries and the hand-overs.
+ */
+const POLLER_EVENT_BUDGET = 20_000;
+
+/**
+ * The parts a timeout needs. The whole wait ends TIMEOUT_MARGIN_SECONDS
+ * before the timeout, as a single resource's does: the construct's resource
+ * waits WAIT_WINDOW_SECONDS, then the wait conditions share what is left but
+ * one more window, which is the ready resource's. A token timeout (unknown
+ * at synthesis) gets neither wait conditions nor a ready resource.
  */
 export function planWait(timeoutSeconds: number): WaitPlan {
+  const single = {
+    timeoutSeconds, resourceTimeoutSeconds: timeoutSeconds, waitConditions: 0, waitConditionSeconds: 0, signals: 0, intervalSeconds: 0,
+  };
   if (Token.isUnresolved(timeoutSeconds) || timeoutSeconds <= MAX_CUSTOM_RESOURCE_SECONDS) {
-    return { timeoutSeconds, resourceTimeoutSeconds: timeoutSeconds, linkWindowSeconds: [] };
+    return single;
   }
   const remaining = timeoutSeconds - TIMEOUT_MARGIN_SECONDS - WAIT_WINDOW_SECONDS;
-  const links = Math.ceil(remaining / WAIT_WINDOW_SECONDS);
-  const linkWindowSeconds = Array.from({ length: links }, (_, index) =>
-    (index < links - 1 ? WAIT_WINDOW_SECONDS : remaining - (links - 1) * WAIT_WINDOW_SECONDS));
-  return { timeoutSeconds, resourceTimeoutSeconds: MAX_CUSTOM_RESOURCE_SECONDS, linkWindowSeconds };
+  if (remaining <= WAIT_WINDOW_SECONDS) {
+    return { ...single, resourceTimeoutSeconds: MAX_CUSTOM_RESOURCE_SECONDS, readyWindowSeconds: remaining };
+  }
+  const forWaitConditions = remaining - WAIT_WINDOW_SECONDS;
+  const waitConditions = Math.ceil(forWaitConditions / (MAX_WAIT_CONDITION_SECONDS - WAIT_CONDITION_MARGIN_SECONDS));
+  const waitConditionSeconds = Math.ceil(forWaitConditions / waitConditions);
+  return {
+    timeoutSeconds,
+    resourceTimeoutSeconds: MAX_CUSTOM_RESOURCE_SECONDS,
+    waitConditions,
+    waitConditionSeconds,
+    signals: Math.ceil(waitConditionSeconds / PROGRESS_SIGNAL_SECONDS),
+    readyWindowSeconds: WAIT_WINDOW_SECONDS,
+    intervalSeconds: Math.max(QUERY_INTERVAL.toSeconds(), Math.ceil((timeoutSeconds * EVENTS_PER_CHECK) / POLLER_EVENT_BUDGET)),
+  };
 }
 
 /**
- * Checks the `timeout` of a construct whose wait may continue across wait
- * resources (whole seconds, 5 minutes to 72 hours) and returns it in
- * seconds. A token passes.
+ * Checks the `timeout` of a construct whose wait may continue past its own
+ * resource (whole seconds, 5 minutes to 72 hours) and returns it in seconds.
+ * A token passes.
  */
 export function chainedTimeoutSeconds(scope: IConstruct, timeout: Duration): number {
   checkRequired(scope, 'timeout', timeout, DURATION);
@@ -93,8 +134,7 @@ export function chainedTimeoutSeconds(scope: IConstruct, timeout: Duration): num
     throw validationError(
       scope,
       'timeout',
-      `be between ${MIN_TIMEOUT_SECONDS / 60} minutes and ${MAX_CHAINED_TIMEOUT_SECONDS / 3600} hours (each hour of waiting past the first `
-      + 'adds a wait resource to the stack, and a stack holds at most 500 resources)',
+      `be between ${MIN_TIMEOUT_SECONDS / 60} minutes and ${MAX_CHAINED_TIMEOUT_SECONDS / 3600} hours`,
       timeout.toHumanString(),
     );
   }
@@ -109,47 +149,93 @@ export interface WaitChainOptions {
   /** The attribute of `waited` holding its ARN. */
   readonly arnAttribute: string;
   readonly plan: WaitPlan;
-  /** Construct id of link i: `<idPrefix><i>`, e.g. `TrainingWait1`. */
+  /** Construct id prefix of the wait conditions (`<idPrefix><i>…`, e.g. `TrainingWait1…`) and of the ready resource (`<idPrefix>Ready`). */
   readonly idPrefix: string;
-  /** Properties only the last link carries: those of the attributes the app reads of it. */
+  /**
+   * The create-only properties of `waited` (tags aside), as the construct
+   * writes them: a change of their resolved value replaces the resource, and
+   * so gives it new wait conditions.
+   */
+  readonly replacementKey: unknown;
+  /** Properties only the ready resource carries: those of the attributes the app reads of it. */
   readonly lastLinkProperties?: Tokenized<Pick<WaitProperties, 'RelevanceScoreSizes'>>;
 }
 
 /**
- * Adds the plan's wait resources under `scope`, each depending on the one
- * before (the first on `waited`, through its ARN). Children of the construct, so a
+ * Adds the plan's wait conditions and ready resource under `scope`, each
+ * depending on the one before (the first on `waited`), and gives `waited` the
+ * plan its handler starts the poller with. Children of the construct, so a
  * dependency on the construct waits for the last of them.
  *
- * @returns the last link, whose attributes are those of the ACTIVE
- * resource; undefined when the plan has no link
+ * @returns the ready resource, whose attributes are those of the ACTIVE
+ * resource; undefined when the plan has none
  */
 export function addWaitChain(scope: Construct, options: WaitChainOptions): CustomResource | undefined {
+  const { plan } = options;
+  if (plan.readyWindowSeconds === undefined) {
+    return undefined;
+  }
   const provider = CleanRoomsMlProvider.of(scope);
-  const windows = options.plan.linkWindowSeconds;
-  let previous: CustomResource = options.waited;
-  windows.forEach((windowSeconds, index) => {
-    const link = index + 1;
-    const last = link === windows.length;
-    const resource = provider.customResource<WaitProperties>(scope, `${options.idPrefix}${link}`, {
-      resourceType: WAIT_RESOURCE_TYPE,
-      // The whole timeout (for the last link's message), not this link's window.
-      common: { TimeoutSeconds: options.plan.timeoutSeconds },
-      properties: {
-        ResourceKind: options.kind,
-        // A replaced resource changes this, so every link waits again.
-        ResourceArn: options.waited.getAttString(options.arnAttribute),
-        Link: link,
-        Links: windows.length,
-        WindowSeconds: windowSeconds,
-        ...(last ? options.lastLinkProperties : {}),
-      },
-    });
-    // The first link's ResourceArn (a GetAtt of `waited`) already orders it
-    // after `waited`; a DependsOn on it too would be redundant (cfn-lint W3005).
-    if (previous !== options.waited) {
-      resource.node.addDependency(previous);
+  let previous: CfnResource = options.waited.node.defaultChild as CfnResource;
+  if (plan.waitConditions > 0) {
+    const poller = TrainingPoller.of(scope);
+    const digest = replacementDigest(scope, options.replacementKey, plan);
+    const waitConditions: CfnWaitCondition[] = [];
+    for (let index = 1; index <= plan.waitConditions; index++) {
+      const waitCondition = new CfnWaitCondition(scope, `${options.idPrefix}${index}${digest}`);
+      // With a CreationPolicy a wait condition takes no properties: "If you use a CreationPolicy with a wait condition, don't
+      // specify any of the wait condition's properties"
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-waitcondition.html).
+      // Its Timeout is the most allowed: the poller hands over WAIT_CONDITION_MARGIN_SECONDS before it.
+      waitCondition.cfnOptions.creationPolicy = {
+        resourceSignal: { count: plan.signals, timeout: `PT${MAX_WAIT_CONDITION_SECONDS / 3600}H` },
+      };
+      waitCondition.addDependency(previous);
+      waitConditions.push(waitCondition);
+      previous = waitCondition;
     }
-    previous = resource;
+    const waitConditionsPlan: Tokenized<WaitConditionsPlan> = {
+      StateMachineArn: poller.stateMachineArn,
+      StackId: Stack.of(scope).stackId,
+      LogicalIds: waitConditions.map((waitCondition) => waitCondition.logicalId),
+      Signals: plan.signals,
+      WindowSeconds: plan.waitConditionSeconds,
+      IntervalSeconds: plan.intervalSeconds,
+    };
+    const waitedResource = options.waited.node.defaultChild as CfnResource;
+    waitedResource.addPropertyOverride('WaitConditions', waitConditionsPlan);
+    // Starting and stopping executions, and the poller's signals, need the poller's policy.
+    waitedResource.addDependency(poller.policy.node.defaultChild as CfnResource);
+  }
+  const ready = provider.customResource<WaitProperties>(scope, `${options.idPrefix}Ready`, {
+    resourceType: WAIT_RESOURCE_TYPE,
+    // The whole timeout (for the failure's message), not the ready resource's window.
+    common: { TimeoutSeconds: plan.timeoutSeconds },
+    properties: {
+      ResourceKind: options.kind,
+      // A replaced resource changes this, so the ready resource reads the new one.
+      ResourceArn: options.waited.getAttString(options.arnAttribute),
+      Link: 1,
+      Links: 1,
+      WindowSeconds: plan.readyWindowSeconds,
+      ...options.lastLinkProperties,
+    },
   });
-  return windows.length > 0 ? previous : undefined;
+  // Without wait conditions, ResourceArn (a GetAtt of `waited`) already orders it after `waited`;
+  // a DependsOn on it too would be redundant (cfn-lint W3005).
+  if (plan.waitConditions > 0) {
+    (ready.node.defaultChild as CfnResource).addDependency(previous);
+  }
+  return ready;
+}
+
+/**
+ * Eight hex digits of the resolved create-only properties and the plan.
+ * References resolve to their expressions (`Fn::GetAtt` …), so a resource
+ * referenced by the key gives its own replacement key when it can be
+ * replaced (see `replacementKeyOf`).
+ */
+function replacementDigest(scope: IConstruct, key: unknown, plan: WaitPlan): string {
+  const resolved = Stack.of(scope).resolve({ key, plan });
+  return createHash('sha256').update(JSON.stringify(resolved)).digest('hex').slice(0, 8).toUpperCase();
 }

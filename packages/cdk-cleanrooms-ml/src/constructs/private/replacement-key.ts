@@ -1,0 +1,28 @@
+import { Stack } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+
+// What replaces a resource of the library, for the wait conditions of what
+// depends on it (./wait-chain.ts): a wait condition waits only when it is
+// created, so a resource replaced because one it references was replaced
+// must get new wait conditions too.
+
+/** The replacement keys of the library's resources that others' keys include (the training dataset's). */
+const replacementKeys = new WeakMap<IConstruct, unknown>();
+
+/** Records what replaces `construct`'s resource: its create-only properties, as written. */
+export function registerReplacementKey(construct: IConstruct, key: unknown): void {
+  replacementKeys.set(construct, key);
+}
+
+/**
+ * What replaces `construct`'s resource, when the library made it in the
+ * stack of `scope`; undefined for an imported one (its ARN, a string, is then
+ * in the key) or one of another stack (whose references are the stack's
+ * imports, fixed strings too).
+ */
+export function replacementKeyOf(construct: unknown, scope: IConstruct): unknown {
+  if (!Construct.isConstruct(construct) || Stack.of(construct) !== Stack.of(scope)) {
+    return undefined;
+  }
+  return replacementKeys.get(construct);
+}

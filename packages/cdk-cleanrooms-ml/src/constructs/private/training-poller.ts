@@ -1,0 +1,112 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, IConstruct } from 'constructs';
+import { ignoreCfnLintChecks } from './cfn-lint';
+import { CleanRoomsMlProvider, suppressNagFindings } from './provider';
+
+// The stack's training poller: one Step Functions state machine that
+// signals the wait conditions of every long wait in the stack
+// (./wait-chain.ts). The handler of the waited-for resource starts one
+// execution per resource (states:StartExecution, on Create and on an Update
+// that replaces it) and stops it on Delete, rollbacks included
+// (states:StopExecution). Each execution loops: the provider's isComplete
+// function checks the resource and signals (cloudformation:SignalResource),
+// then the execution waits (a Wait state: nothing sleeps in a function) and
+// checks again, until every wait condition of the resource has its signals.
+//
+// A Standard workflow, because a long wait lasts up to 72 hours ("The
+// maximum wait time that you can specify for Standard Workflows and Express
+// workflows is one year and five minutes respectively",
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html).
+// The check is a Lambda task rather than AWS SDK integrations: the decision
+// (which wait condition, how many signals, when) is the handlers' code,
+// tested with them.
+
+/** Construct id of the poller under its stack. */
+const POLLER_ID = 'CleanRoomsMlTrainingPoller';
+
+/** The stack's training poller, created by the first construct whose wait needs wait conditions. */
+export class TrainingPoller extends Construct {
+  /** The stack's poller, created on first use. */
+  public static of(scope: IConstruct): TrainingPoller {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(POLLER_ID);
+    return existing instanceof TrainingPoller ? existing : new TrainingPoller(stack, POLLER_ID);
+  }
+
+  public readonly stateMachineArn: string;
+  /**
+   * The handler role's permissions for the poller: starting and stopping its
+   * executions, and reading and signalling this stack's wait conditions.
+   * Apart from the handler policy, which the functions depend on, because it
+   * names the state machine, which names the isComplete function.
+   */
+  public readonly policy: iam.Policy;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const provider = CleanRoomsMlProvider.of(this);
+
+    // A Task state with the function's ARN as its Resource: the input is the event, the answer the output
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html). Retried on the Lambda service's
+    // transient errors; the function itself answers every check, failures included.
+    const check = new sfn.CustomState(this, 'Check', {
+      stateJson: {
+        Type: 'Task',
+        Resource: provider.isCompleteFunction.functionArn,
+        Retry: [{
+          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+          IntervalSeconds: 2,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+        }],
+      },
+    });
+    const next = new sfn.Wait(this, 'Interval', { time: sfn.WaitTime.secondsPath('$.WaitSeconds') }).next(check);
+    const done = new sfn.Choice(this, 'Done')
+      .when(sfn.Condition.booleanEquals('$.Done', true), new sfn.Succeed(this, 'Signalled'))
+      .otherwise(next);
+    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(check.next(done)),
+      comment: 'cdk-cleanrooms-ml: signals the wait conditions of long Clean Rooms ML waits while it checks the resource',
+    });
+    this.stateMachineArn = stateMachine.stateMachineArn;
+    provider.isCompleteFunction.grantInvoke(stateMachine);
+
+    const stack = Stack.of(this);
+    const stateMachineName = stack.splitArn(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
+    this.policy = new iam.Policy(this, 'Policy', {
+      roles: [provider.handlerRole],
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
+        // Executions are named by the handler (one per waited-for resource and plan).
+        new iam.PolicyStatement({
+          actions: ['states:StopExecution'],
+          resources: [stack.formatArn({
+            service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          })],
+        }),
+        // This stack only (its id is its ARN): the poller reads and signals the stack's own wait conditions.
+        new iam.PolicyStatement({
+          actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'],
+          resources: [stack.stackId],
+        }),
+      ],
+    });
+
+    ignoreCfnLintChecks(stateMachine.node.defaultChild as sfn.CfnStateMachine, ['W3005']);
+    suppressNagFindings(stateMachine, [
+      {
+        id: 'AwsSolutions-SF1',
+        reason: 'The poller does not log to CloudWatch Logs: that needs the log delivery actions on Resource "*"; each check logs in the isComplete function.',
+      },
+      { id: 'AwsSolutions-SF2', reason: 'The poller only calls the isComplete function in a loop; tracing it adds nothing.' },
+    ]);
+    suppressNagFindings(this.policy, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'The executions of the poller are named by the handler when it starts one per waited-for resource.',
+      applies_to: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$/g' }],
+    }]);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The training poller's executions (Step Functions), which the handler of a
+ * resource with a long wait starts and stops (see
+ * cdk-cleanrooms-ml/lib/contracts/wait.ts), through the AWS SDK for
+ * JavaScript v3 (`@aws-sdk/client-sfn`), which the Lambda Node.js runtime
+ * provides (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html,
+ * "Runtime-included SDK versions"). The endpoint can be overridden with
+ * AWS_ENDPOINT_URL_SFN (the local deploy runner's).
+ */
+import { createHash } from 'node:crypto';
+import type * as StepFunctionsSdk from '@aws-sdk/client-sfn';
+import { POLLER_EVENT_KIND, PollerState, WaitConditionsPlan, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import { ResourceFailure } from './errors';
+import { integer, object, PropertyParser, string, stringList } from './properties';
+import { sdkClientOptionsFromEnvironment } from './sdk-retry';
+
+/** The `WaitConditions` common property. */
+export const waitConditionsPlan: PropertyParser<WaitConditionsPlan> = object<WaitConditionsPlan>({
+  StateMachineArn: string,
+  StackId: string,
+  LogicalIds: stringList,
+  Signals: integer,
+  WindowSeconds: integer,
+  IntervalSeconds: integer,
+});
+
+/** What a handler asks of the poller. */
+export interface PollerExecutions {
+  /**
+   * Starts an execution. The same name and input while it runs is the same
+   * execution (a replayed request); a name already used by a closed one
+   * is not an error (a rollback that returns to an earlier plan).
+   */
+  start(stateMachineArn: string, name: string, input: PollerState): Promise<void>;
+  /** Stops an execution; one that does not exist, or has ended, is not an error. */
+  stop(executionArn: string): Promise<void>;
+}
+
+/**
+ * The execution that follows `resourceArn` with `plan`: named after the
+ * resource's id and a digest of the plan's wait conditions, so that each
+ * resource and plan gets its own (names are unique per state machine for
+ * 90 days: facts in notes/wait-facts.md) and a replayed request finds the same.
+ */
+export function pollerExecution(kind: WaitResourceKind, resourceArn: string, plan: WaitConditionsPlan): {
+  readonly name: string;
+  readonly executionArn: string;
+  readonly input: PollerState;
+} {
+  const resourceId = resourceArn.slice(resourceArn.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 60);
+  const digest = createHash('sha256').update(`${resourceArn}\n${plan.LogicalIds.join(',')}`).digest('hex').slice(0, 16);
+  const name = `${resourceId}-${digest}`;
+  // arn:<partition>:states:<region>:<account>:stateMachine:<name> → …:execution:<name>:<execution name>
+  const executionArn = `${plan.StateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const { StateMachineArn: _stateMachine, ...rest } = plan;
+  return { name, executionArn, input: { Kind: POLLER_EVENT_KIND, ResourceKind: kind, ResourceArn: resourceArn, ...rest } };
+}
+
+/** The poller's executions through the Step Functions client of the function's environment. */
+export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): PollerExecutions {
+  let client: StepFunctionsSdk.SFN | undefined;
+  const sfn = (): StepFunctionsSdk.SFN => {
+    client ??= new (loadSdk().SFN)(sdkClientOptionsFromEnvironment(env));
+    return client;
+  };
+  return {
+    async start(stateMachineArn, name, input) {
+      try {
+        await sfn().startExecution({ stateMachineArn, name, input: JSON.stringify(input) });
+      } catch (err) {
+        // Only a closed execution of the same name: the plan it followed is done.
+        if ((err as Error | undefined)?.name === 'ExecutionAlreadyExists') return;
+        throw err;
+      }
+    },
+    async stop(executionArn) {
+      try {
+        await sfn().stopExecution({ executionArn, cause: 'The resource it waited for is being deleted' });
+      } catch (err) {
+        if ((err as Error | undefined)?.name === 'ExecutionDoesNotExist') return;
+        throw err;
+      }
+    },
+  };
+}
+
+/** Loaded when a poller execution is started or stopped: other requests' cold starts do not pay for it. */
+function loadSdk(): typeof StepFunctionsSdk {
+  try {
+    // A literal: esbuild keeps it as it is, a require of an external package.
+    // A devDependency: functions get it from the Lambda runtime, not from this package.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+    return require('@aws-sdk/client-sfn') as typeof StepFunctionsSdk;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new ResourceFailure('@aws-sdk/client-sfn cannot be loaded (the Lambda Node.js runtime provides it; elsewhere it must be installed)');
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * One check of the training poller (the Step Functions state machine of
+ * cdk-cleanrooms-ml/lib/constructs/private/training-poller.ts runs it in a
+ * loop, in the isComplete function): reads the waited-for resource, signals
+ * the wait conditions that continue its wait (contracts/wait.ts), and
+ * returns the state for the next check.
+ *
+ * - While the resource is still being created, the wait condition in
+ *   progress gets its SUCCESS signals spread over its window: one every
+ *   WindowSeconds / Signals (2 hours at most, each a stack event), the last at
+ *   the end of the window, which completes it and lets CloudFormation start
+ *   the next one.
+ * - Once the resource is ACTIVE, or has failed, or is gone, every remaining
+ *   signal is sent at once, to the wait condition in progress and to each
+ *   later one as soon as CloudFormation has started it: what comes after,
+ *   the ready resource, reads the resource and reports its attributes, or
+ *   the service's statusDetails. A FAILURE signal could carry no reason
+ *   (SignalResource has none: notes/wait-facts.md §1), so failures are the
+ *   ready resource's to report.
+ * - The poller only signals a wait condition CloudFormation reports as
+ *   CREATE_IN_PROGRESS (whether a signal sent earlier would be kept is not
+ *   documented), and stops when the stack or a wait condition is in any
+ *   other state (deleted, rolled back, failed): there is nothing left to wait for.
+ *
+ * A check never throws for a service's error: a failed read or signal is
+ * tried again at the next check (a throw would end the execution, and the wait
+ * condition would time out).
+ */
+import { HANDOVER_CHECK_SECONDS, PollerState, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
+import { isNotFound } from 'cdk-cleanrooms-ml-local/lib/client/errors';
+import { describeCause } from '../framework/errors';
+import type { Logger } from '../framework/logger';
+import { NOT_STARTED, STACK_GONE, StackSignals } from './stack-signals';
+
+/** What a check works with; the Lambda entry point builds it from the environment. */
+export interface PollerRuntime {
+  readonly client: CleanRoomsMlClient;
+  readonly stack: StackSignals;
+  readonly log: Logger;
+  /** Epoch milliseconds (the handlers' clock: scaled under the local runner). */
+  readonly now: () => number;
+}
+
+/** Statuses of a resource still being created. */
+const BEING_CREATED = new Set(['CREATE_PENDING', 'CREATE_IN_PROGRESS']);
+
+const READERS: Record<WaitResourceKind, (client: CleanRoomsMlClient, arn: string) => Promise<{ readonly status: string }>> = {
+  'audience-model': (client, arn) => client.getAudienceModel({ audienceModelArn: arn }),
+  'audience-generation-job': (client, arn) => client.getAudienceGenerationJob({ audienceGenerationJobArn: arn }),
+};
+
+/** Runs one check and returns the next state (Done when the poller has nothing more to do). */
+export async function checkAndSignal(state: PollerState, runtime: PollerRuntime): Promise<PollerState> {
+  const { log } = runtime;
+  let next: PollerState = { ...state, Condition: state.Condition ?? 0, Sent: state.Sent ?? 0, Done: false };
+  let status = next.Outcome;
+  if (status === undefined) {
+    try {
+      status = (await READERS[state.ResourceKind](runtime.client, state.ResourceArn)).status;
+    } catch (err) {
+      if (!isNotFound(err)) {
+        log.warn('Could not read the resource; will check again', { cause: describeCause(err) });
+        return waitFor(next, next.IntervalSeconds);
+      }
+      status = 'NOT_FOUND';
+    }
+    if (!BEING_CREATED.has(status)) {
+      log.info('The resource is no longer being created: signalling what remains', { status });
+      next = { ...next, Outcome: status };
+    }
+  }
+  while (next.Condition! < next.LogicalIds.length) {
+    const logicalId = next.LogicalIds[next.Condition!];
+    let conditionStatus: string;
+    try {
+      conditionStatus = await runtime.stack.status(next.StackId, logicalId);
+    } catch (err) {
+      log.warn('Could not read the wait condition; will check again', { logicalId, cause: describeCause(err) });
+      return waitFor(next, next.IntervalSeconds);
+    }
+    if (conditionStatus === NOT_STARTED) {
+      // CloudFormation starts it once the one before completes: look again soon when that one was ours to complete.
+      return waitFor(next, next.Outcome !== undefined || next.Condition! > 0 ? HANDOVER_CHECK_SECONDS : next.IntervalSeconds);
+    }
+    if (conditionStatus === STACK_GONE) {
+      return finished(next, 'the stack no longer exists', log);
+    }
+    if (conditionStatus === 'CREATE_COMPLETE') {
+      next = { ...next, Condition: next.Condition! + 1, Sent: 0, StartedAt: undefined };
+      continue;
+    }
+    if (conditionStatus !== 'CREATE_IN_PROGRESS') {
+      return finished(next, `the wait condition ${logicalId} is ${conditionStatus}`, log);
+    }
+    const now = runtime.now();
+    const startedAt = next.StartedAt ?? now;
+    const due = next.Outcome !== undefined
+      ? next.Signals
+      : Math.min(next.Signals, Math.floor((now - startedAt) / ((next.WindowSeconds * 1000) / next.Signals)));
+    let sent = next.Sent!;
+    while (sent < due) {
+      // Distinct for each signal of a wait condition ("each signal requires a different unique ID": SignalResource).
+      const count = `${sent + 1}of${next.Signals}`;
+      const uniqueId = next.Outcome !== undefined ? `${next.Outcome}-${count}` : `${status}-${count}-after-${formatElapsed(now - startedAt)}`;
+      try {
+        await runtime.stack.signal(next.StackId, logicalId, uniqueId);
+      } catch (err) {
+        if (/cannot be signaled/.test((err as Error | undefined)?.message ?? '')) {
+          // "Stack … is in <status> state and cannot be signaled": the operation is over.
+          return finished({ ...next, Sent: sent, StartedAt: startedAt }, `the stack cannot be signaled: ${describeCause(err)}`, log);
+        }
+        log.warn('Could not signal the wait condition; will try again', { logicalId, cause: describeCause(err) });
+        return waitFor({ ...next, Sent: sent, StartedAt: startedAt }, next.IntervalSeconds);
+      }
+      sent++;
+      log.info('Signalled the wait condition', { logicalId, uniqueId, signals: `${sent}/${next.Signals}` });
+    }
+    if (sent < next.Signals) {
+      return waitFor({ ...next, Sent: sent, StartedAt: startedAt }, next.IntervalSeconds);
+    }
+    next = { ...next, Condition: next.Condition! + 1, Sent: 0, StartedAt: undefined };
+  }
+  return finished(next, 'every wait condition has its signals', log);
+}
+
+function waitFor(state: PollerState, seconds: number): PollerState {
+  return { ...state, Done: false, WaitSeconds: seconds };
+}
+
+function finished(state: PollerState, reason: string, log: Logger): PollerState {
+  log.info('The training poller is done', { reason });
+  return { ...state, Done: true, WaitSeconds: 0, Reason: reason };
+}
+
+/** `2h05m`: how long a wait condition has waited, in its signals' unique ids. */
+function formatElapsed(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
