@@ -184,8 +184,8 @@ describe('ConfiguredAudienceModel', () => {
 
     const template = Template.fromStack(stack);
     const modelId = onlyResource(template, 'Custom::CleanRoomsMLAudienceModel').id;
-    // The model trains for up to 24 hours by default: its ARN comes from the last wait resource, once it is ACTIVE.
-    const lastWaitId = Object.keys(template.findResources('Custom::CleanRoomsMLWait', { Properties: { Link: 24, Links: 24 } }))[0];
+    // The model trains for up to 24 hours by default: its ARN comes from the ready resource after the wait conditions, once it is ACTIVE.
+    const lastWaitId = onlyResource(template, 'Custom::CleanRoomsMLWait').id;
     template.hasResourceProperties(RESOURCE_TYPE, { AudienceModelArn: { 'Fn::GetAtt': [lastWaitId, 'AudienceModelArn'] } });
     expect(JSON.stringify(handlerStatements(template))).not.toContain(modelId);
     expect(JSON.stringify(handlerStatements(template))).not.toContain('TrainingWait');

@@ -1,9 +1,10 @@
 /**
- * Timeouts longer than CloudFormation's hour: the wait resources an
- * AudienceModel or AudienceGenerationJob adds after its own, and how what
- * uses the model or job waits for the last of them.
+ * Timeouts longer than CloudFormation's hour: the wait conditions, the
+ * training poller and the ready resource an AudienceModel or
+ * AudienceGenerationJob adds after its own resource, and how what uses the
+ * model or job waits for them.
  */
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
@@ -15,14 +16,24 @@ import {
   REGION,
   validationErrorOf,
 } from './job-fixtures';
-import { AudienceModel, AudienceModelProps, AudienceSize, ConfiguredAudienceModel, TrainingDataset } from '../../src';
+import {
+  AudienceModel,
+  AudienceModelProps,
+  AudienceSize,
+  ColumnType,
+  ConfiguredAudienceModel,
+  TrainingDataset,
+  TrainingDataSource,
+} from '../../src';
 
 const DATASET_ARN = `arn:aws:cleanrooms-ml:${REGION}:${ACCOUNT}:training-dataset/7f3c0a5e-1d2b-4c8f-9e6a-0b1c2d3e4f5a`;
 const MODEL_TYPE = 'Custom::CleanRoomsMLAudienceModel';
 const CONFIGURED_TYPE = 'Custom::CleanRoomsMLConfiguredAudienceModel';
 const WAIT_TYPE = 'Custom::CleanRoomsMLWait';
+const WAIT_CONDITION_TYPE = 'AWS::CloudFormation::WaitCondition';
+const STATE_MACHINE_TYPE = 'AWS::StepFunctions::StateMachine';
 const HOUR = 3600;
-/** A wait resource's full window: CloudFormation's hour less the handler's two-minute margin. */
+/** A custom resource's window: CloudFormation's hour less the handler's two-minute margin. */
 const WINDOW = 3480;
 
 function newStack(): Stack {
@@ -42,77 +53,130 @@ function onlyId(template: Template, type: string): string {
   return ids[0];
 }
 
-interface Link {
+interface Resource {
   readonly id: string;
   readonly resource: any;
 }
 
-/** The wait resources of the template, in chain order. */
-function waitChain(template: Template): Link[] {
-  return Object.entries(template.findResources(WAIT_TYPE))
-    .map(([id, resource]) => ({ id, resource }))
-    .sort((a, b) => a.resource.Properties.Link - b.resource.Properties.Link);
+/** The wait conditions of the template, in chain order (each depends on the one before). */
+function waitConditions(template: Template): Resource[] {
+  const all = Object.entries(template.findResources(WAIT_CONDITION_TYPE)).map(([id, resource]) => ({ id, resource }));
+  const ordered: Resource[] = [];
+  let next = all.find((candidate) => !all.some((other) => candidate.resource.DependsOn?.includes(other.id)));
+  while (next) {
+    ordered.push(next);
+    const previous: string = next.id;
+    next = all.find((candidate) => candidate.resource.DependsOn?.includes(previous));
+  }
+  expect(ordered).toHaveLength(all.length);
+  return ordered;
+}
+
+/** Statements of the policies whose name matches. */
+function statementsOf(template: Template, policyName: RegExp): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy: any) => policyName.test(policy.Properties.PolicyName))
+    .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
 }
 
 describe('AudienceModel timeout', () => {
   test.each([
     ['30 minutes', Duration.minutes(30), 1800],
     ['1 hour', Duration.hours(1), HOUR],
-  ])('a timeout of %s fits in the model\'s own resource: no wait resource', (_name, timeout, seconds) => {
+  ])('a timeout of %s fits in the model\'s own resource: nothing else, no poller', (_name, timeout, seconds) => {
     const stack = newStack();
     audienceModel(stack, { timeout });
 
     const template = Template.fromStack(stack);
-    expect(waitChain(template)).toEqual([]);
+    template.resourceCountIs(WAIT_TYPE, 0);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
+    // The provider's waiter only: no training poller.
+    template.resourceCountIs(STATE_MACHINE_TYPE, 1);
     const model = template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)];
     expect(model.Properties.TimeoutSeconds).toBe(seconds);
     expect(model.Properties.WaitLinks).toBeUndefined();
+    expect(model.Properties.WaitConditions).toBeUndefined();
+  });
+
+  test('a timeout under two hours adds only the ready resource, which waits what the model\'s window leaves', () => {
+    const stack = newStack();
+    audienceModel(stack, { timeout: Duration.minutes(90) });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
+    template.resourceCountIs(STATE_MACHINE_TYPE, 1);
+    const modelId = onlyId(template, MODEL_TYPE);
+    template.hasResource(WAIT_TYPE, {
+      Properties: Match.objectLike({ ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] }, Link: 1, Links: 1, WindowSeconds: 5400 - 120 - WINDOW }),
+    });
+    expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: 1 });
   });
 
   test.each([
-    ['2 hours', Duration.hours(2), [WINDOW, 120]],
-    ['24 hours (the default)', undefined, [...Array(23).fill(WINDOW), 2760]],
-    ['72 hours (the most)', Duration.hours(72), [...Array(73).fill(WINDOW), 1560]],
-  ])('a timeout of %s adds one wait resource per window past the model\'s own, in a chain', (_name, timeout, windows) => {
+    ['24 hours (the default)', undefined, 2],
+    ['72 hours (the most)', Duration.hours(72), 6],
+  ])('a timeout of %s adds wait conditions of at most 12 hours, then the ready resource', (_name, timeout, count) => {
     const stack = newStack();
     audienceModel(stack, timeout ? { timeout } : {});
 
     const template = Template.fromStack(stack);
-    const modelId = onlyId(template, MODEL_TYPE);
-    const links = waitChain(template);
     const total = timeout?.toSeconds() ?? 24 * HOUR;
-    expect(links.map((link) => link.resource.Properties.WindowSeconds)).toEqual(windows);
-    // The model's window, the links' and the handler's margin make up the whole timeout.
-    expect(WINDOW + windows.reduce((sum, window) => sum + window, 0) + 120).toBe(total);
-    expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: windows.length });
-    links.forEach((link, index) => {
-      expect(link.resource.Properties).toEqual({
-        ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^CleanRoomsMlProviderframeworkonEvent/), 'Arn'] },
-        ServiceTimeout: '3600',
-        TimeoutSeconds: total,
-        ResourceKind: 'audience-model',
-        ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] },
-        Link: index + 1,
-        Links: windows.length,
-        WindowSeconds: windows[index],
-      });
-      // The first link's ResourceArn (a GetAtt) already orders it after the model: a DependsOn
-      // on the model as well is redundant, which cfn-lint reports (W3005).
-      if (index === 0) {
-        expect(link.resource.DependsOn).not.toContain(modelId);
-      } else {
-        expect(link.resource.DependsOn).toContain(links[index - 1].id);
-      }
-      expect(link.id).toMatch(new RegExp(`^AudienceModelTrainingWait${index + 1}[0-9A-F]{8}$`));
+    const modelId = onlyId(template, MODEL_TYPE);
+    const conditions = waitConditions(template);
+    expect(conditions).toHaveLength(count);
+    const model = template.findResources(MODEL_TYPE)[modelId];
+    const plan = model.Properties.WaitConditions;
+    expect(model.Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: count + 1 });
+    expect(plan).toEqual({
+      StateMachineArn: { Ref: expect.stringMatching(/^CleanRoomsMlTrainingPollerStateMachine/) },
+      StackId: { Ref: 'AWS::StackId' },
+      LogicalIds: conditions.map((condition) => condition.id),
+      Signals: expect.any(Number),
+      WindowSeconds: expect.any(Number),
+      IntervalSeconds: expect.any(Number),
     });
+    conditions.forEach((condition, index) => {
+      // With a CreationPolicy, no properties (CloudFormation's rule), the most a CreationPolicy waits, and the plan's signals.
+      expect(condition.resource).toEqual({
+        Type: WAIT_CONDITION_TYPE,
+        CreationPolicy: { ResourceSignal: { Count: plan.Signals, Timeout: 'PT12H' } },
+        DependsOn: [index === 0 ? modelId : conditions[index - 1].id],
+      });
+      expect(condition.id).toMatch(new RegExp(`^AudienceModelTrainingWait${index + 1}[0-9A-F]{8}[0-9A-F]{8}$`));
+    });
+    // The poller hands over before a wait condition's 12 hours, with time for a late check.
+    expect(plan.WindowSeconds).toBeLessThanOrEqual(12 * HOUR - 15 * 60);
+    // A stack event (a signal) every 2 hours at most.
+    expect(plan.WindowSeconds / plan.Signals).toBeLessThanOrEqual(2 * HOUR);
+    // An execution of the poller stays under Step Functions' 25,000 history events (about 9 per check).
+    expect((total / plan.IntervalSeconds) * 9).toBeLessThanOrEqual(20_000);
+    expect(plan.IntervalSeconds).toBeGreaterThanOrEqual(30);
+
+    const readyId = onlyId(template, WAIT_TYPE);
+    const ready = template.findResources(WAIT_TYPE)[readyId];
+    expect(ready.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^CleanRoomsMlProviderframeworkonEvent/), 'Arn'] },
+      ServiceTimeout: '3600',
+      TimeoutSeconds: total,
+      ResourceKind: 'audience-model',
+      ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] },
+      Link: 1,
+      Links: 1,
+      WindowSeconds: WINDOW,
+    });
+    expect(ready.DependsOn).toContain(conditions[count - 1].id);
+    // The model's window, the wait conditions', the ready resource's and the handler's margin make up the whole timeout.
+    const waited = WINDOW + count * plan.WindowSeconds + WINDOW + 120;
+    expect(waited).toBeGreaterThanOrEqual(total);
+    expect(waited - total).toBeLessThan(count);
   });
 
-  test('the model\'s ARN, name, status and metrics are the last wait resource\'s: those of the ACTIVE model', () => {
+  test('the model\'s ARN, name, status and metrics are the ready resource\'s: those of the ACTIVE model', () => {
     const stack = newStack();
-    const model = audienceModel(stack, { timeout: Duration.hours(3) });
+    const model = audienceModel(stack);
 
-    const last = waitChain(Template.fromStack(stack)).pop()!.id;
-    const getAtt = (attribute: string) => ({ 'Fn::GetAtt': [last, attribute] });
+    const ready = onlyId(Template.fromStack(stack), WAIT_TYPE);
+    const getAtt = (attribute: string) => ({ 'Fn::GetAtt': [ready, attribute] });
     expect(stack.resolve(model.audienceModelArn)).toEqual(getAtt('AudienceModelArn'));
     expect(stack.resolve(model.audienceModelName)).toEqual(getAtt('Name'));
     expect(stack.resolve(model.attrStatus)).toEqual(getAtt('Status'));
@@ -123,61 +187,146 @@ describe('AudienceModel timeout', () => {
     expect(stack.resolve(model.attrNormalizedDiscountedCumulativeGain)).toEqual(getAtt('NormalizedDiscountedCumulativeGain'));
   });
 
-  test('a configured audience model of the model is created after the last wait resource', () => {
+  test('a configured audience model of the model is created after the ready resource', () => {
     const stack = newStack();
     audienceModel(stack, { timeout: Duration.hours(5) });
     createdConfiguredModel(stack, { outputBucket: new s3.Bucket(stack, 'Output') });
 
     const template = Template.fromStack(stack);
-    const last = waitChain(template).pop()!.id;
-    template.hasResourceProperties(CONFIGURED_TYPE, { AudienceModelArn: { 'Fn::GetAtt': [last, 'AudienceModelArn'] } });
+    template.hasResourceProperties(CONFIGURED_TYPE, { AudienceModelArn: { 'Fn::GetAtt': [onlyId(template, WAIT_TYPE), 'AudienceModelArn'] } });
   });
 
-  test('a dependency on the model construct waits for every wait resource', () => {
+  test('a dependency on the model construct waits for the wait conditions and the ready resource', () => {
     const stack = newStack();
-    const model = audienceModel(stack, { timeout: Duration.hours(3) });
+    const model = audienceModel(stack);
     const dependant = new CfnResource(stack, 'Dependant', { type: 'AWS::SNS::Topic' });
     dependant.node.addDependency(model);
 
     const template = Template.fromStack(stack);
-    const links = waitChain(template).map((link) => link.id);
-    expect(links).toHaveLength(3);
-    expect(template.toJSON().Resources.Dependant.DependsOn).toEqual(expect.arrayContaining([onlyId(template, MODEL_TYPE), ...links]));
+    const conditions = waitConditions(template).map((condition) => condition.id);
+    expect(template.toJSON().Resources.Dependant.DependsOn).toEqual(
+      expect.arrayContaining([onlyId(template, MODEL_TYPE), ...conditions, onlyId(template, WAIT_TYPE)]),
+    );
   });
 
-  test('logical ids stay the same from one synthesis to the next', () => {
-    const ids = () => {
+  describe('the wait conditions\' logical ids', () => {
+    const ids = (configure: (stack: Stack) => void = (stack) => audienceModel(stack)): string[] => {
+      const stack = newStack();
+      configure(stack);
+      return waitConditions(Template.fromStack(stack)).map((condition) => condition.id);
+    };
+
+    test('stay the same from one synthesis to the next, and when only the tags change', () => {
+      expect(ids()).toEqual(ids());
+      expect(ids((stack) => Tags.of(audienceModel(stack)).add('team', 'growth'))).toEqual(ids());
+    });
+
+    test('change with what replaces the model (a create-only property, the timeout), so a replacement waits again', () => {
+      const before = ids();
+      for (const changed of [
+        ids((stack) => audienceModel(stack, { description: 'v2' })),
+        ids((stack) => audienceModel(stack, { trainingDataStartTime: new Date('2026-01-01T00:00:00Z') })),
+        ids((stack) => audienceModel(stack, { timeout: Duration.hours(23) })),
+      ]) {
+        expect(changed.some((id) => before.includes(id))).toBe(false);
+      }
+    });
+
+    test('change when the training dataset of the app is replaced, which replaces the model', () => {
+      const withDataset = (description: string, tag?: string) => ids((stack) => {
+        const trainingDataset = new TrainingDataset(stack, 'Data', {
+          description,
+          dataSource: TrainingDataSource.fromGlueTable({ databaseName: 'retail', tableName: 'purchases' }),
+          columns: [
+            { columnName: 'user_id', columnType: ColumnType.USER_ID },
+            { columnName: 'item_id', columnType: ColumnType.ITEM_ID },
+            { columnName: 'event_time', columnType: ColumnType.TIMESTAMP },
+          ],
+        });
+        if (tag) Tags.of(trainingDataset).add('team', tag);
+        new AudienceModel(stack, 'AudienceModel', { trainingDataset });
+      });
+
+      expect(withDataset('v2')).not.toEqual(withDataset('v1'));
+      expect(withDataset('v1', 'growth')).toEqual(withDataset('v1'));
+    });
+  });
+
+  describe('the training poller', () => {
+    test('is one state machine per stack, looping: check (the isComplete function) → done? → wait', () => {
       const stack = newStack();
       audienceModel(stack);
-      return Object.keys(Template.fromStack(stack).toJSON().Resources);
-    };
-    expect(ids()).toEqual(ids());
-  });
+      new AudienceModel(stack, 'Second', { trainingDataset: TrainingDataset.fromTrainingDatasetArn(stack, 'Dataset2', DATASET_ARN) });
 
-  test('wait resources need no permission the model does not already have', () => {
-    const statements = (timeout: Duration) => {
-      const stack = newStack();
-      audienceModel(stack, { timeout });
       const template = Template.fromStack(stack);
-      const policies = template.findResources('AWS::IAM::Policy', {
-        Properties: { PolicyName: Match.stringLikeRegexp('CleanRoomsMlProviderHandlerPolicy') },
+      const pollers = template.findResources(STATE_MACHINE_TYPE, { Properties: { DefinitionString: Match.anyValue() } });
+      const poller = Object.entries(pollers).filter(([id]) => id.startsWith('CleanRoomsMlTrainingPoller'));
+      expect(poller).toHaveLength(1);
+      const parts: unknown[] = poller[0][1].Properties.DefinitionString['Fn::Join'][1];
+      const definition = parts.map((part) => (typeof part === 'string' ? part : 'FUNCTION_ARN')).join('');
+      expect(JSON.parse(definition)).toMatchObject({
+        StartAt: 'Check',
+        States: {
+          Check: { Type: 'Task', Resource: 'FUNCTION_ARN', Next: 'Done' },
+          Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Signalled' }], Default: 'Interval' },
+          Interval: { Type: 'Wait', SecondsPath: '$.WaitSeconds', Next: 'Check' },
+          Signalled: { Type: 'Succeed' },
+        },
       });
-      return Object.values(policies).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
-    };
+      expect(JSON.stringify(poller[0][1].Properties.DefinitionString)).toContain('CleanRoomsMlProviderIsComplete');
+      // Both models' plans name it.
+      const plans = Object.values(template.findResources(MODEL_TYPE)).map((model: any) => model.Properties.WaitConditions.StateMachineArn);
+      expect(plans).toEqual([{ Ref: poller[0][0] }, { Ref: poller[0][0] }]);
+    });
 
-    const chained = statements(Duration.hours(24));
-    expect(chained).toEqual(statements(Duration.hours(1)));
-    const wildcards = chained.filter((statement) => statement.Resource === '*');
-    expect(wildcards.flatMap((statement) => [statement.Action].flat())).toEqual(['cleanrooms-ml:ListAudienceModels']);
+    test('least privilege: starting and stopping its executions, reading and signalling this stack only; no new Resource "*"', () => {
+      const stack = newStack();
+      audienceModel(stack);
+      const template = Template.fromStack(stack);
+      const pollerId = Object.keys(template.findResources(STATE_MACHINE_TYPE)).find((id) => id.startsWith('CleanRoomsMlTrainingPoller'))!;
+
+      expect(statementsOf(template, /^CleanRoomsMlTrainingPollerPolicy/)).toEqual([
+        { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: pollerId } },
+        {
+          Action: 'states:StopExecution',
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Join': ['', [
+              'arn:', { Ref: 'AWS::Partition' }, `:states:${REGION}:${ACCOUNT}:execution:`,
+              { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: pollerId }] }] }, ':*',
+            ]],
+          },
+        },
+        { Action: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+      ]);
+      expect(statementsOf(template, /^CleanRoomsMlTrainingPollerStateMachineRole/)).toEqual([{
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^CleanRoomsMlProviderIsComplete/), 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CleanRoomsMlProviderIsComplete/), 'Arn'] }, ':*']] },
+        ],
+      }]);
+      // The handler policy is the same as without a long wait.
+      const shortStack = newStack();
+      audienceModel(shortStack, { timeout: Duration.hours(1) });
+      expect(statementsOf(template, /^CleanRoomsMlProviderHandlerPolicy/))
+        .toEqual(statementsOf(Template.fromStack(shortStack), /^CleanRoomsMlProviderHandlerPolicy/));
+      // No statement of the stack's policies outside the provider's framework grants Resource "*" beyond the List action.
+      const wildcards = statementsOf(template, /^CleanRoomsMl(TrainingPoller|ProviderHandlerPolicy)/)
+        .filter((statement) => [statement.Resource].flat().includes('*'));
+      expect(wildcards.flatMap((statement) => [statement.Action].flat())).toEqual(['cleanrooms-ml:ListAudienceModels']);
+      // The model's handler may start the poller only once the policy exists.
+      expect(template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)].DependsOn).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/)]),
+      );
+    });
   });
 
   describe('validation', () => {
     test('fails when timeout is longer than 72 hours', () => {
       const error = validationErrorOf(() => audienceModel(newStack(), { timeout: Duration.hours(73) }));
-      expect(error.message).toBe(
-        'TestStack/AudienceModel: timeout must be between 5 minutes and 72 hours (each hour of waiting past the first adds a wait '
-        + 'resource to the stack, and a stack holds at most 500 resources), got 3 days 1 hour',
-      );
+      expect(error.message).toBe('TestStack/AudienceModel: timeout must be between 5 minutes and 72 hours, got 3 days 1 hour');
     });
   });
 });
@@ -188,61 +337,50 @@ describe('AudienceGenerationJob timeout', () => {
     generationJob(stack);
 
     const template = Template.fromStack(stack);
-    expect(waitChain(template)).toEqual([]);
-    template.hasResourceProperties(JOB_TYPE, { TimeoutSeconds: HOUR, WaitLinks: Match.absent() });
+    template.resourceCountIs(WAIT_TYPE, 0);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
+    template.hasResourceProperties(JOB_TYPE, { TimeoutSeconds: HOUR, WaitLinks: Match.absent(), WaitConditions: Match.absent() });
   });
 
-  test('a timeout over an hour adds generation wait resources carrying the relevance scores the app reads', () => {
+  test('a timeout over two hours adds a wait condition and the ready resource, which carries the relevance scores the app reads', () => {
     const stack = newStack();
     const job = generationJob(stack, { timeout: Duration.hours(3) });
     const score = job.relevanceScore(AudienceSize.absolute(10_000));
 
     const template = Template.fromStack(stack);
     const jobId = onlyId(template, JOB_TYPE);
-    const links = waitChain(template);
-    expect(links.map((link) => link.resource.Properties.WindowSeconds)).toEqual([WINDOW, WINDOW, 240]);
-    links.forEach((link, index) => {
-      expect(link.id).toMatch(new RegExp(`^JobGenerationWait${index + 1}[0-9A-F]{8}$`));
-      expect(link.resource.Properties).toMatchObject({
-        ResourceKind: 'audience-generation-job',
-        ResourceArn: { 'Fn::GetAtt': [jobId, 'AudienceGenerationJobArn'] },
-        Link: index + 1,
-        Links: 3,
-        TimeoutSeconds: 3 * HOUR,
-      });
-      // Ordered after the job by its ResourceArn, then after the link before (cfn-lint's W3005: no redundant DependsOn).
-      if (index === 0) {
-        expect(link.resource.DependsOn).not.toContain(jobId);
-      } else {
-        expect(link.resource.DependsOn).toContain(links[index - 1].id);
-      }
+    const [condition] = waitConditions(template);
+    expect(condition.id).toMatch(/^JobGenerationWait1[0-9A-F]{16}$/);
+    expect(template.findResources(JOB_TYPE)[jobId].Properties.WaitConditions).toMatchObject({ LogicalIds: [condition.id] });
+    const readyId = onlyId(template, WAIT_TYPE);
+    expect(template.findResources(WAIT_TYPE)[readyId].Properties).toMatchObject({
+      ResourceKind: 'audience-generation-job',
+      ResourceArn: { 'Fn::GetAtt': [jobId, 'AudienceGenerationJobArn'] },
+      TimeoutSeconds: 3 * HOUR,
+      RelevanceScoreSizes: ['ABSOLUTE:10000'],
     });
-    // Only the last link is read, so only it returns the scores.
-    expect(links.map((link) => link.resource.Properties.RelevanceScoreSizes)).toEqual([undefined, undefined, ['ABSOLUTE:10000']]);
-    const last = links[2].id;
-    expect(stack.resolve(score)).toEqual({ 'Fn::GetAtt': [last, 'RelevanceScore.ABSOLUTE.10000'] });
-    expect(stack.resolve(job.audienceGenerationJobArn)).toEqual({ 'Fn::GetAtt': [last, 'AudienceGenerationJobArn'] });
-    expect(stack.resolve(job.attrRelevanceMetrics)).toEqual({ 'Fn::GetAtt': [last, 'RelevanceMetrics'] });
+    expect(stack.resolve(score)).toEqual({ 'Fn::GetAtt': [readyId, 'RelevanceScore.ABSOLUTE.10000'] });
+    expect(stack.resolve(job.audienceGenerationJobArn)).toEqual({ 'Fn::GetAtt': [readyId, 'AudienceGenerationJobArn'] });
+    expect(stack.resolve(job.attrRelevanceMetrics)).toEqual({ 'Fn::GetAtt': [readyId, 'RelevanceMetrics'] });
   });
 
-  test('an export of the job is started after the last generation wait resource', () => {
+  test('an export of the job is started after the ready resource', () => {
     const stack = newStack();
     const configured = createdConfiguredModel(stack);
     const job = generationJob(stack, { configuredAudienceModel: configured, timeout: Duration.hours(2) });
     job.export('Export', { audienceSize: AudienceSize.absolute(10_000) });
 
     const template = Template.fromStack(stack);
-    const last = waitChain(template).pop()!.id;
-    template.hasResourceProperties(EXPORT_TYPE, { AudienceGenerationJobArn: { 'Fn::GetAtt': [last, 'AudienceGenerationJobArn'] } });
+    template.hasResourceProperties(EXPORT_TYPE, { AudienceGenerationJobArn: { 'Fn::GetAtt': [onlyId(template, WAIT_TYPE), 'AudienceGenerationJobArn'] } });
   });
 
   test('fails when timeout is longer than 72 hours', () => {
     const error = validationErrorOf(() => generationJob(newStack(), { timeout: Duration.hours(100) }));
-    expect(error.message).toMatch(/^TestStack\/Job: timeout must be between 5 minutes and 72 hours .*, got 4 days 4 hours$/);
+    expect(error.message).toBe('TestStack/Job: timeout must be between 5 minutes and 72 hours, got 4 days 4 hours');
   });
 });
 
-test('a pipeline with the default timeouts stays far below CloudFormation\'s 500 resources', () => {
+test('a pipeline with the default timeouts adds three resources for the 24-hour training wait', () => {
   const stack = newStack();
   const model = audienceModel(stack);
   const configured = new ConfiguredAudienceModel(stack, 'Configured', {
@@ -251,7 +389,7 @@ test('a pipeline with the default timeouts stays far below CloudFormation\'s 500
   });
   generationJob(stack, { configuredAudienceModel: configured });
 
-  const resources = Object.keys(Template.fromStack(stack).toJSON().Resources);
-  expect(waitChain(Template.fromStack(stack))).toHaveLength(24);
-  expect(resources.length).toBeLessThan(100);
+  const template = Template.fromStack(stack);
+  template.resourceCountIs(WAIT_CONDITION_TYPE, 2);
+  template.resourceCountIs(WAIT_TYPE, 1);
 });
