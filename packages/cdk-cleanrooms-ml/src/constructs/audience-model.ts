@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
 import { checkKind, checkRequired, DATE, KMS_KEY, objectKind, REMOVAL_POLICY, resourceKind } from './private/input-types';
 import { CleanRoomsMlProvider } from './private/provider';
+import { replacementKeyOf } from './private/replacement-key';
 import { cleanRoomsMlArnPattern } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -27,7 +28,6 @@ import {
   validateTagsAtSynthesis,
   validationError,
 } from './private/validation';
-import { replacementKeyOf } from './private/replacement-key';
 import { addWaitChain, chainedTimeoutSeconds, planWait } from './private/wait-chain';
 import { ITrainingDataset } from './training-dataset';
 import {

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { cleanRoomsMlResourceIdOf, environmentFromCleanRoomsMlArn } from './private/arns';
 import { bindableKind, checkKind, checkRequired, enumKind, LIST, objectKind, REMOVAL_POLICY, ROLE, STRING } from './private/input-types';
+import { registerReplacementKey } from './private/replacement-key';
 import { createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   DESCRIPTION_RULES,
@@ -16,7 +17,6 @@ import {
   validateUnique,
   validationError,
 } from './private/validation';
-import { registerReplacementKey } from './private/replacement-key';
 import { TrainingDataSource } from './training-data-source';
 
 /** The resource type of training datasets in ARNs and in `aws:SourceArn`. */

@@ -151,7 +151,9 @@ describe('AudienceModel', () => {
 
     const template = Template.fromStack(stack);
     const serviceTimeout = Number(onlyResource(template, RESOURCE_TYPE).resource.Properties.ServiceTimeout);
-    const stateMachine = onlyResource(template, 'AWS::StepFunctions::StateMachine').resource;
+    // The provider's waiter (the training poller is the other state machine of a model with the default timeout).
+    const stateMachine = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))
+      .find(([id]) => id.startsWith('CleanRoomsMlProviderwaiter'))![1];
     const definition = JSON.parse(stateMachine.Properties.DefinitionString['Fn::Join'][1]
       .map((part: unknown) => (typeof part === 'string' ? part : 'token')).join(''));
     const retry = definition.States['framework-isComplete-task'].Retry[0];
@@ -296,7 +298,7 @@ describe('AudienceModel', () => {
 
     test('fails when timeout is shorter than 5 minutes', () => {
       const error = validationErrorOf(() => model(newStack(), { timeout: Duration.minutes(4) }));
-      expect(error.message).toMatch(/^TestStack\/Model: timeout must be between 5 minutes and 72 hours .*, got 4 minutes$/);
+      expect(error.message).toMatch(/^TestStack\/Model: timeout must be between 5 minutes and 72 hours, got 4 minutes$/);
     });
 
     test('fails when timeout is not a whole number of seconds', () => {

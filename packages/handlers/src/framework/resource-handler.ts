@@ -25,8 +25,8 @@ import { isConflict, isNotFound, isTransient } from 'cdk-cleanrooms-ml-local/lib
 import { describeCause, ResourceFailure } from './errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse, OperationState, RequestType } from './events';
 import type { Logger } from './logger';
-import { pollerExecution, PollerExecutions, waitConditionsPlan } from './poller-executions';
 import { creationRecord, creationToken, generateName, propertiesDigest, readCreationRecord } from './naming';
+import { pollerExecution, PollerExecutions, waitConditionsPlan } from './poller-executions';
 import { canonicalJson, integer, optional, parseProperties, PropertySchema } from './properties';
 
 /** What a handler works with; the entry points build it from the environment, tests give their own. */

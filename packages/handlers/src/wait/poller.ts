@@ -29,9 +29,9 @@
 import { HANDOVER_CHECK_SECONDS, PollerState, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { isNotFound } from 'cdk-cleanrooms-ml-local/lib/client/errors';
+import { NOT_STARTED, STACK_GONE, StackSignals } from './stack-signals';
 import { describeCause } from '../framework/errors';
 import type { Logger } from '../framework/logger';
-import { NOT_STARTED, STACK_GONE, StackSignals } from './stack-signals';
 
 /** What a check works with; the Lambda entry point builds it from the environment. */
 export interface PollerRuntime {

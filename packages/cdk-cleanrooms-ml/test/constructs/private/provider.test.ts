@@ -38,12 +38,6 @@ function handlerStatements(template: Template): any[] {
   return Object.values(handlerPolicies(template)).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
 }
 
-function onlyOne(template: Template, type: string): any {
-  const resources = Object.values(template.findResources(type));
-  expect(resources).toHaveLength(1);
-  return resources[0];
-}
-
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
 /** The logical ids a template value names through Ref, Fn::GetAtt or Fn::Sub. */
@@ -78,7 +72,8 @@ describe('CleanRoomsMlProvider', () => {
     expect(Object.keys(functions(one))).toHaveLength(5);
     expect(Object.keys(functions(five))).toHaveLength(5);
     Template.fromStack(five).resourceCountIs('Custom::CleanRoomsMLAudienceModel', 5);
-    Template.fromStack(five).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    // The provider's waiter and the training poller (the models' default 24-hour timeout), one each whatever the count.
+    Template.fromStack(five).resourceCountIs('AWS::StepFunctions::StateMachine', 2);
   });
 
   test('every custom resource uses the same service token', () => {
@@ -115,7 +110,7 @@ describe('CleanRoomsMlProvider', () => {
   });
 
   describe('handler role', () => {
-    test('has one policy, whatever the number of resources, and no managed policy', () => {
+    test('has two policies (the resources\' and the training poller\'s), whatever the number of resources, and no managed policy', () => {
       const stack = newStack();
       models(stack, 5);
 
@@ -126,7 +121,10 @@ describe('CleanRoomsMlProvider', () => {
       }))[0];
       const attached = Object.values(template.findResources('AWS::IAM::Policy'))
         .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes(roleId));
-      expect(attached).toHaveLength(1);
+      expect(attached.map((policy: any) => policy.Properties.PolicyName)).toEqual([
+        expect.stringMatching(/^CleanRoomsMlProviderHandlerPolicy/),
+        expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/),
+      ]);
       expect(template.findResources('AWS::IAM::Role')[roleId].Properties.ManagedPolicyArns).toBeUndefined();
     });
 
@@ -215,7 +213,9 @@ describe('CleanRoomsMlProvider', () => {
       expect(suppressed(template.toJSON().Resources[stack.getLogicalId(fn)])
         .filter((id: string) => id === 'AwsSolutions-L1')).toEqual(breaksL1 ? ['AwsSolutions-L1'] : []);
     }
-    expect(suppressed(onlyOne(template, 'AWS::StepFunctions::StateMachine'))).toEqual(['AwsSolutions-SF1', 'AwsSolutions-SF2']);
+    for (const stateMachine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(suppressed(stateMachine)).toEqual(['AwsSolutions-SF1', 'AwsSolutions-SF2']);
+    }
     const frameworkRoles = Object.values(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } }));
     expect(frameworkRoles).toHaveLength(3);
     frameworkRoles.forEach((role) => expect(suppressed(role)).toEqual(['AwsSolutions-IAM4']));
@@ -223,7 +223,7 @@ describe('CleanRoomsMlProvider', () => {
 
   test('cfn-lint\'s W3005 (a DependsOn that a Ref or GetAtt already enforces) is ignored on exactly the resources that have one, aws-cdk-lib\'s functions and state machine', () => {
     const stack = newStack();
-    models(stack, 1); // the default 24-hour timeout: a model and its chain of wait resources
+    models(stack, 1); // the default 24-hour timeout: a model, its wait conditions and its ready resource
 
     const resources: Record<string, any> = Template.fromStack(stack).toJSON().Resources;
     const redundant = Object.entries(resources)
@@ -236,9 +236,10 @@ describe('CleanRoomsMlProvider', () => {
         return `${resource.Type} ${id}`;
       });
     expect(ignored.sort()).toEqual(redundant.sort());
-    // The library's two handlers, the framework's three functions and its waiter: each depends on its role and names its ARN.
+    // The library's two handlers, the framework's three functions, its waiter and the training poller: each depends on its role and names its ARN.
     expect(redundant.map((entry) => entry.split(' ')[0]).sort()).toEqual([
       ...Array(5).fill('AWS::Lambda::Function'),
+      'AWS::StepFunctions::StateMachine',
       'AWS::StepFunctions::StateMachine',
     ]);
   });
