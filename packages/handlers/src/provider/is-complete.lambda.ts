@@ -10,6 +10,8 @@ import { clientFromEnvironment, clockFromEnvironment, InvocationContext, runtime
 import { checkAndSignal } from '../wait/poller';
 import { stackSignalsFromEnvironment } from '../wait/stack-signals';
 
+export function handler(event: IsCompleteEvent, context?: InvocationContext): Promise<IsCompleteResponse>;
+export function handler(event: PollerState, context?: InvocationContext): Promise<PollerState>;
 export function handler(event: IsCompleteEvent | PollerState, context?: InvocationContext): Promise<IsCompleteResponse | PollerState> {
   if ((event as PollerState).Kind === POLLER_EVENT_KIND) {
     const state = event as PollerState;
