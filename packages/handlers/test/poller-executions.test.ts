@@ -1,0 +1,124 @@
+/**
+ * The handler of a resource whose wait continues in wait conditions starts
+ * the training poller's execution (Create, and an Update that replaces the
+ * resource or changes the wait conditions) and stops it on Delete.
+ */
+import { WaitConditionsPlan } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import { CustomResourceEvents, HandlerTestbed, STACK_ID } from './harness';
+import { AudienceModelHandler } from '../src/audience-model/handler';
+import type { CustomResourceEvent } from '../src/framework/events';
+import { Logger } from '../src/framework/logger';
+import type { PollerExecutions } from '../src/framework/poller-executions';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:TrainingPoller-abc';
+const events = new CustomResourceEvents('Custom::CleanRoomsMLAudienceModel');
+
+function plan(logicalIds = ['ModelTrainingWait1AAAAAAAA', 'ModelTrainingWait2AAAAAAAA']): WaitConditionsPlan {
+  return { StateMachineArn: STATE_MACHINE_ARN, StackId: STACK_ID, LogicalIds: logicalIds, Signals: 6, WindowSeconds: 39_660, IntervalSeconds: 44 };
+}
+
+/** Records what the handler asks of the poller; `failStart` makes StartExecution fail. */
+class RecordedExecutions implements PollerExecutions {
+  public readonly started: Array<{ stateMachineArn: string; name: string; input: unknown }> = [];
+  public readonly stopped: string[] = [];
+  public failStart?: Error;
+
+  public async start(stateMachineArn: string, name: string, input: unknown): Promise<void> {
+    if (this.failStart) throw this.failStart;
+    this.started.push({ stateMachineArn, name, input });
+  }
+
+  public async stop(executionArn: string): Promise<void> {
+    this.stopped.push(executionArn);
+  }
+}
+
+let testbed: HandlerTestbed;
+let executions: RecordedExecutions;
+let trainingDatasetArn: string;
+
+beforeEach(async () => {
+  testbed = await HandlerTestbed.start();
+  executions = new RecordedExecutions();
+  trainingDatasetArn = await testbed.trainingDataset();
+});
+
+afterEach(() => testbed.stop());
+
+function onEvent(event: CustomResourceEvent): Promise<{ PhysicalResourceId: string }> {
+  const runtime = { client: testbed.client, log: new Logger({}, [], () => undefined), now: Date.now, executions };
+  return new AudienceModelHandler(runtime, event).onEvent();
+}
+
+function properties(waitConditions?: WaitConditionsPlan, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { TrainingDatasetArn: trainingDatasetArn, TimeoutSeconds: 3600, WaitLinks: 3, WaitConditions: waitConditions, ...extra };
+}
+
+test('a Create starts one execution for the new model, named after it, with the plan as input', async () => {
+  const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
+
+  expect(executions.started).toEqual([{
+    stateMachineArn: STATE_MACHINE_ARN,
+    name: expect.stringMatching(new RegExp(`^${arn.split('/').pop()}-[0-9a-f]{16}$`)),
+    input: {
+      Kind: 'CleanRoomsMlTrainingPoll',
+      ResourceKind: 'audience-model',
+      ResourceArn: arn,
+      StackId: STACK_ID,
+      LogicalIds: plan().LogicalIds,
+      Signals: 6,
+      WindowSeconds: 39_660,
+      IntervalSeconds: 44,
+    },
+  }]);
+  expect(executions.started[0].name.length).toBeLessThanOrEqual(80);
+});
+
+test('a Create without wait conditions (a timeout of an hour or two) starts none', async () => {
+  await onEvent(events.create(properties(undefined, { WaitLinks: undefined })));
+
+  expect(executions.started).toEqual([]);
+});
+
+test('an Update that keeps the model and its wait conditions (tags) starts none; one that changes them starts one for the same model', async () => {
+  const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
+  executions.started.length = 0;
+
+  await onEvent(events.update(arn, properties(plan()), properties(plan(), { Tags: { team: 'growth' } })));
+  expect(executions.started).toEqual([]);
+
+  const moreWaitConditions = plan(['ModelTrainingWait1BBBBBBBB', 'ModelTrainingWait2BBBBBBBB', 'ModelTrainingWait3BBBBBBBB']);
+  const { PhysicalResourceId: same } = await onEvent(events.update(arn, properties(plan()), properties(moreWaitConditions)));
+  expect(same).toBe(arn);
+  expect(executions.started).toEqual([expect.objectContaining({ input: expect.objectContaining({ ResourceArn: arn, LogicalIds: moreWaitConditions.LogicalIds }) })]);
+});
+
+test('an Update that replaces the model starts an execution for the new one', async () => {
+  const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
+  executions.started.length = 0;
+  const newPlan = plan(['ModelTrainingWait1CCCCCCCC', 'ModelTrainingWait2CCCCCCCC']);
+
+  const { PhysicalResourceId: replaced } = await onEvent(events.update(arn, properties(plan()), properties(newPlan, { Description: 'v2' })));
+
+  expect(replaced).not.toBe(arn);
+  expect(executions.started).toEqual([expect.objectContaining({ input: expect.objectContaining({ ResourceArn: replaced }) })]);
+});
+
+test('a Delete (a stack deletion, a replaced model\'s cleanup, a rollback) stops the model\'s execution', async () => {
+  const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
+  const { name } = executions.started[0];
+
+  await onEvent(events.delete(arn, properties(plan())));
+
+  expect(executions.stopped).toEqual([`arn:aws:states:us-east-1:123456789012:execution:TrainingPoller-abc:${name}`]);
+});
+
+test('a Create whose execution cannot start deletes the model it made and fails, naming the cause', async () => {
+  executions.failStart = Object.assign(new Error('User is not authorized to perform: states:StartExecution'), { name: 'AccessDeniedException' });
+
+  await expect(onEvent(events.create(properties(plan())))).rejects.toThrow(
+    /^could not start the training poller that signals the wait conditions: .*not authorized to perform: states:StartExecution/,
+  );
+  const models = testbed.emulator.inventory().audienceModels;
+  expect(models.every((model) => model.status.startsWith('DELETE'))).toBe(true);
+});
