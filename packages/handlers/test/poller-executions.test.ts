@@ -90,7 +90,9 @@ test('an Update that keeps the model and its wait conditions (tags) starts none;
   const moreWaitConditions = plan(['ModelTrainingWait1BBBBBBBB', 'ModelTrainingWait2BBBBBBBB', 'ModelTrainingWait3BBBBBBBB']);
   const { PhysicalResourceId: same } = await onEvent(events.update(arn, properties(plan()), properties(moreWaitConditions)));
   expect(same).toBe(arn);
-  expect(executions.started).toEqual([expect.objectContaining({ input: expect.objectContaining({ ResourceArn: arn, LogicalIds: moreWaitConditions.LogicalIds }) })]);
+  expect(executions.started).toEqual([
+    expect.objectContaining({ input: expect.objectContaining({ ResourceArn: arn, LogicalIds: moreWaitConditions.LogicalIds }) }),
+  ]);
 });
 
 test('an Update that replaces the model starts an execution for the new one', async () => {
