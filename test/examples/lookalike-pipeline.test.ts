@@ -209,7 +209,7 @@ describe('lookalike pipeline example', () => {
   });
 
   describe('resources', () => {
-    test('one pipeline is 59 CloudFormation resources: 4 Clean Rooms ML custom resources, 24 waits for a 24-hour training and the training dataset, served by 5 Lambda functions', () => {
+    test('one pipeline is 42 CloudFormation resources: 4 Clean Rooms ML custom resources, 3 waits for a 24-hour training and the training dataset, served by 5 Lambda functions', () => {
       const tpl = template(1);
       const byType: Record<string, number> = {};
       for (const [, resource] of resources(tpl)) {
@@ -221,27 +221,32 @@ describe('lookalike pipeline example', () => {
         'Custom::CleanRoomsMLConfiguredAudienceModel': 1,
         'Custom::CleanRoomsMLAudienceGenerationJob': 1,
         'Custom::CleanRoomsMLAudienceExportJob': 1,
-        // The model's default timeout (24 hours) is waited for past the model's own first hour in 58-minute links.
-        'Custom::CleanRoomsMLWait': 24,
-        // Dataset, output and seed roles; the handler role; the Provider framework's three functions' and its waiter's roles.
-        'AWS::IAM::Role': 8,
-        'AWS::IAM::Policy': 8,
+        // The model's default timeout (24 hours) is waited for past the model's own first hour by two wait conditions
+        // (12 hours at most each), signalled by the training poller, and the ready resource that reads the ACTIVE model.
+        'AWS::CloudFormation::WaitCondition': 2,
+        'Custom::CleanRoomsMLWait': 1,
+        // Dataset, output and seed roles; the handler role; the Provider framework's three functions' and its waiter's roles; the poller's.
+        'AWS::IAM::Role': 9,
+        // The roles' policies and the handler role's permissions for the poller.
+        'AWS::IAM::Policy': 10,
         // onEvent and isComplete handlers; the framework's onEvent, isComplete and onTimeout.
         'AWS::Lambda::Function': 5,
         'AWS::Logs::LogGroup': 4,
-        'AWS::StepFunctions::StateMachine': 1,
+        // The Provider framework's waiter and the training poller.
+        'AWS::StepFunctions::StateMachine': 2,
         'AWS::S3::Bucket': 2,
         'AWS::S3::BucketPolicy': 2,
       });
-      expect(resources(tpl)).toHaveLength(59);
-      expect(resources(tpl, (type) => type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')).toHaveLength(28);
+      expect(resources(tpl)).toHaveLength(42);
+      expect(resources(tpl, (type) => type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')).toHaveLength(5);
     });
 
-    test('a second pipeline in the stack adds its 35 resources (11, and 24 waits) and no Lambda function, log group or state machine', () => {
+    test('a second pipeline in the stack adds its 14 resources (11, and 3 waits) and no Lambda function, log group or state machine', () => {
       const one = template(1);
       const two = template(2);
-      expect(resources(two)).toHaveLength(resources(one).length + 35);
-      expect(resources(two, (type) => type.startsWith('Custom::'))).toHaveLength(56);
+      expect(resources(two)).toHaveLength(resources(one).length + 14);
+      expect(resources(two, (type) => type.startsWith('Custom::'))).toHaveLength(10);
+      expect(countOf(two, 'AWS::CloudFormation::WaitCondition')).toBe(4);
       expect(countOf(two, 'AWS::CleanRoomsML::TrainingDataset')).toBe(2);
       for (const type of ['AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::StepFunctions::StateMachine']) {
         expect([type, countOf(two, type)]).toEqual([type, countOf(one, type)]);

@@ -274,11 +274,11 @@ test('waits that outlive the timeout: 3 runs fail naming the resource and "timed
     readonly timings: CleanRoomsMlEmulatorOptions['timings'];
     readonly variant: ExampleVariant;
     readonly timeScale: number;
-    /** The resource that reports the timeout: the model's last wait resource when its timeout is past one hour. */
+    /** The resource that reports the timeout: the model's ready resource when its timeout is past one hour. */
     readonly failing: (ids: PipelineIds, template: ReturnType<typeof templateResources>) => string;
   };
   const RUNS: Run[] = [
-    // The default 24 hours: the model's own hour, then 24 wait resources; the last one reports the timeout.
+    // The default 24 hours: the model's own hour, then two wait conditions and the ready resource, which reports the timeout.
     { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: {}, timeScale: 0.0001, failing: (_ids, template) => lastWait(template) },
     // A 5-minute timeout (no wait resources): the model's handler's own deadline.
     { resource: 'model', timings: { ...FAST_TIMINGS, audienceModel: SLOW }, variant: { modelTimeoutMinutes: 5 }, timeScale: TIME_SCALE, failing: (ids) => ids.model },

@@ -41,7 +41,7 @@ export interface ExampleVariant {
   readonly tags?: Readonly<Record<string, string>>;
   /** Tags of the first pipeline's audience model only (e.g. the emulator's failure tags). */
   readonly modelTags?: Readonly<Record<string, string>>;
-  /** Every pipeline's audience model timeout, in minutes. @default the construct's (24 hours, with a chain of wait resources) */
+  /** Every pipeline's audience model timeout, in minutes. @default the construct's (24 hours, with wait conditions and a ready resource) */
   readonly modelTimeoutMinutes?: number;
   /**
    * Overrides the TimeoutSeconds property of the first pipeline's audience
@@ -126,13 +126,12 @@ export function templateResources(variant: ExampleVariant = {}): ResourceList {
   };
 }
 
-/** The last wait resource of a pipeline's audience model (the one that reports a training that outlives the timeout). */
+/** The ready resource of a pipeline's audience model (after its wait conditions: the one that reports a training that outlives the timeout). */
 export function lastWait(result: ResourceList, pipeline = 'Retail'): string {
-  const waits = result.resources.filter((resource) => resource.resourceType === 'Custom::CleanRoomsMLWait'
-    && new RegExp(`^${pipeline}ModelTrainingWait\\d+[0-9A-F]{8}$`).test(resource.logicalResourceId));
-  const last = waits.find((resource) => new RegExp(`^${pipeline}ModelTrainingWait${waits.length}[0-9A-F]{8}$`).test(resource.logicalResourceId));
-  if (!last) throw new Error(`no wait resources for the ${pipeline} model`);
-  return last.logicalResourceId;
+  const ready = result.resources.find((resource) => resource.resourceType === 'Custom::CleanRoomsMLWait'
+    && new RegExp(`^${pipeline}ModelTrainingWaitReady[0-9A-F]{8}$`).test(resource.logicalResourceId));
+  if (!ready) throw new Error(`no ready resource for the ${pipeline} model`);
+  return ready.logicalResourceId;
 }
 
 /** Logical ids by pipeline construct id (`Retail`, `Outlet`, `Online`). */

@@ -275,11 +275,11 @@ export interface AudienceGenerationJobProps {
    * job's last status. (Deleting the job may take at most an hour.)
    *
    * CloudFormation waits at most 1 hour for one custom resource. A longer
-   * timeout adds wait resources (`Custom::CleanRoomsMLWait`) after the job's,
-   * each waiting up to 58 more minutes, as `AudienceModel` does; the job's
-   * ARN, attributes and exports come from the last of them, so they wait
-   * until the job is `ACTIVE`. Each counts towards CloudFormation's 500
-   * resources per stack (24 hours adds 24).
+   * timeout continues the wait as `AudienceModel` does: in wait conditions
+   * signalled by the stack's training poller (past 2 hours), then one wait
+   * resource (`Custom::CleanRoomsMLWait`) that reads the `ACTIVE` job; the
+   * job's ARN, attributes and exports come from it, so they wait until the
+   * job is `ACTIVE`.
    *
    * The service documents no duration for generation jobs. The default keeps
    * each job a single resource, so a stack can hold many jobs; raise it for
@@ -405,7 +405,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
   public readonly tags: TagManager;
 
   private readonly resource: CustomResource;
-  /** The resource holding the attributes of the ACTIVE job: the last wait resource, or the job's own. */
+  /** The resource holding the attributes of the ACTIVE job: the wait resource after the wait conditions, or the job's own. */
   private readonly attributes: CustomResource;
   /** Sizes whose relevance score the app reads, in the order first asked. */
   private readonly scoreSizes: string[] = [];
@@ -479,7 +479,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
       },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
-    // With a chain, the last wait resource holds the attributes of the ACTIVE
+    // With a long timeout, the ready wait resource holds the attributes of the ACTIVE
     // job: whatever reads them (exports included) is created once it is done.
     const lastWait = addWaitChain(this, {
       kind: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
@@ -533,7 +533,7 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
   /**
    * Sets what happens to the job (and its generated audience) when it
    * leaves the stack or is replaced, as the `removalPolicy` prop does: on
-   * the job's own resource. The wait resources after it (see `timeout`) own
+   * the job's own resource. The wait conditions and wait resource after it (see `timeout`) own
    * nothing and are always deleted.
    *
    * @param policy the removal policy

@@ -188,17 +188,19 @@ export interface AudienceModelProps {
    * two minutes early so the failure reaches CloudFormation with the model's
    * last status. (Deleting the model may take at most an hour.)
    *
-   * CloudFormation waits at most 1 hour for one custom resource. A longer
-   * timeout adds wait resources (`Custom::CleanRoomsMLWait`) after the
-   * model's, each waiting up to 58 more minutes: the model resource
-   * completes after its first hour with the model still training, and the
-   * last wait resource completes once the model is `ACTIVE`. Everything that
-   * uses the model (its ARN, name and metrics, a `ConfiguredAudienceModel`, a
-   * dependency on this construct) waits for that, in the same deployment;
-   * progress shows as one stack event per window. Each wait resource counts
-   * towards CloudFormation's 500 resources per stack: 24 hours adds 24 of
-   * them, 72 hours 74. An update that replaces the model waits again; one
-   * that keeps it (tags) does not wait.
+   * CloudFormation waits at most 1 hour for one custom resource. Past it,
+   * the model's resource completes with the model still training, and the
+   * wait goes on in `AWS::CloudFormation::WaitCondition` resources (12 hours
+   * each at most: 2 for 24 hours, 6 for 72), which the stack's training poller
+   * (a Step Functions state machine) signals every 2 hours at most while the
+   * model trains and at once when it is `ACTIVE`, then in one wait resource
+   * (`Custom::CleanRoomsMLWait`) that reads the `ACTIVE` model. Everything
+   * that uses the model (its ARN, name and metrics, a
+   * `ConfiguredAudienceModel`, a dependency on this construct) waits for that,
+   * in the same deployment; progress shows as the wait conditions' received
+   * signals in the stack events. A timeout of 2 hours or less needs no wait
+   * condition. An update that replaces the model waits again; one that keeps
+   * it (tags) does not wait.
    *
    * @default Duration.hours(24) - the longest the service says training can take
    */
@@ -207,8 +209,8 @@ export interface AudienceModelProps {
   /**
    * What happens to the audience model when it leaves the stack (or is
    * replaced): `RemovalPolicy.RETAIN` keeps the trained model in the
-   * service. It applies to the model's own resource; the wait resources
-   * after it (see `timeout`) own nothing and are always deleted.
+   * service. It applies to the model's own resource; the wait conditions and
+   * the wait resource after it (see `timeout`) own nothing and are always deleted.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -266,7 +268,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /**
    * The ARN of the audience model. Like every attribute of the model, it is
    * read from the resource that completes once the model is `ACTIVE` (the
-   * last wait resource when `timeout` is over an hour), so whatever uses it
+   * wait resource after the wait conditions when `timeout` is over an hour), so whatever uses it
    * is created after training.
    */
   public readonly audienceModelArn: string;
@@ -366,7 +368,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /** Tags of the model, applied in place (`Tags.of(model).add(key, value)`). */
   public readonly tags: TagManager;
 
-  /** The model's own custom resource (the wait resources after it own nothing). */
+  /** The model's own custom resource (the wait conditions and wait resource after it own nothing). */
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: AudienceModelProps) {
@@ -417,7 +419,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     });
     this.resource = resource;
 
-    // With a chain, the last wait resource holds the attributes of the ACTIVE
+    // With a long timeout, the ready wait resource holds the attributes of the ACTIVE
     // model: whatever reads them is created only once training is over.
     const lastWait = addWaitChain(this, {
       kind: AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
@@ -446,7 +448,7 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
   /**
    * Sets what happens to the audience model when it leaves the stack (or is
    * replaced), as the `removalPolicy` prop does: on the model's own
-   * resource. The wait resources after it own nothing and are always
+   * resource. The wait conditions and wait resource after it own nothing and are always
    * deleted.
    *
    * @param policy the removal policy
