@@ -111,7 +111,7 @@ export class TrainingPoller extends Construct {
     suppressNagFindings(this.policy, [{
       id: 'AwsSolutions-IAM5',
       reason: 'The executions of the poller are named by the handler when it starts one per waited-for resource.',
-      applies_to: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$/g' }],
+      applies_to: [{ regex: '/^Resource::arn:<AWS::Partition>:states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):execution:.*:\\*$/g' }],
     }]);
   }
 }
