@@ -24,6 +24,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadStack, StackSource } from './assembly';
 import { resourceChange } from './changes';
+import { CloudFormationEndpoint, CloudFormationStackView, StackResourceView } from './cloudformation-endpoint';
 import { connectEmulator, EmulatorTarget } from './emulator-target';
 import {
   DeploymentEvent,
@@ -54,6 +55,7 @@ import {
   topologicalOrder,
   validateTemplate,
 } from './template';
+import { WAIT_CONDITION_TYPE, WaitConditionSignals } from './wait-conditions';
 import type { CleanRoomsMlEmulatorOptions } from '../emulator';
 import type { EmulatorCredentials } from '../emulator/signature';
 
@@ -72,8 +74,22 @@ export interface RunnerOptions {
    * @default 0.01 (a 5 s query interval becomes 50 ms)
    */
   readonly timeScale?: number;
-  /** Receives every stack event and progress note as it happens. */
+  /**
+   * Receives every stack event and progress note as it happens. When it
+   * returns a promise (an async function), the operation goes on, and the runner keeps its local
+   * endpoints (CloudFormation, the emulator it started, Secrets Manager)
+   * serving until the promise settles, even past the stack's final status:
+   * e.g. a caller that signals a wait condition on an event. What the promise
+   * rejects with is the caller's: the runner ignores it.
+   */
   readonly onEvent?: (event: DeploymentEvent) => void;
+  /**
+   * Told the URL of the CloudFormation endpoint the runner serves for the
+   * operation (SignalResource, DescribeStackResource; the functions see it as
+   * AWS_ENDPOINT_URL_CLOUDFORMATION) once it listens, before the first
+   * event: for a caller that signals the stack's wait conditions itself.
+   */
+  readonly onCloudFormationEndpoint?: (endpoint: string) => void;
   /**
    * Receives what the Lambda functions log.
    * @default appended to `<state file base>.lambda.log`
@@ -175,16 +191,18 @@ export async function deployStack(options: DeployOptions): Promise<StackOperatio
     existing = undefined;
   }
   const parameters = parameterValues(source.template, options.parameters ?? {});
-  return withTarget(state, options, existing, source, async (target, secretsManager) => {
+  return withTarget(state, options, existing, source, async (endpoints) => {
     const operation = existing
-      ? new StackOperation('deploy', state, existing, target, secretsManager, options, source)
-      : new StackOperation('deploy', state, newStackRecord(source, target, parameters, options.endpoint), target, secretsManager, options, source);
+      ? new StackOperation('deploy', state, existing, endpoints, options, source)
+      : new StackOperation('deploy', state, newStackRecord(source, endpoints.target, parameters, options.endpoint), endpoints, options, source);
     if (existing) {
       await operation.update(source.template, parameters);
     } else {
       await operation.create();
     }
-    return operation.result();
+    const result = operation.result();
+    await operation.settled();
+    return result;
   });
 }
 
@@ -210,10 +228,12 @@ export async function destroyStack(options: DestroyOptions): Promise<StackOperat
       warnings: [],
     };
   }
-  return withTarget(state, options, stack, undefined, async (target, secretsManager) => {
-    const operation = new StackOperation('destroy', state, stack, target, secretsManager, options);
+  return withTarget(state, options, stack, undefined, async (endpoints) => {
+    const operation = new StackOperation('destroy', state, stack, endpoints, options);
     await operation.destroy();
-    return operation.result();
+    const result = operation.result();
+    await operation.settled();
+    return result;
   });
 }
 
@@ -227,12 +247,20 @@ function onlyStack(state: DeploymentState): string {
   return names[0];
 }
 
+/** The services an operation works with and hands to the functions it runs. */
+interface OperationEndpoints {
+  readonly target: EmulatorTarget;
+  readonly secretsManager: SecretsManagerTarget;
+  /** Serves SignalResource and DescribeStackResource for the operation's stack. */
+  readonly cloudFormation: CloudFormationEndpoint;
+}
+
 async function withTarget(
   state: DeploymentState,
   options: RunnerOptions,
   stack: StackRecord | undefined,
   source: StackSource | undefined,
-  run: (target: EmulatorTarget, secretsManager: SecretsManagerTarget) => Promise<StackOperationResult>,
+  run: (endpoints: OperationEndpoints) => Promise<StackOperationResult>,
 ): Promise<StackOperationResult> {
   const target = await connectEmulator({
     endpoint: options.endpoint ?? stack?.endpoint,
@@ -243,13 +271,17 @@ async function withTarget(
     emulatorOptions: options.emulator,
   });
   let secretsManager: SecretsManagerTarget | undefined;
+  let cloudFormation: CloudFormationEndpoint | undefined;
   try {
     if (stack && (stack.accountId !== target.accountId || stack.region !== target.region)) {
       throw new Error(`Stack ${stack.stackName} lives in account ${stack.accountId}, region ${stack.region}; the emulator at ${target.endpoint} serves account ${target.accountId}, region ${target.region}`);
     }
     secretsManager = await connectSecretsManager({ endpoint: options.secretsManagerEndpoint, stateFile: state.secretsManagerStateFile });
-    return await run(target, secretsManager);
+    cloudFormation = await CloudFormationEndpoint.start();
+    options.onCloudFormationEndpoint?.(cloudFormation.endpoint);
+    return await run({ target, secretsManager, cloudFormation });
   } finally {
+    await cloudFormation?.close();
     await secretsManager?.close();
     await target.close();
   }
@@ -323,16 +355,31 @@ class StackOperation {
   /** Replaced physical resources that still exist until the cleanup deletes them. */
   private readonly retired: ResourceRecord[] = [];
   private resolver?: { readonly template: Template; readonly parameters: Readonly<Record<string, string>>; readonly resolver: TemplateResolver };
+  private readonly target: EmulatorTarget;
+  private readonly secretsManager: SecretsManagerTarget;
+  /** The wait conditions waiting for SignalResource now. */
+  private readonly waitConditions: WaitConditionSignals;
+  /** Each resource as this operation's last event about it left it (what DescribeStackResource shows). */
+  private readonly resourceViews = new Map<string, StackResourceView>();
+  /** What onEvent returned that has not settled yet: the endpoints keep serving until it has. */
+  private readonly pending: Array<Promise<unknown>> = [];
 
   constructor(
     private readonly operation: 'deploy' | 'destroy',
     private readonly state: DeploymentState,
     private readonly stack: StackRecord,
-    private readonly target: EmulatorTarget,
-    private readonly secretsManager: SecretsManagerTarget,
+    endpoints: OperationEndpoints,
     private readonly options: RunnerOptions,
     private readonly source?: StackSource,
   ) {
+    const { target, secretsManager, cloudFormation } = endpoints;
+    this.target = target;
+    this.secretsManager = secretsManager;
+    // CloudFormation publishes each valid signal as a stack event of the resource
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html).
+    this.waitConditions = new WaitConditionSignals((condition, uniqueId) =>
+      this.emit(condition.logicalId, WAIT_CONDITION_TYPE, 'CREATE_IN_PROGRESS', condition.physicalResourceId, `Received SUCCESS signal with UniqueId ${uniqueId}`));
+    cloudFormation.serve(this.cloudFormationView());
     this.timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
     if (!(this.timeScale > 0)) {
       throw new Error(`timeScale must be a positive number, got ${options.timeScale}`);
@@ -350,6 +397,8 @@ class StackOperation {
         // The handlers' deadlines and wait windows run on the same scaled time as the waiter.
         [LOCAL_TIME_SCALE_ENV]: String(this.timeScale),
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+        // SignalResource and DescribeStackResource of this operation's stack (the training poller's).
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
       },
       onLog: options.onFunctionLog ?? ((entry) => {
         mkdirSync(dirname(logFile), { recursive: true });
@@ -405,7 +454,10 @@ class StackOperation {
       dependsOn: dependenciesOf(resource, active),
     };
     try {
-      const request = { logicalId, type: resource.Type, properties, metadata: resource.Metadata };
+      const creationPolicy = resource.CreationPolicy === undefined
+        ? undefined
+        : this.resolverFor(template).resolve(resource.CreationPolicy) as JsonObject;
+      const request = { logicalId, type: resource.Type, properties, metadata: resource.Metadata, creationPolicy };
       const result = await provisionerFor(resource.Type).create(this.context(), request);
       this.record(logicalId, { ...base, ...recordFields(result), status: 'CREATE_COMPLETE' });
       this.emit(logicalId, resource.Type, 'CREATE_COMPLETE', result.physicalResourceId, result.note);
@@ -904,6 +956,7 @@ class StackOperation {
       functionsDirectory: this.state.functionsDirectory,
       source: this.source,
       timeScale: this.timeScale,
+      waitConditions: this.waitConditions,
       onPoll: (logicalId, resourceType, attempt, maxAttempts) => this.progress(logicalId, resourceType, attempt, maxAttempts),
     };
   }
@@ -943,14 +996,61 @@ class StackOperation {
       ...(reason !== undefined ? { resourceStatusReason: reason } : {}),
     };
     this.events.push(event);
-    this.options.onEvent?.(event);
+    if (!(type === STACK_RESOURCE_TYPE && logicalId === this.stack.stackName)) {
+      const known = this.resourceViews.get(logicalId);
+      this.resourceViews.set(logicalId, {
+        logicalResourceId: logicalId,
+        resourceType: type,
+        resourceStatus: status as ResourceStatus,
+        physicalResourceId: physicalResourceId ?? known?.physicalResourceId,
+        resourceStatusReason: reason,
+        lastUpdatedTimestamp: event.timestamp,
+      });
+    }
+    this.notify(event);
+  }
+
+  /** Hands an event or note to onEvent, keeping what it returns to wait for (see settled). */
+  private notify(event: DeploymentEvent): void {
+    // Typed `void` so that any callback fits (e.g. `events.push`), which also lets an async one through.
+    const returned: unknown = this.options.onEvent?.(event);
+    if (returned instanceof Promise) this.pending.push(returned.catch(() => undefined));
+  }
+
+  /** Settles when every promise onEvent returned has settled (including those returned meanwhile). */
+  public async settled(): Promise<void> {
+    while (this.pending.length > 0) {
+      await Promise.all(this.pending.splice(0));
+    }
+  }
+
+  /** What the CloudFormation endpoint sees of this operation. */
+  private cloudFormationView(): CloudFormationStackView {
+    return {
+      stackName: this.stack.stackName,
+      stackId: this.stack.stackId,
+      status: () => this.stack.status,
+      resource: (logicalId) => {
+        const view = this.resourceViews.get(logicalId);
+        if (view) return { ...view, physicalResourceId: view.physicalResourceId ?? this.waitConditions.waiting(logicalId)?.physicalResourceId };
+        const record = this.stack.resources[logicalId];
+        return record && {
+          logicalResourceId: logicalId,
+          resourceType: record.type,
+          resourceStatus: record.status,
+          physicalResourceId: record.physicalResourceId,
+          lastUpdatedTimestamp: record.lastUpdated,
+        };
+      },
+      waitConditions: this.waitConditions,
+    };
   }
 
   private progress(logicalId: string, type: string, attempt: number, maxAttempts: number): void {
     const now = Date.now();
     if (now - this.lastOutputAt < (this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS)) return;
     this.lastOutputAt = now;
-    this.options.onEvent?.({
+    this.notify({
       kind: 'progress',
       timestamp: new Date(now).toISOString(),
       elapsedMs: now - this.startedAt,

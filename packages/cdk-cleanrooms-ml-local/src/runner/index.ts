@@ -27,9 +27,14 @@
  *   run in-process with CloudFormation requests, with the framework's
  *   semantics (provider-framework.ts) and the waiter's schedule scaled by
  *   `timeScale`; the functions see their own environment plus AWS_REGION,
- *   the emulator's key, AWS_ENDPOINT_URL_CLEANROOMSML and
+ *   the emulator's key, AWS_ENDPOINT_URL_CLEANROOMSML,
  *   AWS_ENDPOINT_URL_SECRETS_MANAGER (the runner's own Secrets Manager
- *   emulator, or `secretsManagerEndpoint`).
+ *   emulator, or `secretsManagerEndpoint`) and AWS_ENDPOINT_URL_CLOUDFORMATION
+ *   (cloudformation-endpoint.ts); functions run one at a time (lambda.ts).
+ * - AWS::CloudFormation::WaitCondition with a CreationPolicy: waits for
+ *   SignalResource signals on the runner's CloudFormation endpoint, which
+ *   also answers DescribeStackResource (wait-conditions.ts,
+ *   cloudformation-endpoint.ts; `onCloudFormationEndpoint` tells a caller its URL).
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator.
  * - AWS::SecretsManager::Secret: created, updated and deleted in the runner's
  *   Secrets Manager emulator (secret-resources.ts).

@@ -6,7 +6,8 @@
  * a context object, the function's timeout, and the outcome turned into what
  * `lambda:Invoke` returns (a JSON payload, `FunctionError` when it threw).
  *
- * The environment is process-wide: one function runs at a time.
+ * The environment is process-wide: one function runs at a time, in the
+ * order the invocations came (see `invoke`).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
@@ -76,6 +77,9 @@ export interface LocalLambdaOptions {
   readonly faults?: RunnerFaults;
 }
 
+/** The end of the last invocation queued in this process (see LocalLambda.invoke). */
+let invocationQueue: Promise<void> = Promise.resolve();
+
 type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
 
 interface LambdaContext {
@@ -102,7 +106,27 @@ export class LocalLambda {
 
   constructor(private readonly options: LocalLambdaOptions) {}
 
-  public async invoke(spec: LambdaFunctionSpec, event: unknown): Promise<InvokeResult> {
+  /**
+   * Invokes a function, after every invocation that came before it has
+   * ended. Invocations can come concurrently (a Step Functions execution
+   * invoking its poller while the deployment loop invokes a custom
+   * resource's handler), but each one sets `process.env` (and `console`)
+   * for the whole process while it runs: run side by side, one function
+   * would read the other's environment, e.g. its endpoints or key. Lambda
+   * gives each concurrent invocation its own execution environment; in one
+   * process the runner can only take them one after the other. The queue is
+   * the module's, not the instance's, as the environment is the process's.
+   * A function that calls something which itself waits for another
+   * invocation to end would therefore wait forever: such callers must not
+   * hold their answer on an invocation they start.
+   */
+  public invoke(spec: LambdaFunctionSpec, event: unknown): Promise<InvokeResult> {
+    const invocation = invocationQueue.then(() => this.invokeNow(spec, event));
+    invocationQueue = invocation.then(() => undefined, () => undefined);
+    return invocation;
+  }
+
+  private async invokeNow(spec: LambdaFunctionSpec, event: unknown): Promise<InvokeResult> {
     const requestId = randomUUID();
     if (!spec.runtime.startsWith('nodejs')) {
       return failure('Runtime.Unsupported', `The local runner runs Node.js functions only; ${spec.functionName} uses ${spec.runtime || 'no runtime'}`);
@@ -282,8 +306,11 @@ export class LocalLambda {
  * SDK versions"), so the library's handler bundles leave `@aws-sdk/*` out.
  * The runner lends the functions its own: the `@aws-sdk` directory it loads
  * @aws-sdk/client-secrets-manager from, which also holds
- * @aws-sdk/client-cleanrooms (both dependencies of this package, installed
- * side by side; a function that finds neither there fails naming the module), linked as
+ * @aws-sdk/client-cleanrooms, @aws-sdk/client-cloudformation (the training
+ * poller's SignalResource and DescribeStackResource) and @aws-sdk/client-sfn
+ * (the handlers' StartExecution and StopExecution): all dependencies of this
+ * package, installed side by side; a function that finds none there fails
+ * naming the module. It is linked as
  * `node_modules/@aws-sdk` in the directory that holds the functions' code.
  * Node.js looks there after a function's own node_modules, as in Lambda it
  * looks in NODE_PATH (/var/runtime/node_modules among others) after them.

@@ -11,6 +11,7 @@ import type { SecretsManagerTarget } from './secrets-manager-target';
 import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
 import type { StackScope } from './synthetic';
 import type { Json, JsonObject } from './template';
+import type { WaitConditionSignals } from './wait-conditions';
 import { CleanRoomsMlServiceError } from '../client/errors';
 
 /** What a resource operation needs from the running deployment. */
@@ -29,6 +30,8 @@ export interface ProvisionContext {
   /** The assembly being deployed (absent on destroy). */
   readonly source?: StackSource;
   readonly timeScale: number;
+  /** The operation's wait conditions waiting for signals (SignalResource delivers to them). */
+  readonly waitConditions: WaitConditionSignals;
   /** Called while a custom resource is polled. */
   readonly onPoll: (logicalId: string, resourceType: string, attempt: number, maxAttempts: number) => void;
 }
@@ -39,6 +42,8 @@ export interface ResourceRequest {
   /** Resolved properties. */
   readonly properties: JsonObject;
   readonly metadata?: JsonObject;
+  /** The resource's CreationPolicy attribute, resolved. */
+  readonly creationPolicy?: JsonObject;
 }
 
 export interface ProvisionResult {

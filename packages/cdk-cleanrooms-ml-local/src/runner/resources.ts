@@ -12,6 +12,8 @@
  *   (secret-resources.ts);
  * - AWS::CleanRooms::Collaboration and ::Membership: on the emulator's AWS
  *   Clean Rooms endpoint (clean-rooms-resources.ts);
+ * - AWS::CloudFormation::WaitCondition with a CreationPolicy: waits for
+ *   SignalResource signals (wait-conditions.ts);
  * - everything else: recorded with a synthetic physical id and attributes;
  *   Lambda functions also get their code copied, so they can run later.
  */
@@ -40,6 +42,7 @@ import { SECRET_TYPE, secrets } from './secret-resources';
 import type { FunctionCode, ResourceRecord } from './state';
 import { generatedName, StackScope, syntheticResource } from './synthetic';
 import { isCustomResourceType, Json, JsonObject } from './template';
+import { WAIT_CONDITION_TYPE, waitConditions } from './wait-conditions';
 import type { Dataset } from '../client/types';
 
 export const TRAINING_DATASET_TYPE = 'AWS::CleanRoomsML::TrainingDataset';
@@ -59,6 +62,7 @@ export function provisionerFor(type: string): Provisioner {
   if (type === SECRET_TYPE) return secrets;
   if (type === COLLABORATION_TYPE) return collaborations;
   if (type === MEMBERSHIP_TYPE) return memberships;
+  if (type === WAIT_CONDITION_TYPE) return waitConditions;
   return recordedResources;
 }
 

@@ -17,6 +17,8 @@ export interface TemplateResource {
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
   readonly Metadata?: JsonObject;
+  /** Signals to wait for before the resource is created (AWS::CloudFormation::WaitCondition here). */
+  readonly CreationPolicy?: JsonObject;
 }
 
 export interface TemplateParameter {

@@ -39,8 +39,14 @@ test('creates resources in dependency order, passing Fn::GetAtt values between c
     new CfnOutput(stack, 'BRef', { value: b.ref });
   });
   const events: DeploymentEvent[] = [];
+  let cloudFormationEndpoint = '';
 
-  const result = await deployStack({ assembly, stateFile, onEvent: (event) => events.push(event) });
+  const result = await deployStack({
+    assembly,
+    stateFile,
+    onEvent: (event) => events.push(event),
+    onCloudFormationEndpoint: (endpoint) => cloudFormationEndpoint = endpoint,
+  });
 
   expect(result.status).toBe('CREATE_COMPLETE');
   expect(result.success).toBe(true);
@@ -54,12 +60,14 @@ test('creates resources in dependency order, passing Fn::GetAtt values between c
   expect(createA.ResponseURL).toMatch(/^https:\/\/cloudformation-custom-resource-response-useast1\.s3\.us-east-1\.amazonaws\.com\//);
   const aPhysicalId = result.resources.find((resource) => resource.logicalResourceId === 'A')!.physicalResourceId;
   expect(createB.ResourceProperties).toMatchObject({ FromA: 'value-of-A-a', RefA: aPhysicalId });
-  // The function's own environment, plus the region, the emulator's key and its endpoint.
+  // The function's own environment, plus the region, the emulator's key and its endpoint, and the runner's CloudFormation endpoint.
+  expect(cloudFormationEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(createA.env).toEqual({
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_CLEANROOMSML: result.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormationEndpoint,
     AWS_LAMBDA_FUNCTION_NAME: expect.stringMatching(/^RunnerTestStack-OnEventHandler/),
     FIXTURE_SETTING: 'from-the-template',
   });
@@ -106,6 +114,11 @@ test('lends the functions its own AWS SDK for JavaScript v3, as the Lambda Node.
     const provider = fixtureProvider(stack, { journal });
     const sdk = thing(stack, provider, 'Sdk', { Resolve: '@aws-sdk/client-secrets-manager' });
     const other = thing(stack, provider, 'Other', { Resolve: 'cfn-resolver-lib' });
+    // The training poller's SignalResource / DescribeStackResource, and the handlers' StartExecution / StopExecution.
+    const cloudFormation = thing(stack, provider, 'CloudFormationSdk', { Resolve: '@aws-sdk/client-cloudformation' });
+    const stepFunctions = thing(stack, provider, 'StepFunctionsSdk', { Resolve: '@aws-sdk/client-sfn' });
+    new CfnOutput(stack, 'CloudFormationSdkPath', { value: cloudFormation.getAttString('Resolved') });
+    new CfnOutput(stack, 'StepFunctionsSdkPath', { value: stepFunctions.getAttString('Resolved') });
     new CfnOutput(stack, 'SdkPath', { value: sdk.getAttString('Resolved') });
     new CfnOutput(stack, 'OtherPath', { value: other.getAttString('Resolved') });
   });
@@ -115,6 +128,8 @@ test('lends the functions its own AWS SDK for JavaScript v3, as the Lambda Node.
   // The functions' code is a copy in the state directory, outside this checkout: only @aws-sdk/* is lent.
   expect(result.status).toBe('CREATE_COMPLETE');
   expect(realpathSync(result.outputs.SdkPath)).toBe(realpathSync(require.resolve('@aws-sdk/client-secrets-manager')));
+  expect(realpathSync(result.outputs.CloudFormationSdkPath)).toBe(realpathSync(require.resolve('@aws-sdk/client-cloudformation')));
+  expect(realpathSync(result.outputs.StepFunctionsSdkPath)).toBe(realpathSync(require.resolve('@aws-sdk/client-sfn')));
   expect(result.outputs.OtherPath).toBe('');
 });
 
