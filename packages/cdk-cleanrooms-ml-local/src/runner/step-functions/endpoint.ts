@@ -151,7 +151,14 @@ export class StepFunctionsEndpoint {
       invokeFunction: this.options.invokeFunction,
     });
     this.runs.set(executionArn, execution);
-    void execution.finished.then((summary) => this.options.onExecutionEnd?.(summary));
+    void execution.finished.then((summary) => {
+      try {
+        this.options.onExecutionEnd?.(summary);
+      } catch (error) {
+        // The runner's log callback failing must not crash the process from a detached promise: say so on stderr.
+        process.stderr.write(`Step Functions endpoint: onExecutionEnd failed: ${(error as Error)?.stack ?? String(error)}\n`);
+      }
+    });
     return { executionArn, startDate: epochSeconds(execution.startDate) };
   }
 

@@ -14,7 +14,7 @@ import { chooseNext } from './choice';
 import { ChoiceState, FailState, lambdaResource, PassState, Retrier, State, StateMachineDefinition, SucceedState, TaskState, WaitState } from './definition';
 import { errorMatches, runtimeError, STATES_RUNTIME, STATES_TIMEOUT, StatesError } from './errors';
 import { HistoryCounter } from './history';
-import { Interrupted, interruptibleDelay } from './interruptible';
+import { callAfter, Interrupted, interruptibleDelay } from './interruptible';
 import { applyFilterPath, applyPayloadTemplate, applyResultPath, JsonValue, requirePath } from './json-path';
 import { InvokeFunction, runLambdaTask } from './lambda-task';
 
@@ -73,7 +73,7 @@ export class Execution {
   private invocations = 0;
   private readonly history: HistoryCounter;
   private readonly abort = new AbortController();
-  private executionTimer?: NodeJS.Timeout;
+  private cancelExecutionTimeout?: () => void;
 
   constructor(private readonly options: ExecutionOptions) {
     this.history = new HistoryCounter();
@@ -126,7 +126,7 @@ export class Execution {
     this.cause = cause;
     this.output = output;
     this.history.close();
-    clearTimeout(this.executionTimer);
+    this.cancelExecutionTimeout?.();
     this.abort.abort();
   }
 
@@ -134,10 +134,11 @@ export class Execution {
     const { definition, timeScale } = this.options;
     // Yield once, so that StartExecution answers before the first state runs (as on AWS, where the execution is asynchronous).
     await Promise.resolve();
+    if (!this.running) return this.summary();
     if (definition.TimeoutSeconds !== undefined) {
       // The execution's TimeoutSeconds (spec, Top-level fields): it then fails with States.Timeout as TIMED_OUT.
-      this.executionTimer = setTimeout(() => this.end('TIMED_OUT', STATES_TIMEOUT, 'The execution timed out (TimeoutSeconds '
-        + `${definition.TimeoutSeconds}, scaled by the runner's timeScale)`), definition.TimeoutSeconds * 1000 * timeScale);
+      this.cancelExecutionTimeout = callAfter(definition.TimeoutSeconds * 1000 * timeScale, () => this.end('TIMED_OUT', STATES_TIMEOUT,
+        `The execution timed out (TimeoutSeconds ${definition.TimeoutSeconds}, scaled by the runner's timeScale)`));
     }
     try {
       this.history.record('ExecutionStarted');

@@ -4,6 +4,9 @@
  */
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 
+/** Node's longest timer (about 24.8 days); a longer one fires at once with a TimeoutOverflowWarning, so longer waits are chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The execution ended (stopped or timed out) while it waited. */
 export class Interrupted extends Error {
   constructor() {
@@ -22,7 +25,9 @@ export async function interruptibleDelay(ms: number, signal: AbortSignal): Promi
   if (signal.aborted) throw new Interrupted();
   try {
     if (ms > 0) {
-      await delay(ms, undefined, { signal });
+      for (let left = ms; left > 0; left -= MAX_TIMER_MS) {
+        await delay(Math.min(left, MAX_TIMER_MS), undefined, { signal });
+      }
     } else {
       await nextTurn(undefined, { signal });
     }
@@ -53,4 +58,17 @@ export function interruptible<T>(promise: Promise<T>, signal: AbortSignal): Prom
       },
     );
   });
+}
+
+/**
+ * Calls `callback` after `ms` real milliseconds (chaining timers past Node's
+ * longest), unless the returned cancel function is called first.
+ */
+export function callAfter(ms: number, callback: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (left: number): void => {
+    timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(left - MAX_TIMER_MS) : callback()), Math.min(left, MAX_TIMER_MS));
+  };
+  arm(ms);
+  return () => clearTimeout(timer);
 }

@@ -59,3 +59,11 @@ test.each(UNSUPPORTED)('StartExecution refuses a definition with %s, naming the 
   expect(sfn.executions()).toEqual([]);
   expect(calls).toEqual([]);
 });
+
+test('the definition\'s TimeoutSeconds, scaled, ends a running execution as TIMED_OUT with States.Timeout', async () => {
+  const definition = { TimeoutSeconds: 1000, StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 99999999, End: true } } };
+  const { client, sfn } = await startHarness(definition, () => ({}));
+  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: 'slow' }));
+  await sfn.ended(executionArn!);
+  expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+});
