@@ -40,6 +40,12 @@ const UNSUPPORTED: ReadonlyArray<readonly [string, object, RegExp]> = [
     Check: { Type: 'Choice', Choices: [{ Variable: '$.at', TimestampLessThan: '2020-01-01T00:00:00Z', Next: 'Done' }] },
     Done: { Type: 'Succeed' },
   }, /state 'Check' has the Choice operator TimestampLessThan/],
+  ['a Next naming no state', { Poll: { Type: 'Task', Resource: FUNCTION_ARN, Next: 'Nowhere' } }, /state 'Poll' has Next "Nowhere", which names no state/],
+  ['States.ALL before another Catcher', {
+    Poll: { Type: 'Task', Resource: FUNCTION_ARN, End: true, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Poll' }, { ErrorEquals: ['X'], Next: 'Poll' }] },
+  }, /state 'Poll' has States.ALL in Catch\[0\].ErrorEquals, which must be alone and in the last Catch entry/],
+  ['a Wait with both Seconds and SecondsPath', { Pause: { Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true } },
+    /state 'Pause' must have exactly one of Seconds, SecondsPath, Timestamp and TimestampPath/],
   ['a wildcard path', { Pick: { Type: 'Pass', InputPath: '$.items[*]', End: true } }, /state 'Pick' has InputPath "\$.items\[\*\]"/],
 ];
 

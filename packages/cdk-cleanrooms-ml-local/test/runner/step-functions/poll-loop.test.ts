@@ -129,3 +129,20 @@ test('a path that selects nothing fails the execution with States.Runtime, which
   expect(summary!.cause).toContain('$.missing');
   expect(calls).toHaveLength(0);
 });
+
+test('ResultPath creates the objects on its way; through a value that is not an object it fails with States.ResultPathMatchFailure', async () => {
+  const definition = {
+    StartAt: 'Deep',
+    States: {
+      Deep: { Type: 'Pass', Result: 1, ResultPath: '$.a.b.c', Next: 'Through' },
+      Through: { Type: 'Pass', Result: 2, ResultPath: '$.status.code', End: true },
+    },
+  };
+  const { client, sfn } = await startHarness(definition, () => undefined);
+  const run = async (name: string, input: object): Promise<unknown> => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(input) }));
+    return sfn.ended(executionArn!);
+  };
+  expect(await run('objects', {})).toMatchObject({ status: 'SUCCEEDED', output: '{"a":{"b":{"c":1}},"status":{"code":2}}' });
+  expect(await run('string', { status: 'ACTIVE' })).toMatchObject({ status: 'FAILED', error: 'States.ResultPathMatchFailure' });
+});
