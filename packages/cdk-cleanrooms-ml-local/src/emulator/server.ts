@@ -451,7 +451,8 @@ function reportUnexpected(error: unknown): void {
   process.stderr.write(`Clean Rooms ML emulator: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The request body (at most MAX_BODY_BYTES, else a ValidationException); shared with the runner's Step Functions endpoint. */
+export function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
