@@ -38,9 +38,10 @@ import {
 import { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrinsics';
 import { LocalLambda, RunnerFaults } from './lambda';
-import { ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure } from './resources';
+import { invokeStackFunction, ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure, stateMachineDefinition } from './resources';
 import { connectSecretsManager, SecretsManagerTarget } from './secrets-manager-target';
 import { DeploymentState, ResourceRecord, StackRecord } from './state';
+import { StepFunctionsEndpoint } from './step-functions';
 import { genericAttribute, physicalNameOf, StackScope } from './synthetic';
 import {
   dependenciesOf,
@@ -253,6 +254,15 @@ interface OperationEndpoints {
   readonly secretsManager: SecretsManagerTarget;
   /** Serves SignalResource and DescribeStackResource for the operation's stack. */
   readonly cloudFormation: CloudFormationEndpoint;
+  /** Runs the executions of the stack's state machines (the training poller's). */
+  readonly stepFunctions: StepFunctionsEndpoint;
+  /** What the Step Functions endpoint asks of the operation: set by the operation it serves. */
+  readonly stepFunctionsHost: StepFunctionsHost;
+}
+
+/** The operation's functions and state machines, for the Step Functions endpoint (created before the operation). */
+interface StepFunctionsHost {
+  context?: () => ProvisionContext;
 }
 
 async function withTarget(
@@ -272,6 +282,7 @@ async function withTarget(
   });
   let secretsManager: SecretsManagerTarget | undefined;
   let cloudFormation: CloudFormationEndpoint | undefined;
+  let stepFunctions: StepFunctionsEndpoint | undefined;
   try {
     if (stack && (stack.accountId !== target.accountId || stack.region !== target.region)) {
       throw new Error(`Stack ${stack.stackName} lives in account ${stack.accountId}, region ${stack.region}; the emulator at ${target.endpoint} serves account ${target.accountId}, region ${target.region}`);
@@ -279,8 +290,21 @@ async function withTarget(
     secretsManager = await connectSecretsManager({ endpoint: options.secretsManagerEndpoint, stateFile: state.secretsManagerStateFile });
     cloudFormation = await CloudFormationEndpoint.start();
     options.onCloudFormationEndpoint?.(cloudFormation.endpoint);
-    return await run({ target, secretsManager, cloudFormation });
+    const stepFunctionsHost: StepFunctionsHost = {};
+    const hostContext = (): ProvisionContext => {
+      if (!stepFunctionsHost.context) throw new Error('no stack operation is running');
+      return stepFunctionsHost.context();
+    };
+    stepFunctions = await StepFunctionsEndpoint.start({
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      invokeFunction: (functionArn, payload) => invokeStackFunction(hostContext(), functionArn, payload),
+      stateMachine: (stateMachineArn) => (stepFunctionsHost.context ? stateMachineDefinition(stepFunctionsHost.context(), stateMachineArn) : undefined),
+    });
+    return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost });
   } finally {
+    // An execution still running when the operation ends (its wait conditions gone with a rollback, or never
+    // reached) ends with it: on AWS it would find the stack no longer in progress at its next check and stop.
+    await stepFunctions?.stop();
     await cloudFormation?.close();
     await secretsManager?.close();
     await target.close();
@@ -372,7 +396,8 @@ class StackOperation {
     private readonly options: RunnerOptions,
     private readonly source?: StackSource,
   ) {
-    const { target, secretsManager, cloudFormation } = endpoints;
+    const { target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost } = endpoints;
+    stepFunctionsHost.context = () => this.context();
     this.target = target;
     this.secretsManager = secretsManager;
     // CloudFormation publishes each valid signal as a stack event of the resource
@@ -399,6 +424,8 @@ class StackOperation {
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
         // SignalResource and DescribeStackResource of this operation's stack (the training poller's).
         AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
+        // StartExecution and StopExecution of the stack's state machines (the training poller's).
+        AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       },
       onLog: options.onFunctionLog ?? ((entry) => {
         mkdirSync(dirname(logFile), { recursive: true });

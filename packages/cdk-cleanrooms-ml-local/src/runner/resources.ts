@@ -174,6 +174,40 @@ function findFunction(context: ProvisionContext, arn: string): { readonly record
   return record ? { record } : undefined;
 }
 
+/**
+ * Runs a function of the stack for a Step Functions task (the training
+ * poller's checks): by its ARN, a version or alias qualifier ignored (the
+ * runner keeps one version of each function). Resolves what the function
+ * returned; rejects with its error as Lambda reports it (errorType,
+ * errorMessage), which the task's Retry and Catch match.
+ */
+export async function invokeStackFunction(context: ProvisionContext, functionArn: string, payload: unknown): Promise<unknown> {
+  const unqualified = functionArn.split(':').slice(0, 7).join(':');
+  const found = findFunction(context, unqualified) ?? existingRecords(context)
+    .map((record) => ({ record }))
+    .find(({ record }) => record.type === 'AWS::Lambda::Function' && record.physicalResourceId === functionArn);
+  if (!found) {
+    throw { errorType: 'Lambda.ResourceNotFoundException', errorMessage: `Function not found: ${functionArn}` };
+  }
+  const result = await context.lambda.invoke(functionSpec(context, found.record), payload);
+  if (result.crashed) {
+    throw { errorType: 'Lambda.ServiceException', errorMessage: `${found.record.physicalResourceId} died without answering` };
+  }
+  const answer: any = result.payload ? JSON.parse(result.payload) : null;
+  if (result.functionError) {
+    throw { errorType: answer?.errorType ?? 'Lambda.Unknown', errorMessage: answer?.errorMessage ?? 'error', trace: answer?.trace };
+  }
+  return answer;
+}
+
+/** The definition of a state machine of the stack, by ARN (its resolved DefinitionString). */
+export function stateMachineDefinition(context: ProvisionContext, stateMachineArn: string): { readonly definition: string } | undefined {
+  const record = existingRecords(context)
+    .find((candidate) => candidate.type === 'AWS::StepFunctions::StateMachine' && candidate.physicalResourceId === stateMachineArn);
+  const definition = record?.properties.DefinitionString;
+  return typeof definition === 'string' ? { definition } : undefined;
+}
+
 /** IntervalSeconds and MaxAttempts of the waiter state machine's isComplete task, or the Provider's defaults. */
 function waiterSchedule(context: ProvisionContext, stateMachineArn: string | undefined): Pick<ProviderFunctions, 'queryIntervalSeconds' | 'maxAttempts'> {
   const defaults = {
