@@ -2,8 +2,10 @@
  * Trainings longer than CloudFormation's hour, deployed in one go: the local
  * runner carries out the stack with the real bundled handlers while the
  * emulator trains for the scaled equivalent of many hours. Time is scaled by
- * TIME_SCALE throughout (the waiter, the handlers' deadlines and the
- * emulator's timings), so a scaled hour lasts 180 ms.
+ * TIME_SCALE throughout (the waiter, the wait conditions' timeouts, the
+ * training poller's waits, the handlers' deadlines and the emulator's
+ * timings), so a scaled hour lasts 360 ms: the poller hands a wait
+ * condition over an hour before its 12-hour timeout, 360 ms of slack.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +26,9 @@ import { CleanRoomsMlEmulator, EmulatorTimingOptions, deployStack, destroyStack,
 import { synth } from '../support/synth';
 import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
-const TIME_SCALE = 0.00005;
+const TIME_SCALE = 0.0001;
 const WAIT_TYPE = 'Custom::CleanRoomsMLWait';
+const WAIT_CONDITION_TYPE = 'AWS::CloudFormation::WaitCondition';
 
 /** Real milliseconds of a scaled duration. */
 function scaled(duration: Duration): number {
@@ -89,8 +92,18 @@ function resourceEvents(result: StackOperationResult): StackEvent[] {
   return result.events.filter((event) => event.resourceType !== 'AWS::CloudFormation::Stack');
 }
 
-function waitEvents(result: StackOperationResult): StackEvent[] {
-  return result.events.filter((event) => event.resourceType === WAIT_TYPE);
+function waitEvents(result: StackOperationResult, type = WAIT_TYPE): StackEvent[] {
+  return result.events.filter((event) => event.resourceType === type);
+}
+
+/** The unique ids of the SUCCESS signals each wait condition received, by logical id without its digests. */
+function signalsByWaitCondition(result: StackOperationResult): Record<string, string[]> {
+  const signals: Record<string, string[]> = {};
+  for (const event of waitEvents(result, WAIT_CONDITION_TYPE)) {
+    const uniqueId = /^Received SUCCESS signal with UniqueId (.+)$/.exec(event.resourceStatusReason ?? '')?.[1];
+    if (uniqueId) (signals[event.logicalResourceId.replace(/[0-9A-F]{16}$/, '')] ??= []).push(uniqueId);
+  }
+  return signals;
 }
 
 /** Index of the first event of a resource (logical id or type) whose status starts with `status`. */
@@ -120,35 +133,51 @@ describe('a model that trains for 20 (scaled) hours', () => {
   });
   afterAll(() => emulator.stop());
 
-  test('deploys the whole pipeline in one deployment, the wait resources completing in order before what uses the model', async () => {
+  test('deploys the whole pipeline in one deployment: the wait conditions receive progress signals, then what uses the model is created', async () => {
     const stateFile = join(temporaryDirectory(), 'state.json');
 
     const result = await deployStack({ assembly: synth((stack) => pipeline(stack)), stateFile, endpoint: emulator.endpoint, timeScale: TIME_SCALE });
 
     expect(result.failure).toBeUndefined();
     expect(result.status).toBe('CREATE_COMPLETE');
-    // Every link was created, in chain order.
-    const completed = waitEvents(result).filter((event) => event.resourceStatus === 'CREATE_COMPLETE').map((event) => event.logicalResourceId);
-    expect(completed).toHaveLength(24);
-    expect(completed).toEqual(Array.from({ length: 24 }, (_, index) => expect.stringMatching(new RegExp(`^ModelTrainingWait${index + 1}[0-9A-F]{8}$`))));
-    // What uses the model came after the last link.
-    const lastLink = indexOf(result, /^ModelTrainingWait24/, 'CREATE_COMPLETE');
-    expect(indexOf(result, CONFIGURED_MODEL, 'CREATE_IN_PROGRESS')).toBeGreaterThan(lastLink);
-    expect(indexOf(result, GENERATION_JOB, 'CREATE_IN_PROGRESS')).toBeGreaterThan(lastLink);
+    // Two wait conditions (the default 24 hours), completed in order, then the ready resource.
+    const completed = waitEvents(result, WAIT_CONDITION_TYPE).filter((event) => event.resourceStatus === 'CREATE_COMPLETE');
+    expect(completed.map((event) => event.logicalResourceId)).toEqual([
+      expect.stringMatching(/^ModelTrainingWait1[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelTrainingWait2[0-9A-F]{16}$/),
+    ]);
+    const ready = indexOf(result, /^ModelTrainingWaitReady/, 'CREATE_COMPLETE');
+    expect(ready).toBeGreaterThan(indexOf(result, /^ModelTrainingWait2/, 'CREATE_COMPLETE'));
+    expect(indexOf(result, CONFIGURED_MODEL, 'CREATE_IN_PROGRESS')).toBeGreaterThan(ready);
+    expect(indexOf(result, GENERATION_JOB, 'CREATE_IN_PROGRESS')).toBeGreaterThan(ready);
 
-    // The model resource handed over while training; many windows later, the model was ACTIVE.
+    // The stack events show the wait: the first wait condition's seven signals while the model trained (one per
+    // 11/7 hours of its window, the last handing over), the second's while it trained on and then, once the
+    // model was ACTIVE (20 hours in), the rest at once.
+    const signals = signalsByWaitCondition(result);
+    expect(signals.ModelTrainingWait1).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => expect.stringMatching(new RegExp(`^CREATE_IN_PROGRESS-${n}of7-after-\\d+h\\d{2}m$`))));
+    const second = signals.ModelTrainingWait2;
+    expect(second).toHaveLength(7);
+    const active = second.findIndex((uniqueId) => uniqueId.startsWith('ACTIVE-'));
+    expect(active).toBeGreaterThanOrEqual(2);
+    expect(second.slice(0, active)).toEqual(second.slice(0, active).map((_, index) => expect.stringMatching(new RegExp(`^CREATE_IN_PROGRESS-${index + 1}of7-after-`))));
+    expect(second.slice(active)).toEqual(second.slice(active).map((_, index) => `ACTIVE-${active + index + 1}of7`));
+    // Progress at least every 2 (scaled) hours while the model trained: the time each signal was sent, since
+    // its wait condition started (signals are due every 11/7 hours: the rest is slack for a late check).
+    for (const progress of [signals.ModelTrainingWait1, second.slice(0, active)]) {
+      const hours = progress.map((uniqueId) => {
+        const [, h, m] = /after-(\d+)h(\d{2})m$/.exec(uniqueId)!;
+        return Number(h) + Number(m) / 60;
+      });
+      hours.forEach((elapsed, index) => expect(elapsed - (index === 0 ? 0 : hours[index - 1])).toBeLessThanOrEqual(2));
+    }
+
+    // The model resource handed over while training; the ready resource read it ACTIVE.
     const attributes = recordedAttributes(stateFile);
     const modelId = Object.keys(attributes).find((id) => /^Model[0-9A-F]{8}$/.test(id))!;
     expect(attributes[modelId].Status).toMatch(/^CREATE_(PENDING|IN_PROGRESS)$/);
-    // Each link saw the model still training until one saw it ACTIVE, and
-    // several did: the chain waited across windows. How many depends on how
-    // fast this machine runs a link against the scaled training time (about
-    // 20 when idle, fewer under load), so only the order and "several" are
-    // pinned. `completed` lists the links in chain order.
-    const linkStatuses = completed.map((id) => (attributes[id].Status === 'ACTIVE' ? 'ACTIVE' : 'training'));
-    const stillTraining = linkStatuses.indexOf('ACTIVE');
-    expect(stillTraining).toBeGreaterThanOrEqual(2);
-    expect(linkStatuses.slice(stillTraining).every((status) => status === 'ACTIVE')).toBe(true);
+    const readyId = Object.keys(attributes).find((id) => /^ModelTrainingWaitReady[0-9A-F]{8}$/.test(id))!;
+    expect(attributes[readyId].Status).toBe('ACTIVE');
     expect(result.outputs).toMatchObject({ ModelStatus: 'ACTIVE', ModelPrecision: expect.stringMatching(/^0\.\d+/) });
 
     const inventory = emulator.inventory();
@@ -185,8 +214,10 @@ describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', 
     });
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
+    // The wait condition received the rest of its signals once the training failed; the ready resource reports why.
+    expect(signalsByWaitCondition(result).ModelTrainingWait1?.filter((uniqueId) => uniqueId.startsWith('CREATE_FAILED-')).length).toBeGreaterThan(0);
     expect(result.failure).toMatchObject({
-      logicalResourceId: expect.stringMatching(/^ModelTrainingWait[2-5][0-9A-F]{8}$/),
+      logicalResourceId: expect.stringMatching(/^ModelTrainingWaitReady[0-9A-F]{8}$/),
       resourceType: WAIT_TYPE,
       reason: expect.stringMatching(/: training the audience model ".+" failed \(CREATE_FAILED\): Not enough interactions in the training data \(EmulatedFailure\)\./),
     });
@@ -209,9 +240,16 @@ describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', 
 
     expect(replaced.failure).toBeUndefined();
     expect(replaced.status).toBe('UPDATE_COMPLETE');
-    const updatedLinks = waitEvents(replaced).filter((event) => event.resourceStatus === 'UPDATE_COMPLETE');
-    expect(updatedLinks.map((event) => event.logicalResourceId)).toEqual([1, 2, 3, 4, 5, 6].map((link) => expect.stringMatching(`^ModelTrainingWait${link}`)));
-    expect(indexOf(replaced, CONFIGURED_MODEL, 'UPDATE_IN_PROGRESS')).toBeGreaterThan(indexOf(replaced, /^ModelTrainingWait6/, 'UPDATE_COMPLETE'));
+    // The replaced model gets a new wait condition (its logical id follows the model's create-only properties),
+    // which waits for the new training; the old one is removed in the cleanup.
+    const newConditions = waitEvents(replaced, WAIT_CONDITION_TYPE).filter((event) => event.resourceStatus === 'CREATE_COMPLETE');
+    const removed = waitEvents(replaced, WAIT_CONDITION_TYPE).filter((event) => event.resourceStatus === 'DELETE_COMPLETE');
+    expect(newConditions).toHaveLength(1);
+    expect(removed).toHaveLength(1);
+    expect(removed[0].logicalResourceId).not.toBe(newConditions[0].logicalResourceId);
+    expect(signalsByWaitCondition(replaced).ModelTrainingWait1).toEqual(expect.arrayContaining([expect.stringMatching(/^CREATE_IN_PROGRESS-1of\d+-after-/)]));
+    expect(indexOf(replaced, /^ModelTrainingWaitReady/, 'UPDATE_COMPLETE')).toBeGreaterThan(indexOf(replaced, /^ModelTrainingWait1/, 'CREATE_COMPLETE'));
+    expect(indexOf(replaced, CONFIGURED_MODEL, 'UPDATE_IN_PROGRESS')).toBeGreaterThan(indexOf(replaced, /^ModelTrainingWaitReady/, 'UPDATE_COMPLETE'));
     const [model] = emulator.inventory().audienceModels;
     expect(emulator.inventory().audienceModels).toHaveLength(1);
     expect(model).toMatchObject({ audienceModelArn: replaced.outputs.ModelArn, description: 'v2', status: 'ACTIVE' });

@@ -65,7 +65,7 @@ export interface WaitPlan {
   readonly waitConditions: number;
   /** How long the poller lets each wait condition wait, in seconds (under 12 hours, its CreationPolicy's limit). */
   readonly waitConditionSeconds: number;
-  /** The SUCCESS signals each wait condition needs: one per PROGRESS_SIGNAL_SECONDS at most. */
+  /** The SUCCESS signals each wait condition needs: one per PROGRESS_SIGNAL_SECONDS at most, with the margin. */
   readonly signals: number;
   /** The window of the ready resource in seconds; undefined when the resource's own window is the whole wait. */
   readonly readyWindowSeconds?: number;
@@ -110,7 +110,8 @@ export function planWait(timeoutSeconds: number): WaitPlan {
     resourceTimeoutSeconds: MAX_CUSTOM_RESOURCE_SECONDS,
     waitConditions,
     waitConditionSeconds,
-    signals: Math.ceil(waitConditionSeconds / PROGRESS_SIGNAL_SECONDS),
+    // A signal every 2 hours at most, even from a check that comes up to WAIT_CONDITION_MARGIN_SECONDS late.
+    signals: Math.ceil(waitConditionSeconds / (PROGRESS_SIGNAL_SECONDS - WAIT_CONDITION_MARGIN_SECONDS)),
     readyWindowSeconds: WAIT_WINDOW_SECONDS,
     intervalSeconds: Math.max(QUERY_INTERVAL.toSeconds(), Math.ceil((timeoutSeconds * EVENTS_PER_CHECK) / POLLER_EVENT_BUDGET)),
   };
