@@ -104,15 +104,24 @@ describe('a stack of the library\'s constructs', () => {
     expect(handlerCodeKeys(templateForSnapshot(shipped))).toEqual(['<asset hash 1>.zip', '<asset hash 2>.zip']);
   });
 
-  test('a changed property still changes the snapshot, in that property only', () => {
+  test('a changed property still changes the snapshot, in that resource only (and in the model\'s wait conditions, which follow it)', () => {
     const snapshot = templateForSnapshot(libraryStack());
     const changed = templateForSnapshot(libraryStack({ modelDescription: 'Lookalikes of our best buyers' }));
 
     expect(changed).not.toEqual(snapshot);
-    const differing = Object.keys(snapshot.Resources as Json).filter((id) =>
+    const ids = (template: Json) => Object.keys(template.Resources as Json);
+    const differing = ids(snapshot).filter((id) =>
       JSON.stringify((snapshot.Resources as Json)[id]) !== JSON.stringify((changed.Resources as Json)[id]));
-    expect(differing).toHaveLength(1);
+    // The description replaces the model, so its wait conditions get new logical ids (their digest follows the
+    // model's create-only properties), which the model's plan and the ready resource's DependsOn name.
+    expect(differing).toEqual([
+      expect.stringMatching(/^Model[0-9A-F]{8}$/),
+      expect.stringMatching(/^ModelTrainingWait1[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelTrainingWait2[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelTrainingWaitReady[0-9A-F]{8}$/),
+    ]);
     expect((changed.Resources as Json)[differing[0]].Properties.Description).toBe('Lookalikes of our best buyers');
+    expect(ids(changed).filter((id) => !ids(snapshot).includes(id))).toHaveLength(2);
   });
 
   test('takes the Stack, its Template or the template\'s JSON alike, and leaves the JSON as it was', () => {
