@@ -298,7 +298,9 @@ async function withTarget(
     stepFunctions = await StepFunctionsEndpoint.start({
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       invokeFunction: (functionArn, payload) => invokeStackFunction(hostContext(), functionArn, payload),
-      stateMachine: (stateMachineArn) => (stepFunctionsHost.context ? stateMachineDefinition(stepFunctionsHost.context(), stateMachineArn) : undefined),
+      stateMachine: (stateMachineArn) => (stepFunctionsHost.context
+        ? stateMachineDefinition(stepFunctionsHost.context(), stateMachineArn)
+        : undefined),
     });
     return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost });
   } finally {
