@@ -55,9 +55,9 @@ const RUNS = positiveInteger('BENCH_RUNS', 5);
  * Rounds of synths stop once another would end past this budget (after at
  * least MIN_RUNS), so that a slow or busy machine still finishes the bench
  * in under five minutes; the tables say how many rounds the medians are of.
- * A round is 20 synths (the empty stack and three kinds at three N, in two
- * modes), 30–45 s on two cores: the medians are of 3 to 5 rounds there,
- * and the whole bench takes 3½–4½ minutes.
+ * A round is 26 synths (the empty stack and four kinds at three N, in two
+ * modes), 32–35 s on two shared cores: the medians are of 4 rounds there,
+ * and the whole bench takes about 4 minutes (3¾ min after the build).
  */
 const SYNTH_BUDGET_MS = 160_000;
 const MIN_RUNS = Math.min(3, RUNS);
