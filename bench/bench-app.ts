@@ -5,11 +5,14 @@
  * around the same buckets; an empty stack, the floor; and the example stack
  * itself, which the benchmark deploys on the emulator.
  *
- * The library's pipelines come in two configurations: as a user gets them
+ * The library's pipelines come in three configurations: as a user gets them
  * (`library`: the audience model's default 24-hour timeout, waited for
- * through a chain of wait resources) and with the model's timeout set to one
- * hour (`library-model-timeout-1h`: no wait resources, and no longer a wait
- * than the AwsCustomResource version could not do anyway).
+ * through wait conditions signalled by the stack's training poller, then one
+ * ready resource), with the model's timeout set to one hour
+ * (`library-model-timeout-1h`: nothing after the model's own resource, and
+ * no longer a wait than the AwsCustomResource version could not do anyway),
+ * and with the longest timeout the library takes
+ * (`library-model-timeout-72h`: the most wait conditions).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -24,11 +27,14 @@ import {
 } from '../examples/lookalike-pipeline/stack';
 
 /** Stacks of N pipelines. */
-export type PipelineVariant = 'library' | 'library-model-timeout-1h' | 'aws-custom-resource';
+export type PipelineVariant = 'library' | 'library-model-timeout-1h' | 'library-model-timeout-72h' | 'aws-custom-resource';
 export type StackVariant = PipelineVariant | 'empty' | 'example';
 
 /** The timeout of the `library-model-timeout-1h` pipelines' audience models: the longest one custom resource waits, so no wait resource. */
 export const ONE_HOUR_MODEL_TIMEOUT = Duration.hours(1);
+
+/** The timeout of the `library-model-timeout-72h` pipelines' audience models: the longest AudienceModel takes, so the most wait conditions. */
+export const SEVENTY_TWO_HOUR_MODEL_TIMEOUT = Duration.hours(72);
 
 /**
  * - `validation-off`: `app.synth({ skipValidation: true })`, aws-cdk-lib's
@@ -93,6 +99,7 @@ function defineStack(app: App, variant: StackVariant, pipelines: number): string
       return EXAMPLE_STACK_NAME;
     case 'library':
     case 'library-model-timeout-1h':
+    case 'library-model-timeout-72h':
     case 'aws-custom-resource': {
       const stack = new Stack(app, BENCH_STACK_NAME, { env: EXAMPLE_ENV });
       const buckets = sharedBuckets(stack);
@@ -102,6 +109,8 @@ function defineStack(app: App, variant: StackVariant, pipelines: number): string
           new LookalikePipeline(stack, `Pipeline${index}`, props);
         } else if (variant === 'library-model-timeout-1h') {
           new LookalikePipeline(stack, `Pipeline${index}`, { ...props, modelTimeout: ONE_HOUR_MODEL_TIMEOUT });
+        } else if (variant === 'library-model-timeout-72h') {
+          new LookalikePipeline(stack, `Pipeline${index}`, { ...props, modelTimeout: SEVENTY_TWO_HOUR_MODEL_TIMEOUT });
         } else {
           new AwsCustomResourcePipeline(stack, `Pipeline${index}`, props);
         }

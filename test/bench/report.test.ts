@@ -87,6 +87,19 @@ describe('synthChartSvg', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
   });
 
+  test('gives each of four series (three library configurations and the hand-written equivalent) its own colour', () => {
+    const four = synthChartSvg({
+      title: 't',
+      series: ['library, default', 'library, 1 h', 'library, 72 h', 'AwsCustomResource'],
+      floorMs: 400,
+      groups: [{ label: 'N = 1', bars: [{ ms: 800 }, { ms: 700 }, { ms: 850 }, { ms: 900 }] }],
+    });
+    const colours = [...four.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="(#\w+)"/g)].map((match) => match[1]);
+    // Four swatches, then four bars in the same colours.
+    expect(colours.slice(4)).toEqual(colours.slice(0, 4));
+    expect(new Set(colours).size).toBe(4);
+  });
+
   test('refuses a group without one bar per series', () => {
     expect(() => synthChartSvg({ title: 't', series: ['a', 'b'], floorMs: 1, groups: [{ label: 'N = 1', bars: [{ ms: 1 }] }] })).toThrow(/1 bars for 2 series/);
   });
