@@ -143,11 +143,11 @@ describe('a model that trains for 20 (scaled) hours', () => {
     // Two wait conditions (the default 24 hours), completed in order, then the ready resource.
     const completed = waitEvents(result, WAIT_CONDITION_TYPE).filter((event) => event.resourceStatus === 'CREATE_COMPLETE');
     expect(completed.map((event) => event.logicalResourceId)).toEqual([
-      expect.stringMatching(/^ModelTrainingWait1[0-9A-F]{16}$/),
-      expect.stringMatching(/^ModelTrainingWait2[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelWait1[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelWait2[0-9A-F]{16}$/),
     ]);
-    const ready = indexOf(result, /^ModelTrainingWaitReady/, 'CREATE_COMPLETE');
-    expect(ready).toBeGreaterThan(indexOf(result, /^ModelTrainingWait2/, 'CREATE_COMPLETE'));
+    const ready = indexOf(result, /^ModelReady/, 'CREATE_COMPLETE');
+    expect(ready).toBeGreaterThan(indexOf(result, /^ModelWait2/, 'CREATE_COMPLETE'));
     expect(indexOf(result, CONFIGURED_MODEL, 'CREATE_IN_PROGRESS')).toBeGreaterThan(ready);
     expect(indexOf(result, GENERATION_JOB, 'CREATE_IN_PROGRESS')).toBeGreaterThan(ready);
 
@@ -155,8 +155,8 @@ describe('a model that trains for 20 (scaled) hours', () => {
     // 11/7 hours of its window, the last handing over), the second's while it trained on and then, once the
     // model was ACTIVE (20 hours in), the rest at once.
     const signals = signalsByWaitCondition(result);
-    expect(signals.ModelTrainingWait1).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => expect.stringMatching(new RegExp(`^CREATE_IN_PROGRESS-${n}of7-after-\\d+h\\d{2}m$`))));
-    const second = signals.ModelTrainingWait2;
+    expect(signals.ModelWait1).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => expect.stringMatching(new RegExp(`^CREATE_IN_PROGRESS-${n}of7-after-\\d+h\\d{2}m$`))));
+    const second = signals.ModelWait2;
     expect(second).toHaveLength(7);
     const active = second.findIndex((uniqueId) => uniqueId.startsWith('ACTIVE-'));
     expect(active).toBeGreaterThanOrEqual(2);
@@ -164,7 +164,7 @@ describe('a model that trains for 20 (scaled) hours', () => {
     expect(second.slice(active)).toEqual(second.slice(active).map((_, index) => `ACTIVE-${active + index + 1}of7`));
     // Progress at least every 2 (scaled) hours while the model trained: the time each signal was sent, since
     // its wait condition started (signals are due every 11/7 hours: the rest is slack for a late check).
-    for (const progress of [signals.ModelTrainingWait1, second.slice(0, active)]) {
+    for (const progress of [signals.ModelWait1, second.slice(0, active)]) {
       const hours = progress.map((uniqueId) => {
         const [, h, m] = /after-(\d+)h(\d{2})m$/.exec(uniqueId)!;
         return Number(h) + Number(m) / 60;
@@ -176,7 +176,7 @@ describe('a model that trains for 20 (scaled) hours', () => {
     const attributes = recordedAttributes(stateFile);
     const modelId = Object.keys(attributes).find((id) => /^Model[0-9A-F]{8}$/.test(id))!;
     expect(attributes[modelId].Status).toMatch(/^CREATE_(PENDING|IN_PROGRESS)$/);
-    const readyId = Object.keys(attributes).find((id) => /^ModelTrainingWaitReady[0-9A-F]{8}$/.test(id))!;
+    const readyId = Object.keys(attributes).find((id) => /^ModelReady[0-9A-F]{8}$/.test(id))!;
     expect(attributes[readyId].Status).toBe('ACTIVE');
     expect(result.outputs).toMatchObject({ ModelStatus: 'ACTIVE', ModelPrecision: expect.stringMatching(/^0\.\d+/) });
 
@@ -215,9 +215,9 @@ describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', 
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     // The wait condition received the rest of its signals once the training failed; the ready resource reports why.
-    expect(signalsByWaitCondition(result).ModelTrainingWait1?.filter((uniqueId) => uniqueId.startsWith('CREATE_FAILED-')).length).toBeGreaterThan(0);
+    expect(signalsByWaitCondition(result).ModelWait1?.filter((uniqueId) => uniqueId.startsWith('CREATE_FAILED-')).length).toBeGreaterThan(0);
     expect(result.failure).toMatchObject({
-      logicalResourceId: expect.stringMatching(/^ModelTrainingWaitReady[0-9A-F]{8}$/),
+      logicalResourceId: expect.stringMatching(/^ModelReady[0-9A-F]{8}$/),
       resourceType: WAIT_TYPE,
       reason: expect.stringMatching(/: training the audience model ".+" failed \(CREATE_FAILED\): Not enough interactions in the training data \(EmulatedFailure\)\./),
     });
@@ -247,9 +247,9 @@ describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', 
     expect(newConditions).toHaveLength(1);
     expect(removed).toHaveLength(1);
     expect(removed[0].logicalResourceId).not.toBe(newConditions[0].logicalResourceId);
-    expect(signalsByWaitCondition(replaced).ModelTrainingWait1).toEqual(expect.arrayContaining([expect.stringMatching(/^CREATE_IN_PROGRESS-1of\d+-after-/)]));
-    expect(indexOf(replaced, /^ModelTrainingWaitReady/, 'UPDATE_COMPLETE')).toBeGreaterThan(indexOf(replaced, /^ModelTrainingWait1/, 'CREATE_COMPLETE'));
-    expect(indexOf(replaced, CONFIGURED_MODEL, 'UPDATE_IN_PROGRESS')).toBeGreaterThan(indexOf(replaced, /^ModelTrainingWaitReady/, 'UPDATE_COMPLETE'));
+    expect(signalsByWaitCondition(replaced).ModelWait1).toEqual(expect.arrayContaining([expect.stringMatching(/^CREATE_IN_PROGRESS-1of\d+-after-/)]));
+    expect(indexOf(replaced, /^ModelReady/, 'UPDATE_COMPLETE')).toBeGreaterThan(indexOf(replaced, /^ModelWait1/, 'CREATE_COMPLETE'));
+    expect(indexOf(replaced, CONFIGURED_MODEL, 'UPDATE_IN_PROGRESS')).toBeGreaterThan(indexOf(replaced, /^ModelReady/, 'UPDATE_COMPLETE'));
     const [model] = emulator.inventory().audienceModels;
     expect(emulator.inventory().audienceModels).toHaveLength(1);
     expect(model).toMatchObject({ audienceModelArn: replaced.outputs.ModelArn, description: 'v2', status: 'ACTIVE' });

@@ -129,7 +129,7 @@ export function templateResources(variant: ExampleVariant = {}): ResourceList {
 /** The ready resource of a pipeline's audience model (after its wait conditions: the one that reports a training that outlives the timeout). */
 export function lastWait(result: ResourceList, pipeline = 'Retail'): string {
   const ready = result.resources.find((resource) => resource.resourceType === 'Custom::CleanRoomsMLWait'
-    && new RegExp(`^${pipeline}ModelTrainingWaitReady[0-9A-F]{8}$`).test(resource.logicalResourceId));
+    && new RegExp(`^${pipeline}ModelReady[0-9A-F]{8}$`).test(resource.logicalResourceId));
   if (!ready) throw new Error(`no ready resource for the ${pipeline} model`);
   return ready.logicalResourceId;
 }

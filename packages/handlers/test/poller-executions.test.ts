@@ -8,28 +8,27 @@ import { CustomResourceEvents, HandlerTestbed, STACK_ID } from './harness';
 import { AudienceModelHandler } from '../src/audience-model/handler';
 import type { CustomResourceEvent } from '../src/framework/events';
 import { Logger } from '../src/framework/logger';
-import type { PollerExecutions } from '../src/framework/poller-executions';
+import { executionArnOf, PollerExecutions } from '../src/framework/poller-executions';
 
-const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:TrainingPoller-abc';
 const events = new CustomResourceEvents('Custom::CleanRoomsMLAudienceModel');
 
-function plan(logicalIds = ['ModelTrainingWait1AAAAAAAA', 'ModelTrainingWait2AAAAAAAA']): WaitConditionsPlan {
-  return { StateMachineArn: STATE_MACHINE_ARN, StackId: STACK_ID, LogicalIds: logicalIds, Signals: 6, WindowSeconds: 39_660, IntervalSeconds: 44 };
+function plan(logicalIds = ['ModelWait1AAAAAAAA', 'ModelWait2AAAAAAAA']): WaitConditionsPlan {
+  return { LogicalIds: logicalIds, Signals: 6, WindowSeconds: 39_660, IntervalSeconds: 44 };
 }
 
 /** Records what the handler asks of the poller; `failStart` makes StartExecution fail. */
 class RecordedExecutions implements PollerExecutions {
-  public readonly started: Array<{ stateMachineArn: string; name: string; input: unknown }> = [];
+  public readonly started: Array<{ name: string; input: unknown }> = [];
   public readonly stopped: string[] = [];
   public failStart?: Error;
 
-  public async start(stateMachineArn: string, name: string, input: unknown): Promise<void> {
+  public async start(name: string, input: unknown): Promise<void> {
     if (this.failStart) throw this.failStart;
-    this.started.push({ stateMachineArn, name, input });
+    this.started.push({ name, input });
   }
 
-  public async stop(executionArn: string): Promise<void> {
-    this.stopped.push(executionArn);
+  public async stop(name: string): Promise<void> {
+    this.stopped.push(name);
   }
 }
 
@@ -54,11 +53,10 @@ function properties(waitConditions?: WaitConditionsPlan, extra: Record<string, u
   return { TrainingDatasetArn: trainingDatasetArn, TimeoutSeconds: 3600, WaitLinks: 3, WaitConditions: waitConditions, ...extra };
 }
 
-test('a Create starts one execution for the new model, named after it, with the plan as input', async () => {
+test('a Create starts one execution for the new model, named after it, with the plan and the request\'s stack as input', async () => {
   const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
 
   expect(executions.started).toEqual([{
-    stateMachineArn: STATE_MACHINE_ARN,
     name: expect.stringMatching(new RegExp(`^${arn.split('/').pop()}-[0-9a-f]{16}$`)),
     input: {
       Kind: 'CleanRoomsMlTrainingPoll',
@@ -87,7 +85,7 @@ test('an Update that keeps the model and its wait conditions (tags) starts none;
   await onEvent(events.update(arn, properties(plan()), properties(plan(), { Tags: { team: 'growth' } })));
   expect(executions.started).toEqual([]);
 
-  const moreWaitConditions = plan(['ModelTrainingWait1BBBBBBBB', 'ModelTrainingWait2BBBBBBBB', 'ModelTrainingWait3BBBBBBBB']);
+  const moreWaitConditions = plan(['ModelWait1BBBBBBBB', 'ModelWait2BBBBBBBB', 'ModelWait3BBBBBBBB']);
   const { PhysicalResourceId: same } = await onEvent(events.update(arn, properties(plan()), properties(moreWaitConditions)));
   expect(same).toBe(arn);
   expect(executions.started).toEqual([
@@ -98,7 +96,7 @@ test('an Update that keeps the model and its wait conditions (tags) starts none;
 test('an Update that replaces the model starts an execution for the new one', async () => {
   const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
   executions.started.length = 0;
-  const newPlan = plan(['ModelTrainingWait1CCCCCCCC', 'ModelTrainingWait2CCCCCCCC']);
+  const newPlan = plan(['ModelWait1CCCCCCCC', 'ModelWait2CCCCCCCC']);
 
   const { PhysicalResourceId: replaced } = await onEvent(events.update(arn, properties(plan()), properties(newPlan, { Description: 'v2' })));
 
@@ -112,7 +110,7 @@ test('a Delete (a stack deletion, a replaced model\'s cleanup, a rollback) stops
 
   await onEvent(events.delete(arn, properties(plan())));
 
-  expect(executions.stopped).toEqual([`arn:aws:states:us-east-1:123456789012:execution:TrainingPoller-abc:${name}`]);
+  expect(executions.stopped).toEqual([name]);
 });
 
 test('a Create whose execution cannot start deletes the model it made and fails, naming the cause', async () => {
@@ -123,4 +121,9 @@ test('a Create whose execution cannot start deletes the model it made and fails,
   );
   const models = testbed.emulator.inventory().audienceModels;
   expect(models.every((model) => model.status.startsWith('DELETE'))).toBe(true);
+});
+
+test('the executions of the stack\'s poller: the state machine the onEvent function\'s environment names, each execution under it', () => {
+  const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:TrainingPoller-abc';
+  expect(executionArnOf(stateMachineArn, 'model-1-0123456789abcdef')).toBe('arn:aws:states:us-east-1:123456789012:execution:TrainingPoller-abc:model-1-0123456789abcdef');
 });

@@ -116,9 +116,9 @@ describe('a stack of the library\'s constructs', () => {
     // model's create-only properties), which the model's plan and the ready resource's DependsOn name.
     expect(differing).toEqual([
       expect.stringMatching(/^Model[0-9A-F]{8}$/),
-      expect.stringMatching(/^ModelTrainingWait1[0-9A-F]{16}$/),
-      expect.stringMatching(/^ModelTrainingWait2[0-9A-F]{16}$/),
-      expect.stringMatching(/^ModelTrainingWaitReady[0-9A-F]{8}$/),
+      expect.stringMatching(/^ModelWait1[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelWait2[0-9A-F]{16}$/),
+      expect.stringMatching(/^ModelReady[0-9A-F]{8}$/),
     ]);
     expect((changed.Resources as Json)[differing[0]].Properties.Description).toBe('Lookalikes of our best buyers');
     expect(ids(changed).filter((id) => !ids(snapshot).includes(id))).toHaveLength(2);

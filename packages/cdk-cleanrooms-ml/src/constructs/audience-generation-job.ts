@@ -486,7 +486,6 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
       waited: this.resource,
       arnAttribute: AudienceGenerationJobAttribute.AUDIENCE_GENERATION_JOB_ARN,
       plan,
-      idPrefix: 'GenerationWait',
       lastLinkProperties: { RelevanceScoreSizes: this.renderScoreSizes() },
       replacementKey: createOnly,
     });

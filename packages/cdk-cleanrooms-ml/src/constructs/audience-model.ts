@@ -426,7 +426,6 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
       waited: resource,
       arnAttribute: AudienceModelAttribute.AUDIENCE_MODEL_ARN,
       plan,
-      idPrefix: 'TrainingWait',
       // A replaced training dataset replaces the model, so its key is part of the model's.
       replacementKey: { ...createOnly, trainingDataset: replacementKeyOf(props.trainingDataset, this) },
     });

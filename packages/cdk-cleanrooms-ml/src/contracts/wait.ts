@@ -42,14 +42,18 @@ export const WAIT_RESOURCE_KINDS: readonly WaitResourceKind[] = ['audience-model
  * message of the last link), not this link's window.
  */
 export interface WaitProperties {
-  readonly ResourceKind: WaitResourceKind;
+  /** @default the resource type in ResourceArn */
+  readonly ResourceKind?: WaitResourceKind;
   readonly ResourceArn: string;
-  /** This link's position in the chain, from 1. */
-  readonly Link: number;
-  /** How many links the chain has: the last one fails when its window ends. */
-  readonly Links: number;
-  /** How long this link waits, in seconds, before handing over (or, the last one, failing). */
-  readonly WindowSeconds: number;
+  /** This link's position in the chain, from 1. @default 1 (the ready resource of a long wait) */
+  readonly Link?: number;
+  /** How many links the chain has: the last one fails when its window ends. @default 1 */
+  readonly Links?: number;
+  /**
+   * How long this link waits, in seconds, before handing over (or, the last one, failing).
+   * @default WAIT_WINDOW_SECONDS (contracts/framework.ts), a whole window
+   */
+  readonly WindowSeconds?: number;
   /**
    * Generation jobs only: the audience sizes whose relevance score the
    * template reads (see the generation job's contract), so the last link
@@ -64,13 +68,10 @@ export interface WaitProperties {
  * resource's own custom resource (common property `WaitConditions`): its
  * handler starts the training poller's execution with it on Create, and on
  * an Update that replaces the resource or changes the plan, and stops it on
- * Delete.
+ * Delete. The poller is the state machine whose ARN the onEvent function's
+ * environment holds (POLLER_ARN_ENV); the stack is the request's StackId.
  */
 export interface WaitConditionsPlan {
-  /** The stack's training poller (a Step Functions state machine). */
-  readonly StateMachineArn: string;
-  /** The stack whose wait conditions the poller signals (`AWS::StackId`). */
-  readonly StackId: string;
   /**
    * The wait conditions' logical ids, in chain order. They end in a digest of
    * the resource's create-only properties and of the plan, so a replaced
@@ -86,6 +87,9 @@ export interface WaitConditionsPlan {
   readonly IntervalSeconds: number;
 }
 
+/** The onEvent function's environment variable holding the training poller's ARN (set when the stack has one). */
+export const POLLER_ARN_ENV = 'CLEANROOMS_ML_TRAINING_POLLER_ARN';
+
 /** `Kind` of the training poller's execution input, which the isComplete function recognizes. */
 export const POLLER_EVENT_KIND = 'CleanRoomsMlTrainingPoll';
 
@@ -94,8 +98,10 @@ export const POLLER_EVENT_KIND = 'CleanRoomsMlTrainingPoll';
  * returns for the next one (the state machine loops: check → Done? → wait
  * WaitSeconds → check).
  */
-export interface PollerState extends Omit<WaitConditionsPlan, 'StateMachineArn'> {
+export interface PollerState extends WaitConditionsPlan {
   readonly Kind: typeof POLLER_EVENT_KIND;
+  /** The stack whose wait conditions the poller signals (its id, an ARN). */
+  readonly StackId: string;
   readonly ResourceKind: WaitResourceKind;
   readonly ResourceArn: string;
   /** The wait condition being signalled (index into LogicalIds). @default 0 */

@@ -107,7 +107,7 @@ describe('AudienceModel timeout', () => {
     template.resourceCountIs(STATE_MACHINE_TYPE, 1);
     const modelId = onlyId(template, MODEL_TYPE);
     template.hasResource(WAIT_TYPE, {
-      Properties: Match.objectLike({ ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] }, Link: 1, Links: 1, WindowSeconds: 5400 - 120 - WINDOW }),
+      Properties: Match.objectLike({ ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] }, WindowSeconds: 5400 - 120 - WINDOW }),
     });
     expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: 1 });
   });
@@ -128,8 +128,6 @@ describe('AudienceModel timeout', () => {
     const plan = model.Properties.WaitConditions;
     expect(model.Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: count + 1 });
     expect(plan).toEqual({
-      StateMachineArn: { Ref: expect.stringMatching(/^CleanRoomsMlTrainingPollerStateMachine/) },
-      StackId: { Ref: 'AWS::StackId' },
       LogicalIds: conditions.map((condition) => condition.id),
       Signals: expect.any(Number),
       WindowSeconds: expect.any(Number),
@@ -142,7 +140,7 @@ describe('AudienceModel timeout', () => {
         CreationPolicy: { ResourceSignal: { Count: plan.Signals, Timeout: 'PT12H' } },
         DependsOn: [index === 0 ? modelId : conditions[index - 1].id],
       });
-      expect(condition.id).toMatch(new RegExp(`^AudienceModelTrainingWait${index + 1}[0-9A-F]{8}[0-9A-F]{8}$`));
+      expect(condition.id).toMatch(new RegExp(`^AudienceModelWait${index + 1}[0-9A-F]{8}[0-9A-F]{8}$`));
     });
     // The poller hands over before a wait condition's 12 hours, with time for a late check.
     expect(plan.WindowSeconds).toBeLessThanOrEqual(12 * HOUR - 15 * 60);
@@ -154,17 +152,17 @@ describe('AudienceModel timeout', () => {
 
     const readyId = onlyId(template, WAIT_TYPE);
     const ready = template.findResources(WAIT_TYPE)[readyId];
+    // The kind is the ARN's and it is the only link (the handler's defaults); it follows the last wait condition, and the
+    // handler policy through the model it reads.
     expect(ready.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^CleanRoomsMlProviderframeworkonEvent/), 'Arn'] },
       ServiceTimeout: '3600',
       TimeoutSeconds: total,
-      ResourceKind: 'audience-model',
       ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] },
-      Link: 1,
-      Links: 1,
       WindowSeconds: WINDOW,
     });
-    expect(ready.DependsOn).toContain(conditions[count - 1].id);
+    expect(readyId).toMatch(/^AudienceModelReady[0-9A-F]{8}$/);
+    expect(ready.DependsOn).toEqual([conditions[count - 1].id]);
     // The model's window, the wait conditions', the ready resource's and the handler's margin make up the whole timeout.
     const waited = WINDOW + count * plan.WindowSeconds + WINDOW + 120;
     expect(waited).toBeGreaterThanOrEqual(total);
@@ -274,9 +272,9 @@ describe('AudienceModel timeout', () => {
         },
       });
       expect(JSON.stringify(poller[0][1].Properties.DefinitionString)).toContain('CleanRoomsMlProviderIsComplete');
-      // Both models' plans name it.
-      const plans = Object.values(template.findResources(MODEL_TYPE)).map((model: any) => model.Properties.WaitConditions.StateMachineArn);
-      expect(plans).toEqual([{ Ref: poller[0][0] }, { Ref: poller[0][0] }]);
+      // Both models have a plan for it, and their handlers find it in the onEvent function's environment (tested below).
+      const plans = Object.values(template.findResources(MODEL_TYPE)).map((model: any) => model.Properties.WaitConditions.LogicalIds.length);
+      expect(plans).toEqual([2, 2]);
     });
 
     test('least privilege: starting and stopping its executions, reading and signalling this stack only; no new Resource "*"', () => {
@@ -316,6 +314,10 @@ describe('AudienceModel timeout', () => {
       const wildcards = statementsOf(template, /^CleanRoomsMl(TrainingPoller|ProviderHandlerPolicy)/)
         .filter((statement) => [statement.Resource].flat().includes('*'));
       expect(wildcards.flatMap((statement) => [statement.Action].flat())).toEqual(['cleanrooms-ml:ListAudienceModels']);
+      // The handlers find the poller in the onEvent function's environment.
+      const onEvent = Object.entries(template.findResources('AWS::Lambda::Function'))
+        .find(([id]) => id.startsWith('CleanRoomsMlProviderOnEvent'))![1];
+      expect(onEvent.Properties.Environment.Variables).toEqual({ CLEANROOMS_ML_TRAINING_POLLER_ARN: { Ref: pollerId } });
       // The model's handler may start the poller only once the policy exists.
       expect(template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)].DependsOn).toEqual(
         expect.arrayContaining([expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/)]),
@@ -350,11 +352,10 @@ describe('AudienceGenerationJob timeout', () => {
     const template = Template.fromStack(stack);
     const jobId = onlyId(template, JOB_TYPE);
     const [condition] = waitConditions(template);
-    expect(condition.id).toMatch(/^JobGenerationWait1[0-9A-F]{16}$/);
+    expect(condition.id).toMatch(/^JobWait1[0-9A-F]{16}$/);
     expect(template.findResources(JOB_TYPE)[jobId].Properties.WaitConditions).toMatchObject({ LogicalIds: [condition.id] });
     const readyId = onlyId(template, WAIT_TYPE);
     expect(template.findResources(WAIT_TYPE)[readyId].Properties).toMatchObject({
-      ResourceKind: 'audience-generation-job',
       ResourceArn: { 'Fn::GetAtt': [jobId, 'AudienceGenerationJobArn'] },
       TimeoutSeconds: 3 * HOUR,
       RelevanceScoreSizes: ['ABSOLUTE:10000'],

@@ -9,31 +9,29 @@
  */
 import { createHash } from 'node:crypto';
 import type * as StepFunctionsSdk from '@aws-sdk/client-sfn';
-import { POLLER_EVENT_KIND, PollerState, WaitConditionsPlan, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import { POLLER_ARN_ENV, POLLER_EVENT_KIND, PollerState, WaitConditionsPlan, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { ResourceFailure } from './errors';
-import { integer, object, PropertyParser, string, stringList } from './properties';
+import { integer, object, PropertyParser, stringList } from './properties';
 import { sdkClientOptionsFromEnvironment } from './sdk-retry';
 
 /** The `WaitConditions` common property. */
 export const waitConditionsPlan: PropertyParser<WaitConditionsPlan> = object<WaitConditionsPlan>({
-  StateMachineArn: string,
-  StackId: string,
   LogicalIds: stringList,
   Signals: integer,
   WindowSeconds: integer,
   IntervalSeconds: integer,
 });
 
-/** What a handler asks of the poller. */
+/** What a handler asks of the poller (the stack's state machine, which the implementation knows). */
 export interface PollerExecutions {
   /**
    * Starts an execution. The same name and input while it runs is the same
    * execution (a replayed request); a name already used by a closed one
    * is not an error (a rollback that returns to an earlier plan).
    */
-  start(stateMachineArn: string, name: string, input: PollerState): Promise<void>;
+  start(name: string, input: PollerState): Promise<void>;
   /** Stops an execution; one that does not exist, or has ended, is not an error. */
-  stop(executionArn: string): Promise<void>;
+  stop(name: string): Promise<void>;
 }
 
 /**
@@ -42,40 +40,51 @@ export interface PollerExecutions {
  * resource and plan gets its own (names are unique per state machine for
  * 90 days: facts in notes/wait-facts.md) and a replayed request finds the same.
  */
-export function pollerExecution(kind: WaitResourceKind, resourceArn: string, plan: WaitConditionsPlan): {
+export function pollerExecution(kind: WaitResourceKind, resourceArn: string, stackId: string, plan: WaitConditionsPlan): {
   readonly name: string;
-  readonly executionArn: string;
   readonly input: PollerState;
 } {
   const resourceId = resourceArn.slice(resourceArn.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 60);
   const digest = createHash('sha256').update(`${resourceArn}\n${plan.LogicalIds.join(',')}`).digest('hex').slice(0, 16);
-  const name = `${resourceId}-${digest}`;
-  // arn:<partition>:states:<region>:<account>:stateMachine:<name> → …:execution:<name>:<execution name>
-  const executionArn = `${plan.StateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  const { StateMachineArn: _stateMachine, ...rest } = plan;
-  return { name, executionArn, input: { Kind: POLLER_EVENT_KIND, ResourceKind: kind, ResourceArn: resourceArn, ...rest } };
+  return {
+    name: `${resourceId}-${digest}`,
+    input: { Kind: POLLER_EVENT_KIND, ResourceKind: kind, ResourceArn: resourceArn, StackId: stackId, ...plan },
+  };
 }
 
-/** The poller's executions through the Step Functions client of the function's environment. */
+/** An execution's ARN: arn:<partition>:states:<region>:<account>:stateMachine:<name> → …:execution:<name>:<execution name>. */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/**
+ * The poller's executions through the Step Functions client of the
+ * function's environment, on the state machine POLLER_ARN_ENV names.
+ */
 export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): PollerExecutions {
   let client: StepFunctionsSdk.SFN | undefined;
   const sfn = (): StepFunctionsSdk.SFN => {
     client ??= new (loadSdk().SFN)(sdkClientOptionsFromEnvironment(env));
     return client;
   };
+  const stateMachineArn = (): string => {
+    const arn = env[POLLER_ARN_ENV];
+    if (!arn) throw new ResourceFailure(`the function has no ${POLLER_ARN_ENV}: the stack has no training poller`);
+    return arn;
+  };
   return {
-    async start(stateMachineArn, name, input) {
+    async start(name, input) {
       try {
-        await sfn().startExecution({ stateMachineArn, name, input: JSON.stringify(input) });
+        await sfn().startExecution({ stateMachineArn: stateMachineArn(), name, input: JSON.stringify(input) });
       } catch (err) {
         // Only a closed execution of the same name: the plan it followed is done.
         if ((err as Error | undefined)?.name === 'ExecutionAlreadyExists') return;
         throw err;
       }
     },
-    async stop(executionArn) {
+    async stop(name) {
       try {
-        await sfn().stopExecution({ executionArn, cause: 'The resource it waited for is being deleted' });
+        await sfn().stopExecution({ executionArn: executionArnOf(stateMachineArn(), name), cause: 'The resource it waited for is being deleted' });
       } catch (err) {
         if ((err as Error | undefined)?.name === 'ExecutionDoesNotExist') return;
         throw err;

@@ -214,10 +214,10 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
       const replaced = started.physicalResourceId !== this.event.PhysicalResourceId;
       if (!replaced && canonicalJson(oldPlan?.LogicalIds) === canonicalJson(plan.LogicalIds)) return;
     }
-    const execution = pollerExecution(this.waitKind, started.physicalResourceId, plan);
+    const execution = pollerExecution(this.waitKind, started.physicalResourceId, this.event.StackId, plan);
     try {
-      await this.executions.start(plan.StateMachineArn, execution.name, execution.input);
-      this.log.info('Started the training poller', { execution: execution.executionArn });
+      await this.executions.start(execution.name, execution.input);
+      this.log.info('Started the training poller', { execution: execution.name });
     } catch (err) {
       this.log.error('Could not start the training poller', { cause: describeCause(err) });
       if (started.operation?.[STARTED_HERE] === 'true') {
@@ -237,10 +237,10 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     const plan = this.commonProperties.WaitConditions;
     const id = this.event.PhysicalResourceId;
     if (plan === undefined || this.waitKind === undefined || id === undefined || !arnPattern(this.waitKind).test(id)) return;
-    const execution = pollerExecution(this.waitKind, id, plan);
+    const execution = pollerExecution(this.waitKind, id, this.event.StackId, plan);
     try {
-      await this.executions.stop(execution.executionArn);
-      this.log.info('Stopped the training poller', { execution: execution.executionArn });
+      await this.executions.stop(execution.name);
+      this.log.info('Stopped the training poller', { execution: execution.name });
     } catch (err) {
       this.log.warn('Could not stop the training poller; it ends once its wait conditions are gone', { cause: describeCause(err) });
     }

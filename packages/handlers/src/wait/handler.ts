@@ -13,7 +13,7 @@
  * The link does not delete a failed resource: the resource completed in this
  * deployment with its physical id, so CloudFormation's rollback deletes it.
  */
-import { AttributeData, MAX_CHAINED_TIMEOUT_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/framework';
+import { AttributeData, MAX_CHAINED_TIMEOUT_SECONDS, WAIT_WINDOW_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/framework';
 import { WAIT_RESOURCE_KINDS, WaitProperties, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { isNotFound } from 'cdk-cleanrooms-ml-local/lib/client/errors';
@@ -33,11 +33,11 @@ import {
 } from '../framework/resource-handler';
 
 const PROPERTIES: PropertySchema<WaitProperties> = {
-  ResourceKind: oneOf(WAIT_RESOURCE_KINDS),
+  ResourceKind: optional(oneOf(WAIT_RESOURCE_KINDS)),
   ResourceArn: string,
-  Link: integer,
-  Links: integer,
-  WindowSeconds: integer,
+  Link: optional(integer),
+  Links: optional(integer),
+  WindowSeconds: optional(integer),
   RelevanceScoreSizes: optional(audienceSizeList),
 };
 
@@ -90,7 +90,7 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
 
   protected get noun(): string {
     try {
-      return KINDS[this.properties.ResourceKind].noun;
+      return KINDS[this.kind].noun;
     } catch {
       // A Delete answers whatever its properties say.
       return 'Clean Rooms ML resource';
@@ -99,16 +99,16 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
 
   /** This link's window; a Delete (which has nothing to wait for) keeps the default. */
   protected get windowSeconds(): number {
-    return this.requestType === 'Delete' ? super.windowSeconds : this.properties.WindowSeconds;
+    return this.requestType === 'Delete' ? super.windowSeconds : this.properties.WindowSeconds ?? WAIT_WINDOW_SECONDS;
   }
 
   /** Every link but the last hands over to the next one. */
   protected get continuedByWait(): boolean {
-    return this.requestType !== 'Delete' && this.properties.Link < this.properties.Links;
+    return this.requestType !== 'Delete' && this.link < this.links;
   }
 
   protected timedOut(status: string): Error {
-    const kind = KINDS[this.properties.ResourceKind];
+    const kind = KINDS[this.kind];
     const name = this.observedName === undefined ? '' : ` "${this.observedName}"`;
     const timeout = this.commonProperties.TimeoutSeconds;
     const after = timeout === undefined ? '' : ` after ${formatDuration(timeout * 1000)}`;
@@ -130,6 +130,25 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
     this.log.info('Nothing to delete: a wait resource owns nothing');
   }
 
+  /** What it waits for: ResourceKind, or the resource type of ResourceArn (the ready resource of a long wait names none). */
+  private get kind(): WaitResourceKind {
+    const { ResourceKind, ResourceArn } = this.properties;
+    const kind = ResourceKind ?? WAIT_RESOURCE_KINDS.find((candidate) => arnPattern(candidate).test(ResourceArn));
+    if (!kind) {
+      throw new ResourceFailure(`ResourceArn must be an audience model or audience generation job ARN, got ${JSON.stringify(ResourceArn)}`);
+    }
+    return kind;
+  }
+
+  /** Its place in a chain of earlier releases' wait resources; the ready resource of a long wait is the only one. */
+  private get link(): number {
+    return this.properties.Link ?? 1;
+  }
+
+  private get links(): number {
+    return this.properties.Links ?? 1;
+  }
+
   protected isCreateComplete(): Promise<Progress<AttributeData>> {
     return this.check();
   }
@@ -148,7 +167,9 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
    * the old one does nothing).
    */
   private start(): Started {
-    const { ResourceKind, ResourceArn, Link, Links, WindowSeconds } = this.properties;
+    const { ResourceArn } = this.properties;
+    const WindowSeconds = this.windowSeconds;
+    const [ResourceKind, Link, Links] = [this.kind, this.link, this.links];
     if (!arnPattern(ResourceKind).test(ResourceArn)) {
       throw new ResourceFailure(`ResourceArn must be ${withArticle(KINDS[ResourceKind].noun)} ARN, got ${JSON.stringify(ResourceArn)}`);
     }
@@ -163,8 +184,8 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
   }
 
   private async check(): Promise<Progress<AttributeData>> {
-    const { ResourceKind, ResourceArn, RelevanceScoreSizes } = this.properties;
-    const kind = KINDS[ResourceKind];
+    const { ResourceArn, RelevanceScoreSizes } = this.properties;
+    const kind = KINDS[this.kind];
     let observed: Observed;
     try {
       observed = await kind.observe(this.client, ResourceArn, RelevanceScoreSizes);

@@ -41,7 +41,10 @@ export const TOTAL_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS - 60);
 /**
  * `ServiceTimeout` of every custom resource: how long CloudFormation waits
  * for any answer, above TOTAL_TIMEOUT so it only applies when the provider
- * itself is lost.
+ * itself is lost. It is CloudFormation's default ("The default value is 3600
+ * seconds (1 hour)",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html),
+ * so the templates leave the property out.
  */
 export const SERVICE_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS);
 
@@ -120,6 +123,12 @@ export interface CleanRoomsMlCustomResourceOptions<P> {
   /** Properties every resource carries (its timeout and attributes revision). */
   readonly common: CommonResourceProperties;
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether the resource depends on the handler policy itself; false only
+   * for one that references (and so comes after) a resource that does.
+   * @default true
+   */
+  readonly dependsOnHandlerPolicy?: boolean;
 }
 
 /** A permission the handler role gets, for resources of one kind. */
@@ -147,7 +156,9 @@ export class CleanRoomsMlProvider extends Construct {
   /** The one policy of that role; every custom resource depends on it. */
   public readonly handlerPolicy: iam.Policy;
   public readonly serviceToken: string;
-  /** The isComplete function, which also serves the training poller's checks (./training-poller.ts). */
+  /** The onEvent function, which starts and stops the training poller's executions (./training-poller.ts). */
+  public readonly onEventFunction: lambda.Function;
+  /** The isComplete function, which also serves the training poller's checks. */
   public readonly isCompleteFunction: lambda.IFunction;
 
   /** The handler policy's reviewed cdk-nag IAM5 suppression. */
@@ -210,6 +221,7 @@ export class CleanRoomsMlProvider extends Construct {
     ignoreRoleDependencyFindings([onEvent, isComplete, provider]);
     this.wildcardReview = suppressWildcardFindings(this.handlerPolicy);
     this.serviceToken = provider.serviceToken;
+    this.onEventFunction = onEvent;
     this.isCompleteFunction = isComplete;
   }
 
@@ -262,20 +274,36 @@ export class CleanRoomsMlProvider extends Construct {
   }
 
   /**
-   * Defines a custom resource served by this provider, with the
-   * `ServiceTimeout`, the common properties and the dependency on the
-   * handler policy (so a stack deletion keeps the permissions until the
-   * resource's Delete has run).
+   * Defines a custom resource served by this provider, with the common
+   * properties and the dependency on the handler policy (so a stack deletion
+   * keeps the permissions until the resource's Delete has run).
+   *
+   * What CloudFormation does by default is left out of the template, since a
+   * stack holds many pipelines: ServiceTimeout (SERVICE_TIMEOUT is the
+   * default), a DeletionPolicy and UpdateReplacePolicy of Delete ("By
+   * default, CloudFormation deletes the resource",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html;
+   * UpdateReplacePolicy's default is Delete too,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatereplacepolicy.html),
+   * and the first AttributesRevision (a later one is written, and its change
+   * makes CloudFormation send the Update that picks up new attributes).
    */
   public customResource<P>(scope: Construct, id: string, options: CleanRoomsMlCustomResourceOptions<P>): CustomResource {
+    const { AttributesRevision: revision, ...common } = options.common;
     const resource = new CustomResource(scope, id, {
       serviceToken: this.serviceToken,
       resourceType: options.resourceType,
-      serviceTimeout: SERVICE_TIMEOUT,
-      properties: { ...options.common, ...options.properties },
+      properties: { ...common, ...(revision !== undefined && revision > 1 ? { AttributesRevision: revision } : {}), ...options.properties },
       removalPolicy: options.removalPolicy,
     });
-    resource.node.addDependency(this.handlerPolicy);
+    if ((options.removalPolicy ?? RemovalPolicy.DESTROY) === RemovalPolicy.DESTROY) {
+      const cfn = resource.node.defaultChild as CfnResource;
+      cfn.cfnOptions.deletionPolicy = undefined;
+      cfn.cfnOptions.updateReplacePolicy = undefined;
+    }
+    if (options.dependsOnHandlerPolicy !== false) {
+      resource.node.addDependency(this.handlerPolicy);
+    }
     return resource;
   }
 }

@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { ignoreCfnLintChecks } from './cfn-lint';
 import { CleanRoomsMlProvider, suppressNagFindings } from './provider';
+import { POLLER_ARN_ENV } from '../../contracts/wait';
 
 // The stack's training poller: one Step Functions state machine that
 // signals the wait conditions of every long wait in the stack
@@ -73,6 +74,8 @@ export class TrainingPoller extends Construct {
     });
     this.stateMachineArn = stateMachine.stateMachineArn;
     provider.isCompleteFunction.grantInvoke(stateMachine);
+    // Where the handlers find the poller: one variable per stack rather than one property per waiting resource.
+    provider.onEventFunction.addEnvironment(POLLER_ARN_ENV, stateMachine.stateMachineArn);
 
     const stack = Stack.of(this);
     const stateMachineName = stack.splitArn(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
@@ -94,6 +97,11 @@ export class TrainingPoller extends Construct {
         }),
       ],
     });
+
+    // Starting and stopping executions, and the poller's signals, need this policy: the onEvent function (and so
+    // every custom resource, through the Provider's ServiceToken) comes after it, and a stack deletion keeps it
+    // until the resources' Deletes (which stop the executions) have run.
+    provider.onEventFunction.node.addDependency(this.policy);
 
     ignoreCfnLintChecks(stateMachine.node.defaultChild as sfn.CfnStateMachine, ['W3005']);
     suppressNagFindings(stateMachine, [

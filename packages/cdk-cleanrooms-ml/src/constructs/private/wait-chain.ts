@@ -150,8 +150,6 @@ export interface WaitChainOptions {
   /** The attribute of `waited` holding its ARN. */
   readonly arnAttribute: string;
   readonly plan: WaitPlan;
-  /** Construct id prefix of the wait conditions (`<idPrefix><i>…`, e.g. `TrainingWait1…`) and of the ready resource (`<idPrefix>Ready`). */
-  readonly idPrefix: string;
   /**
    * The create-only properties of `waited` (tags aside), as the construct
    * writes them: a change of their resolved value replaces the resource, and
@@ -163,7 +161,8 @@ export interface WaitChainOptions {
 }
 
 /**
- * Adds the plan's wait conditions and ready resource under `scope`, each
+ * Adds the plan's wait conditions (`Wait<i><digest>`) and ready resource
+ * (`Ready`) under `scope`, each
  * depending on the one before (the first on `waited`), and gives `waited` the
  * plan its handler starts the poller with. Children of the construct, so a
  * dependency on the construct waits for the last of them.
@@ -179,11 +178,12 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
   const provider = CleanRoomsMlProvider.of(scope);
   let previous: CfnResource = options.waited.node.defaultChild as CfnResource;
   if (plan.waitConditions > 0) {
-    const poller = TrainingPoller.of(scope);
+    // The stack's poller signals them (created with the first long wait).
+    TrainingPoller.of(scope);
     const digest = replacementDigest(scope, options.replacementKey, plan);
     const waitConditions: CfnWaitCondition[] = [];
     for (let index = 1; index <= plan.waitConditions; index++) {
-      const waitCondition = new CfnWaitCondition(scope, `${options.idPrefix}${index}${digest}`);
+      const waitCondition = new CfnWaitCondition(scope, `Wait${index}${digest}`);
       // With a CreationPolicy a wait condition takes no properties: "If you use a CreationPolicy with a wait condition, don't
       // specify any of the wait condition's properties"
       // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-waitcondition.html).
@@ -196,31 +196,27 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
       previous = waitCondition;
     }
     const waitConditionsPlan: Tokenized<WaitConditionsPlan> = {
-      StateMachineArn: poller.stateMachineArn,
-      StackId: Stack.of(scope).stackId,
       LogicalIds: waitConditions.map((waitCondition) => waitCondition.logicalId),
       Signals: plan.signals,
       WindowSeconds: plan.waitConditionSeconds,
       IntervalSeconds: plan.intervalSeconds,
     };
-    const waitedResource = options.waited.node.defaultChild as CfnResource;
-    waitedResource.addPropertyOverride('WaitConditions', waitConditionsPlan);
-    // Starting and stopping executions, and the poller's signals, need the poller's policy.
-    waitedResource.addDependency(poller.policy.node.defaultChild as CfnResource);
+    (options.waited.node.defaultChild as CfnResource).addPropertyOverride('WaitConditions', waitConditionsPlan);
   }
-  const ready = provider.customResource<WaitProperties>(scope, `${options.idPrefix}Ready`, {
+  const ready = provider.customResource<WaitProperties>(scope, 'Ready', {
     resourceType: WAIT_RESOURCE_TYPE,
     // The whole timeout (for the failure's message), not the ready resource's window.
     common: { TimeoutSeconds: plan.timeoutSeconds },
+    // The kind is the ARN's resource type, and it is the only link (Link and Links 1): both left to their defaults.
     properties: {
-      ResourceKind: options.kind,
       // A replaced resource changes this, so the ready resource reads the new one.
       ResourceArn: options.waited.getAttString(options.arnAttribute),
-      Link: 1,
-      Links: 1,
-      WindowSeconds: plan.readyWindowSeconds,
+      // Only when shorter than the handler's default, a whole window.
+      WindowSeconds: plan.readyWindowSeconds < WAIT_WINDOW_SECONDS ? plan.readyWindowSeconds : undefined,
       ...options.lastLinkProperties,
     },
+    // Through ResourceArn it comes after `waited`, which depends on the handler policy.
+    dependsOnHandlerPolicy: false,
   });
   // Without wait conditions, ResourceArn (a GetAtt of `waited`) already orders it after `waited`;
   // a DependsOn on it too would be redundant (cfn-lint W3005).
