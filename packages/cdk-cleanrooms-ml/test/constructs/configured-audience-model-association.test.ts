@@ -129,7 +129,11 @@ describe('ConfiguredAudienceModelAssociation', () => {
     associate(stack, { removalPolicy: RemovalPolicy.RETAIN }, 'Retained');
 
     const template = Template.fromStack(stack);
-    template.hasResource(TYPE, { Properties: Match.objectLike({ MembershipId: OTHER_MEMBERSHIP_ID }), DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+    template.hasResource(TYPE, {
+      Properties: Match.objectLike({ MembershipId: OTHER_MEMBERSHIP_ID }),
+      DeletionPolicy: Match.absent(),
+      UpdateReplacePolicy: Match.absent(),
+    });
     template.hasResource(TYPE, { Properties: Match.objectLike({ MembershipId: MEMBERSHIP_ID }), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
 
     const later = newStack();
