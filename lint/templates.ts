@@ -83,7 +83,7 @@ function collaborationTemplate(side: 'model-owner' | 'seed-provider'): CheckedTe
 /** Every template the project checks. */
 export const CHECKED_TEMPLATES: readonly CheckedTemplate[] = [
   ...PIPELINE_COUNTS.flatMap((pipelines) => MODEL_TIMEOUT_HOURS.map((hours) => exampleTemplate(pipelines, hours))),
-  ...PIPELINE_COUNTS.flatMap((pipelines) => (['library', 'library-model-timeout-1h', 'aws-custom-resource'] as const)
+  ...PIPELINE_COUNTS.flatMap((pipelines) => (['library', 'library-model-timeout-1h', 'library-model-timeout-72h', 'aws-custom-resource'] as const)
     .map((variant) => benchTemplate(variant, pipelines))),
   collaborationTemplate('model-owner'),
   collaborationTemplate('seed-provider'),
