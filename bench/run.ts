@@ -483,7 +483,9 @@ function longWaitOf(template: Template): LongWait {
   const models = Object.entries(template.Resources).filter(([, resource]) => resource.Type === AUDIENCE_MODEL_TYPE);
   const plan = models[0]?.[1].Properties?.WaitConditions as { LogicalIds: string[]; IntervalSeconds: number } | undefined;
   const ready = Object.entries(template.Resources)
-    .filter(([, resource]) => resource.Type === WAIT_RESOURCE_TYPE && resource.Properties?.ResourceKind === 'audience-model')
+    // The ready resource names no kind: its ResourceArn is the model's.
+    .filter(([, resource]) => resource.Type === WAIT_RESOURCE_TYPE
+      && JSON.stringify(resource.Properties?.ResourceArn ?? '').includes(JSON.stringify(models[0]?.[0] ?? '')))
     .map(([logicalId]) => logicalId);
   if (models.length !== 1 || !plan || ready.length !== 1) {
     throw new Error(`expected the example's one audience model with wait conditions and one ready resource, found ${models.length} models, ${ready.length} ready resources`);
