@@ -21,14 +21,18 @@ export function handlerBundleDirectory(bundle: HandlerBundle): string {
  */
 export const HANDLER_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
 
-/** A Lambda function running one of the handler bundles. */
+/**
+ * A Lambda function running one of the handler bundles. Both functions
+ * deploy the one asset holding both bundles (`<bundle>/index.handler`): a
+ * stack stages, hashes and uploads one asset instead of two.
+ */
 export class HandlerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, bundle: HandlerBundle, props: lambda.FunctionOptions) {
     super(scope, id, {
       ...props,
       runtime: HANDLER_RUNTIME,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(handlerBundleDirectory(bundle)),
+      handler: `${bundle}/index.handler`,
+      code: lambda.Code.fromAsset(path.dirname(handlerBundleDirectory(bundle))),
     });
   }
 }

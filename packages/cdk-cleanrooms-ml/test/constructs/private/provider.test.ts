@@ -101,8 +101,10 @@ describe('CleanRoomsMlProvider', () => {
     models(stack, 1);
 
     const template = Template.fromStack(stack);
-    const handlers = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-    expect(Object.keys(handlers)).toHaveLength(2);
+    // One asset holds both bundles: each function runs its own.
+    const handlers = template.findResources('AWS::Lambda::Function', { Properties: { Handler: Match.stringLikeRegexp('^(on-event|is-complete)/index\\.handler$') } });
+    expect(Object.values(handlers).map((handler: any) => handler.Properties.Handler).sort()).toEqual(['is-complete/index.handler', 'on-event/index.handler']);
+    expect(new Set(Object.values(handlers).map((handler: any) => JSON.stringify(handler.Properties.Code))).size).toBe(1);
     for (const handler of Object.values(handlers)) {
       expect(handler.Properties.Runtime).toBe('nodejs24.x');
       expect(handler.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/LogGroup/) });
