@@ -53,6 +53,7 @@ export interface DemoResult {
 const CLEAN_ROOMS_ML_TYPE = /CleanRoomsML/;
 /** The links of the chain that lets a model train past CloudFormation's one hour. */
 const WAIT_RESOURCE_TYPE = 'Custom::CleanRoomsMLWait';
+const WAIT_CONDITION_TYPE = 'AWS::CloudFormation::WaitCondition';
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
@@ -80,7 +81,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // 1 + 2: synthesize and deploy.
     const initial = synthesize(join(options.workDirectory, 'cdk.out.1'), {});
     say(`synthesized ${DEMO_STACK_NAME}: ${initial.resourceCount} CloudFormation resources: ${initial.cleanRoomsMlCount} Clean Rooms ML, `
-      + `${initial.waitCount} waits letting the model train up to 24 hours, the rest roles, functions and buckets`);
+      + `${initial.waitCount} waits letting the model train up to 24 hours (wait conditions and a wait resource), the rest roles, functions, `
+      + 'buckets and the training poller');
     say('');
     say(`cdk deploy ${DEMO_STACK_NAME}  (on the emulator)`);
     const deploy = await deployStack({ assembly: initial.outdir, stateFile, endpoint: emulator.endpoint, onEvent: printEvent(say) });
@@ -164,41 +166,32 @@ function synthesize(outdir: string, props: LookalikePipelineStackProps, change?:
   change?.(stack);
   const template = app.synth().getStackByName(DEMO_STACK_NAME).template as { Resources: Record<string, { Type: string }> };
   const types = Object.values(template.Resources).map((resource) => resource.Type);
-  const waitCount = types.filter((type) => type === WAIT_RESOURCE_TYPE).length;
-  const cleanRoomsMlCount = types.filter((type) => CLEAN_ROOMS_ML_TYPE.test(type)).length - waitCount;
+  const waitCount = types.filter((type) => type === WAIT_RESOURCE_TYPE || type === WAIT_CONDITION_TYPE).length;
+  const cleanRoomsMlCount = types.filter((type) => CLEAN_ROOMS_ML_TYPE.test(type) && type !== WAIT_RESOURCE_TYPE).length;
   return { outdir, resourceCount: types.length, cleanRoomsMlCount, waitCount };
 }
 
 /**
- * Prints the stack's own events and those of Clean Rooms ML resources, like
- * `cdk deploy` does. A run of wait resources (the chain that lets a model
- * train past CloudFormation's hour) is summed up in one line: on the
- * emulator the model is ACTIVE within the first window, so they complete at once.
+ * Prints the stack's own events and those of Clean Rooms ML resources and of
+ * the waits after the audience model, like `cdk deploy` does. A wait
+ * condition's signals are counted on its completion line: on the emulator
+ * the model is ACTIVE within its resource's first window, so the training
+ * poller signals every wait condition at once.
  */
 function printEvent(say: (line: string) => void): (event: DeploymentEvent) => void {
-  let waits: { first: string; last: string; count: number; status: string } | undefined;
-  const flushWaits = () => {
-    if (!waits) return;
-    const range = waits.count === 1 ? waits.first : `${waits.first} … ${waits.last}`;
-    say(`  ${waits.status.padEnd(38)} ${range}  (${waits.count} wait resources)`);
-    waits = undefined;
-  };
+  const signals = new Map<string, number>();
   return (event) => {
-    if (!CLEAN_ROOMS_ML_TYPE.test(event.resourceType) && event.resourceType !== 'AWS::CloudFormation::Stack') return;
-    if (event.resourceType === WAIT_RESOURCE_TYPE && event.kind === 'event' && !event.resourceStatusReason) {
-      if (event.resourceStatus.endsWith('_IN_PROGRESS')) return;
-      if (waits?.status === event.resourceStatus) {
-        waits.last = event.logicalResourceId;
-        waits.count++;
-      } else {
-        flushWaits();
-        waits = { first: event.logicalResourceId, last: event.logicalResourceId, count: 1, status: event.resourceStatus };
+    const waitCondition = event.resourceType === WAIT_CONDITION_TYPE;
+    if (!CLEAN_ROOMS_ML_TYPE.test(event.resourceType) && event.resourceType !== 'AWS::CloudFormation::Stack' && !waitCondition) return;
+    if (waitCondition && event.kind === 'event' && event.resourceStatus === 'CREATE_IN_PROGRESS') {
+      if (event.resourceStatusReason?.startsWith('Received SUCCESS signal')) {
+        signals.set(event.logicalResourceId, (signals.get(event.logicalResourceId) ?? 0) + 1);
       }
       return;
     }
-    flushWaits();
     const what = event.kind === 'progress' ? `... ${event.message}` : event.resourceStatus;
-    const reason = event.kind === 'event' && event.resourceStatusReason ? `  ${event.resourceStatusReason.split('\n')[0]}` : '';
+    const received = waitCondition && signals.has(event.logicalResourceId) ? `  (${signals.get(event.logicalResourceId)} SUCCESS signals received)` : '';
+    const reason = event.kind === 'event' && event.resourceStatusReason ? `  ${event.resourceStatusReason.split('\n')[0]}` : received;
     say(`  ${what.padEnd(38)} ${event.logicalResourceId}${reason}`);
   };
 }

@@ -37,7 +37,7 @@ import {
 } from './events';
 import { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrinsics';
-import { LocalLambda, RunnerFaults } from './lambda';
+import { LocalLambda, outsideFunctions, RunnerFaults } from './lambda';
 import { invokeStackFunction, ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure, stateMachineDefinition } from './resources';
 import { connectSecretsManager, SecretsManagerTarget } from './secrets-manager-target';
 import { DeploymentState, ResourceRecord, StackRecord } from './state';
@@ -1042,7 +1042,8 @@ class StackOperation {
   /** Hands an event or note to onEvent, keeping what it returns to wait for (see settled). */
   private notify(event: DeploymentEvent): void {
     // Typed `void` so that any callback fits (e.g. `events.push`), which also lets an async one through.
-    const returned: unknown = this.options.onEvent?.(event);
+    // An event can come while a function runs (a signal from the training poller): the caller's console, not the function's log.
+    const returned: unknown = outsideFunctions(() => this.options.onEvent?.(event));
     if (returned instanceof Promise) this.pending.push(returned.catch(() => undefined));
   }
 

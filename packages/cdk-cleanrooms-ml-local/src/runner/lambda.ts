@@ -279,6 +279,7 @@ export class LocalLambda {
   /** `lost`: true once the environment is gone, when nothing it writes reaches the logs any more. */
   private captureConsole(functionName: string, requestId: string, lost: () => boolean): () => void {
     const originals = new Map<ConsoleMethod, (...args: unknown[]) => void>();
+    hostConsole = originals;
     for (const method of Object.keys(CONSOLE_LEVELS) as ConsoleMethod[]) {
       originals.set(method, console[method]);
       console[method] = (...args: unknown[]): void => {
@@ -294,7 +295,30 @@ export class LocalLambda {
     }
     return () => {
       for (const [method, original] of originals) console[method] = original;
+      hostConsole = undefined;
     };
+  }
+}
+
+/** The console as it was before the running invocation captured it (invocations run one at a time). */
+let hostConsole: ReadonlyMap<ConsoleMethod, (...args: unknown[]) => void> | undefined;
+
+/**
+ * Runs the runner's own code with the host's console while a function's
+ * invocation has captured it: what happens while a function waits for a
+ * service the runner serves (a wait condition signalled by the training
+ * poller, whose stack events reach the caller's onEvent) is the caller's to
+ * print, not the function's log.
+ */
+export function outsideFunctions<T>(run: () => T): T {
+  const host = hostConsole;
+  if (!host) return run();
+  const captured = new Map([...host.keys()].map((method) => [method, console[method]] as const));
+  for (const [method, original] of host) console[method] = original;
+  try {
+    return run();
+  } finally {
+    for (const [method, capture] of captured) console[method] = capture;
   }
 }
 

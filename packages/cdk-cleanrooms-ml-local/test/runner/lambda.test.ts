@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeTemporaryDirectories, temporaryDirectory } from './helpers';
-import { LambdaFunctionSpec, LocalLambda } from '../../src/runner/lambda';
+import { LambdaFunctionSpec, LocalLambda, outsideFunctions } from '../../src/runner/lambda';
 
 afterAll(removeTemporaryDirectories);
 
@@ -44,4 +44,37 @@ test('concurrent invocations of functions with different environments each see t
     { before: 'poller-again', after: 'poller-again', endpoint: 'http://127.0.0.1:1' },
   ]);
   expect(process.env.WHO).toBeUndefined();
+});
+
+test('while a function waits, what the runner prints for its caller (outsideFunctions) goes to the console, not the function\'s log', async () => {
+  const codeDirectory = join(temporaryDirectory(), 'code');
+  mkdirSync(codeDirectory);
+  // The function logs, then waits for the test (as the poller waits for the runner's SignalResource), then logs again.
+  writeFileSync(join(codeDirectory, 'index.js'), `
+    exports.handler = async () => {
+      console.log('before the signal');
+      await new Promise((resolve) => { globalThis.__signal = resolve; });
+      console.log('after the signal');
+      return {};
+    };
+  `);
+  const logged: string[] = [];
+  const lambda = new LocalLambda({ baseEnvironment: {}, onLog: (entry) => logged.push(entry.message) });
+  const printed: string[] = [];
+  const hostLog = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(' '));
+  try {
+    const invocation = lambda.invoke(spec('poller', codeDirectory), {});
+    while (!(globalThis as any).__signal) await new Promise((resolve) => setImmediate(resolve));
+
+    outsideFunctions(() => console.log('stack event: Received SUCCESS signal'));
+    (globalThis as any).__signal();
+    await invocation;
+  } finally {
+    console.log = hostLog;
+    delete (globalThis as any).__signal;
+  }
+
+  expect(printed).toEqual(['stack event: Received SUCCESS signal']);
+  expect(logged).toEqual(['before the signal', 'after the signal']);
 });
