@@ -191,7 +191,8 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
       waitCondition.cfnOptions.creationPolicy = {
         resourceSignal: { count: plan.signals, timeout: `PT${MAX_WAIT_CONDITION_SECONDS / 3600}H` },
       };
-      waitCondition.addDependency(previous);
+      // A construct dependency: CfnResource.addDependency is deprecated in newer aws-cdk-lib releases.
+      waitCondition.node.addDependency(previous);
       waitConditions.push(waitCondition);
       previous = waitCondition;
     }
@@ -221,7 +222,7 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
   // Without wait conditions, ResourceArn (a GetAtt of `waited`) already orders it after `waited`;
   // a DependsOn on it too would be redundant (cfn-lint W3005).
   if (plan.waitConditions > 0) {
-    (ready.node.defaultChild as CfnResource).addDependency(previous);
+    ready.node.addDependency(previous);
   }
   return ready;
 }
