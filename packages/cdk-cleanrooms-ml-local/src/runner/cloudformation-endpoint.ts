@@ -19,11 +19,12 @@
  * which it trusts as it trusts their code.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResourceStatus, StackStatus } from './events';
 import type { SignalStatus, WaitConditionSignals } from './wait-conditions';
 import { WAIT_CONDITION_TYPE } from './wait-conditions';
+import { readBody } from '../emulator/server';
 
 const XML_NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
@@ -74,7 +75,7 @@ export class CloudFormationEndpoint {
 
   private constructor() {
     this.server = createServer((request, response) => {
-      void readBody(request).then((body) => this.answer(new URLSearchParams(body), response), () => response.destroy());
+      void readBody(request).then((bytes) => bytes.toString('utf8')).then((body) => this.answer(new URLSearchParams(body), response), () => response.destroy());
     });
   }
 
@@ -210,13 +211,4 @@ function escapeXml(text: string): string {
 function reply(response: ServerResponse, requestId: string, statusCode: number, xml: string): void {
   response.writeHead(statusCode, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
   response.end(xml);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

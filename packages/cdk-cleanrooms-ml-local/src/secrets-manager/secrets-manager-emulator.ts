@@ -13,9 +13,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server } from 'node:http';
+import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { readBody } from '../emulator/server';
 
 /** One GetSecretValue request as it arrived. */
 export interface SecretRequest {
@@ -73,7 +74,7 @@ export class SecretsManagerEmulator {
       Object.entries(stored.secrets ?? {}).forEach(([arn, secret]) => this.secrets.set(arn, secret));
     }
     this.server = createServer((request, response) => {
-      void readBody(request).then((body) => {
+      void readBody(request).then((bytes) => bytes.toString('utf8')).then((body) => {
         let secretId: unknown;
         try {
           secretId = (JSON.parse(body) as { SecretId?: unknown }).SecretId;
@@ -193,15 +194,6 @@ export class SecretsManagerEmulator {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 /** `name` of `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`. */
