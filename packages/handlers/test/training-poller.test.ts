@@ -218,3 +218,18 @@ test('a read of the model that fails is tried again at the next check', async ()
   expect(next.Outcome).toBeUndefined();
   expect(stack.signals).toEqual([]);
 });
+
+test('ends once its wait conditions can no longer be waiting, even when one never starts (deleted by a rollback, no Delete to stop it)', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1', 'Wait2'], 6, false);
+  let state = await check(initialState(arn, ['Wait1', 'Wait2'], 6, 11), stack);
+  expect(state).toMatchObject({ Done: false, Since: clock.now() });
+
+  // Two wait conditions of at most 12 hours each after the resource's own window: 26 hours at most.
+  clock.advance(25 * HOUR);
+  state = await check(state, stack);
+  expect(state.Done).toBe(false);
+  clock.advance(2 * HOUR);
+  await expect(check(state, stack)).resolves.toMatchObject({ Done: true, Reason: 'past the longest its wait conditions can wait' });
+  expect(stack.signals).toEqual([]);
+});

@@ -304,8 +304,8 @@ async function withTarget(
     });
     return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost });
   } finally {
-    // An execution still running when the operation ends (its wait conditions gone with a rollback, or never
-    // reached) ends with it: on AWS it would find the stack no longer in progress at its next check and stop.
+    // An execution still running when the operation ends stops with it. On AWS it would run on until its resource's
+    // Delete stops it or, at the latest, until its wait conditions can no longer be waiting (the poller's own bound).
     await stepFunctions?.stop();
     await cloudFormation?.close();
     await secretsManager?.close();

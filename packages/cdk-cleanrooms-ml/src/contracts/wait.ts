@@ -118,6 +118,8 @@ export interface PollerState extends WaitConditionsPlan {
   readonly WaitSeconds?: number;
   /** Why the poller stopped, for the execution's output. */
   readonly Reason?: string;
+  /** When the execution's first check ran (epoch milliseconds): it ends once its wait conditions can no longer be waiting. */
+  readonly Since?: number;
 }
 
 /**

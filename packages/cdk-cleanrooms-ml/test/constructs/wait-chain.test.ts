@@ -264,7 +264,16 @@ describe('AudienceModel timeout', () => {
       expect(JSON.parse(definition.replace('${IsCompleteArn}', 'FUNCTION_ARN'))).toMatchObject({
         StartAt: 'Check',
         States: {
-          Check: { Type: 'Task', Resource: 'FUNCTION_ARN', Next: 'Done' },
+          Check: {
+            Type: 'Task',
+            Resource: 'FUNCTION_ARN',
+            Next: 'Done',
+            // Lambda's transient errors, then anything else for about an hour: one failed check does not end the wait.
+            Retry: [
+              expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']) }),
+              { ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 60, BackoffRate: 1 },
+            ],
+          },
           Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Signalled' }], Default: 'Interval' },
           Interval: { Type: 'Wait', SecondsPath: '$.WaitSeconds', Next: 'Check' },
           Signalled: { Type: 'Succeed' },

@@ -26,7 +26,7 @@
  * tried again at the next check (a throw would end the execution, and the wait
  * condition would time out).
  */
-import { HANDOVER_CHECK_SECONDS, PollerState, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import { HANDOVER_CHECK_SECONDS, MAX_WAIT_CONDITION_SECONDS, PollerState, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { isNotFound } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 import { NOT_STARTED, STACK_GONE, StackSignals } from './stack-signals';
@@ -53,7 +53,15 @@ const READERS: Record<WaitResourceKind, (client: CleanRoomsMlClient, arn: string
 /** Runs one check and returns the next state (Done when the poller has nothing more to do). */
 export async function checkAndSignal(state: PollerState, runtime: PollerRuntime): Promise<PollerState> {
   const { log } = runtime;
-  let next: PollerState = { ...state, Condition: state.Condition ?? 0, Sent: state.Sent ?? 0, Done: false };
+  const since = state.Since ?? runtime.now();
+  let next: PollerState = { ...state, Condition: state.Condition ?? 0, Sent: state.Sent ?? 0, Done: false, Since: since };
+  // Each wait condition waits at most 12 hours from its start, after the resource's own window (an hour): past
+  // that, none can still be waiting. A wait condition deleted by a rollback reads as not started, and a resource
+  // kept by its removal policy gets no Delete to stop the execution: this bound ends it anyway.
+  const longestMs = (next.LogicalIds.length * MAX_WAIT_CONDITION_SECONDS + 2 * 3600) * 1000;
+  if (runtime.now() - since > longestMs) {
+    return finished(next, 'past the longest its wait conditions can wait', log);
+  }
   let status = next.Outcome;
   if (status === undefined) {
     try {

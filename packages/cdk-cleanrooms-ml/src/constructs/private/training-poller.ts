@@ -29,8 +29,9 @@ import { POLLER_ARN_ENV } from '../../contracts/wait';
  * Task state whose Resource is a function's ARN passes its input as the event
  * and its answer on as the output
  * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html);
- * it is retried on the Lambda service's transient errors (the function itself
- * answers every check, failures included).
+ * it is retried on the Lambda service's transient errors, and on any other
+ * error for about an hour (the function itself answers every check, a
+ * service's failure included).
  */
 const POLLER_DEFINITION = {
   Comment: 'cdk-cleanrooms-ml: signals the wait conditions of long Clean Rooms ML waits while it checks the resource',
@@ -39,12 +40,17 @@ const POLLER_DEFINITION = {
     Check: {
       Type: 'Task',
       Resource: '${IsCompleteArn}',
-      Retry: [{
-        ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
-        IntervalSeconds: 2,
-        MaxAttempts: 6,
-        BackoffRate: 2,
-      }],
+      Retry: [
+        {
+          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+          IntervalSeconds: 2,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+        },
+        // Anything else (a function timeout, a crash): try again for about an hour rather than end the execution,
+        // which would leave the wait condition to time out with the resource ACTIVE.
+        { ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 60, BackoffRate: 1 },
+      ],
       Next: 'Done',
     },
     Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Signalled' }], Default: 'Interval' },
