@@ -182,10 +182,7 @@ function findFunction(context: ProvisionContext, arn: string): { readonly record
  * errorMessage), which the task's Retry and Catch match.
  */
 export async function invokeStackFunction(context: ProvisionContext, functionArn: string, payload: unknown): Promise<unknown> {
-  const unqualified = functionArn.split(':').slice(0, 7).join(':');
-  const found = findFunction(context, unqualified) ?? existingRecords(context)
-    .map((record) => ({ record }))
-    .find(({ record }) => record.type === 'AWS::Lambda::Function' && record.physicalResourceId === functionArn);
+  const found = findFunction(context, functionArn.split(':').slice(0, 7).join(':'));
   if (!found) {
     throw { errorType: 'Lambda.ResourceNotFoundException', errorMessage: `Function not found: ${functionArn}` };
   }
@@ -214,10 +211,8 @@ function waiterSchedule(context: ProvisionContext, stateMachineArn: string | und
     queryIntervalSeconds: DEFAULT_QUERY_INTERVAL_SECONDS,
     maxAttempts: DEFAULT_TOTAL_TIMEOUT_SECONDS / DEFAULT_QUERY_INTERVAL_SECONDS,
   };
-  const stateMachine = existingRecords(context)
-    .find((record) => record.type === 'AWS::StepFunctions::StateMachine' && record.physicalResourceId === stateMachineArn);
-  const definitionText = stateMachine?.properties.DefinitionString;
-  if (typeof definitionText !== 'string') return defaults;
+  const definitionText = stateMachineArn === undefined ? undefined : stateMachineDefinition(context, stateMachineArn)?.definition;
+  if (definitionText === undefined) return defaults;
   try {
     type Retry = { readonly IntervalSeconds?: number; readonly MaxAttempts?: number };
     const definition = JSON.parse(definitionText) as { States?: Record<string, { Retry?: Retry[] }> };
