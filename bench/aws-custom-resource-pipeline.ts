@@ -25,7 +25,7 @@ import {
   PhysicalResourceIdReference,
 } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { AUDIENCE_SIZES, EXPORTED_SIZE, LookalikePipelineProps } from '../examples/lookalike-pipeline/stack';
+import { AUDIENCE_SIZES, EXPORT_DESCRIPTION, EXPORTED_SIZE, LookalikePipelineProps } from '../examples/lookalike-pipeline/environment';
 
 const CLEAN_ROOMS_ML = 'cleanrooms-ml.amazonaws.com';
 
@@ -160,7 +160,7 @@ export class AwsCustomResourcePipeline extends Construct {
           name: `${namePrefix}-export`,
           audienceGenerationJobArn: job.getResponseField('audienceGenerationJobArn'),
           audienceSize: { type: 'ABSOLUTE', value: EXPORTED_SIZE },
-          description: `The ${EXPORTED_SIZE} users most like our buyers`,
+          description: EXPORT_DESCRIPTION,
         },
         physicalResourceId: PhysicalResourceId.of(`${namePrefix}-export`),
       },

@@ -17,14 +17,18 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsCustomResourcePipeline } from './aws-custom-resource-pipeline';
-import {
-  createAudienceBuckets,
-  EXAMPLE_ENV,
-  LookalikePipeline,
-  LookalikePipelineProps,
-  LookalikePipelineStack,
-  useExampleFeatureFlags,
-} from '../examples/lookalike-pipeline/stack';
+import { createAudienceBuckets, EXAMPLE_ENV, LookalikePipelineProps, useExampleFeatureFlags } from '../examples/lookalike-pipeline/environment';
+
+/**
+ * The example's stack module, loaded only by the stacks that use the library
+ * (esbuild turns this `require` into a lazy initializer), so that the
+ * hand-written and empty stacks' synth times do not include loading the
+ * library, as in a user's app written without it.
+ */
+function example(): typeof import('../examples/lookalike-pipeline/stack') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../examples/lookalike-pipeline/stack');
+}
 
 /** Stacks of N pipelines. */
 export type PipelineVariant = 'library' | 'library-model-timeout-1h' | 'library-model-timeout-72h' | 'aws-custom-resource';
@@ -35,6 +39,13 @@ export const ONE_HOUR_MODEL_TIMEOUT = Duration.hours(1);
 
 /** The timeout of the `library-model-timeout-72h` pipelines' audience models: the longest AudienceModel takes, so the most wait conditions. */
 export const SEVENTY_TWO_HOUR_MODEL_TIMEOUT = Duration.hours(72);
+
+/** The audience model's timeout in each configuration of the library's pipelines (undefined: the construct's default). */
+const MODEL_TIMEOUTS: Record<Exclude<PipelineVariant, 'aws-custom-resource'>, Duration | undefined> = {
+  'library': undefined,
+  'library-model-timeout-1h': ONE_HOUR_MODEL_TIMEOUT,
+  'library-model-timeout-72h': SEVENTY_TWO_HOUR_MODEL_TIMEOUT,
+};
 
 /**
  * - `validation-off`: `app.synth({ skipValidation: true })`, aws-cdk-lib's
@@ -95,7 +106,7 @@ function defineStack(app: App, variant: StackVariant, pipelines: number): string
       new Stack(app, BENCH_STACK_NAME, { env: EXAMPLE_ENV });
       return BENCH_STACK_NAME;
     case 'example':
-      new LookalikePipelineStack(app, EXAMPLE_STACK_NAME, { env: EXAMPLE_ENV });
+      new (example().LookalikePipelineStack)(app, EXAMPLE_STACK_NAME, { env: EXAMPLE_ENV });
       return EXAMPLE_STACK_NAME;
     case 'library':
     case 'library-model-timeout-1h':
@@ -105,14 +116,10 @@ function defineStack(app: App, variant: StackVariant, pipelines: number): string
       const buckets = sharedBuckets(stack);
       for (let index = 1; index <= pipelines; index++) {
         const props = pipelineProps(index, buckets);
-        if (variant === 'library') {
-          new LookalikePipeline(stack, `Pipeline${index}`, props);
-        } else if (variant === 'library-model-timeout-1h') {
-          new LookalikePipeline(stack, `Pipeline${index}`, { ...props, modelTimeout: ONE_HOUR_MODEL_TIMEOUT });
-        } else if (variant === 'library-model-timeout-72h') {
-          new LookalikePipeline(stack, `Pipeline${index}`, { ...props, modelTimeout: SEVENTY_TWO_HOUR_MODEL_TIMEOUT });
-        } else {
+        if (variant === 'aws-custom-resource') {
           new AwsCustomResourcePipeline(stack, `Pipeline${index}`, props);
+        } else {
+          new (example().LookalikePipeline)(stack, `Pipeline${index}`, { ...props, modelTimeout: MODEL_TIMEOUTS[variant] });
         }
       }
       return BENCH_STACK_NAME;
