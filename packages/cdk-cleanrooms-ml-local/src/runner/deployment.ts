@@ -25,6 +25,7 @@ import { dirname } from 'node:path';
 import { loadStack, StackSource } from './assembly';
 import { resourceChange } from './changes';
 import { CloudFormationEndpoint, CloudFormationStackView, StackResourceView } from './cloudformation-endpoint';
+import { ResponseUrls } from './response-urls';
 import { connectEmulator, EmulatorTarget } from './emulator-target';
 import {
   DeploymentEvent,
@@ -258,6 +259,8 @@ interface OperationEndpoints {
   readonly stepFunctions: StepFunctionsEndpoint;
   /** What the Step Functions endpoint asks of the operation: set by the operation it serves. */
   readonly stepFunctionsHost: StepFunctionsHost;
+  /** Where functions answer the custom resource requests the operation sends them. */
+  readonly responseUrls: ResponseUrls;
 }
 
 /** The operation's functions and state machines, for the Step Functions endpoint (created before the operation). */
@@ -283,6 +286,7 @@ async function withTarget(
   let secretsManager: SecretsManagerTarget | undefined;
   let cloudFormation: CloudFormationEndpoint | undefined;
   let stepFunctions: StepFunctionsEndpoint | undefined;
+  let responseUrls: ResponseUrls | undefined;
   try {
     if (stack && (stack.accountId !== target.accountId || stack.region !== target.region)) {
       throw new Error(`Stack ${stack.stackName} lives in account ${stack.accountId}, region ${stack.region}; the emulator at ${target.endpoint} serves account ${target.accountId}, region ${target.region}`);
@@ -302,11 +306,13 @@ async function withTarget(
         ? stateMachineDefinition(stepFunctionsHost.context(), stateMachineArn)
         : undefined),
     });
-    return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost });
+    responseUrls = await ResponseUrls.start();
+    return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost, responseUrls });
   } finally {
     // An execution still running when the operation ends stops with it. On AWS it would run on until its resource's
     // Delete stops it or, at the latest, until its wait conditions can no longer be waiting (the poller's own bound).
     await stepFunctions?.stop();
+    await responseUrls?.close();
     await cloudFormation?.close();
     await secretsManager?.close();
     await target.close();
@@ -385,6 +391,7 @@ class StackOperation {
   private readonly secretsManager: SecretsManagerTarget;
   /** The wait conditions waiting for SignalResource now. */
   private readonly waitConditions: WaitConditionSignals;
+  private readonly responseUrls: ResponseUrls;
   /** Each resource as this operation's last event about it left it (what DescribeStackResource shows). */
   private readonly resourceViews = new Map<string, StackResourceView>();
   /** What onEvent returned that has not settled yet: the endpoints keep serving until it has. */
@@ -398,7 +405,8 @@ class StackOperation {
     private readonly options: RunnerOptions,
     private readonly source?: StackSource,
   ) {
-    const { target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost } = endpoints;
+    const { target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost, responseUrls } = endpoints;
+    this.responseUrls = responseUrls;
     stepFunctionsHost.context = () => this.context();
     this.target = target;
     this.secretsManager = secretsManager;
@@ -986,6 +994,7 @@ class StackOperation {
       source: this.source,
       timeScale: this.timeScale,
       waitConditions: this.waitConditions,
+      responseUrls: this.responseUrls,
       onPoll: (logicalId, resourceType, attempt, maxAttempts) => this.progress(logicalId, resourceType, attempt, maxAttempts),
     };
   }

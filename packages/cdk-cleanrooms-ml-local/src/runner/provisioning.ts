@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { StackSource } from './assembly';
 import type { EmulatorTarget } from './emulator-target';
 import type { LocalLambda } from './lambda';
+import type { ResponseUrls } from './response-urls';
 import type { SecretsManagerTarget } from './secrets-manager-target';
 import type { FunctionCode, ResourceHandling, ResourceRecord, StackRecord } from './state';
 import type { StackScope } from './synthetic';
@@ -32,6 +33,8 @@ export interface ProvisionContext {
   readonly timeScale: number;
   /** The operation's wait conditions waiting for signals (SignalResource delivers to them). */
   readonly waitConditions: WaitConditionSignals;
+  /** Where functions answer custom resource requests (their ResponseURLs). */
+  readonly responseUrls: ResponseUrls;
   /** Called while a custom resource is polled. */
   readonly onPoll: (logicalId: string, resourceType: string, attempt: number, maxAttempts: number) => void;
 }

@@ -26,6 +26,7 @@ import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
 import type { LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
+  ASYNC_INVOCATION_RETRY_DELAYS_SECONDS,
   CloudFormationRequest,
   CloudFormationResponse,
   DEFAULT_QUERY_INTERVAL_SECONDS,
@@ -39,7 +40,7 @@ import {
 } from './provider-framework';
 import { handlerCall, handlerFailure, isNotFoundError, ProvisionContext, Provisioner, ProvisionResult, RefusedRequest, ResourceFailure, ResourceRequest } from './provisioning';
 import { SECRET_TYPE, secrets } from './secret-resources';
-import type { FunctionCode, ResourceRecord } from './state';
+import type { FunctionCode, ResourceHandling, ResourceRecord } from './state';
 import { generatedName, StackScope, syntheticResource } from './synthetic';
 import { isCustomResourceType, Json, JsonObject } from './template';
 import { WAIT_CONDITION_TYPE, waitConditions } from './wait-conditions';
@@ -74,19 +75,22 @@ const customResources: Provisioner = {
   async create(context, request) {
     const serviceToken = serviceTokenOf(request);
     const provider = findProvider(context, serviceToken);
-    if (!provider) {
+    const fn = provider ? undefined : findFunction(context, serviceToken);
+    if (!provider && !fn) {
       return {
         physicalResourceId: generatedName(context.scope.stackName, request.logicalId, 128, false),
         attributes: {},
         handling: 'recorded',
-        note: 'recorded only: its ServiceToken is not an aws-cdk custom-resources Provider of this stack',
+        note: 'recorded only: its ServiceToken is neither a Lambda function nor an aws-cdk custom-resources Provider of this stack',
       };
     }
-    const response = await sendRequest(context, provider, request, 'Create');
+    const response = provider
+      ? await sendRequest(context, provider, request, 'Create')
+      : await sendToFunction(context, fn!.record, request, 'Create');
     if (response.Status !== 'SUCCESS') {
       throw new ResourceFailure(response.Reason, response.PhysicalResourceId);
     }
-    return fromResponse(response);
+    return fromResponse(response, provider ? 'provider-framework' : 'lambda-function');
   },
 
   async update(context, request, current) {
@@ -94,27 +98,38 @@ const customResources: Provisioner = {
     if (serviceToken !== current.properties.ServiceToken) {
       throw new RefusedRequest('Modifying service token is not allowed.');
     }
-    if (current.handling !== 'provider-framework') {
+    if (current.handling !== 'provider-framework' && current.handling !== 'lambda-function') {
       return { physicalResourceId: current.physicalResourceId, attributes: { ...current.attributes }, handling: current.handling };
     }
-    const provider = requireProvider(context, serviceToken);
-    const response = await sendRequest(context, provider, request, 'Update', current);
+    const response = await sendTo(context, current, request, 'Update');
     if (response.Status !== 'SUCCESS') {
       throw new ResourceFailure(response.Reason);
     }
-    return fromResponse(response);
+    return fromResponse(response, current.handling);
   },
 
   async delete(context, logicalId, record) {
-    if (record.handling !== 'provider-framework') return;
-    const provider = requireProvider(context, String(record.properties.ServiceToken));
+    if (record.handling !== 'provider-framework' && record.handling !== 'lambda-function') return;
     const request: ResourceRequest = { logicalId, type: record.type, properties: record.properties };
-    const response = await sendRequest(context, provider, request, 'Delete', record);
+    const response = await sendTo(context, record, request, 'Delete');
     if (response.Status !== 'SUCCESS') {
       throw new ResourceFailure(response.Reason);
     }
   },
 };
+
+/** An Update or Delete, to whatever served the resource's Create. */
+function sendTo(context: ProvisionContext, current: ResourceRecord, request: ResourceRequest, requestType: RequestType): Promise<CloudFormationResponse> {
+  const serviceToken = String(current.properties.ServiceToken);
+  if (current.handling === 'provider-framework') {
+    return sendRequest(context, requireProvider(context, serviceToken), request, requestType, current);
+  }
+  const fn = findFunction(context, serviceToken);
+  if (!fn) {
+    throw new ResourceFailure(`The custom resource's function (${serviceToken}) is no longer part of stack ${context.stack.stackName}`);
+  }
+  return sendToFunction(context, fn.record, request, requestType, current);
+}
 
 function serviceTokenOf(request: ResourceRequest): string {
   const token = request.properties.ServiceToken;
@@ -124,11 +139,11 @@ function serviceTokenOf(request: ResourceRequest): string {
   return token;
 }
 
-function fromResponse(response: CloudFormationResponse): ProvisionResult {
+function fromResponse(response: CloudFormationResponse, handling: ResourceHandling): ProvisionResult {
   return {
     physicalResourceId: response.PhysicalResourceId,
     attributes: (response.Data ?? {}) as Record<string, Json>,
-    handling: 'provider-framework',
+    handling,
     noEcho: response.NoEcho === true ? true : undefined,
   };
 }
@@ -246,18 +261,19 @@ export function functionSpec(context: Pick<ProvisionContext, 'stateDirectory'>, 
   };
 }
 
-async function sendRequest(
+/** The request CloudFormation sends for `request`, answered at `responseUrl`. */
+function cloudFormationRequest(
   context: ProvisionContext,
-  provider: ProviderFunctions,
   request: ResourceRequest,
   requestType: RequestType,
+  requestId: string,
+  responseUrl: string,
   current?: ResourceRecord,
-): Promise<CloudFormationResponse> {
-  const requestId = randomUUID();
-  const cfnRequest: CloudFormationRequest = {
+): CloudFormationRequest {
+  return {
     RequestType: requestType,
     ServiceToken: String(request.properties.ServiceToken),
-    ResponseURL: responseUrl(context.scope, request.logicalId, requestId),
+    ResponseURL: responseUrl,
     StackId: context.scope.stackId,
     RequestId: requestId,
     LogicalResourceId: request.logicalId,
@@ -266,20 +282,103 @@ async function sendRequest(
     ResourceProperties: cloudFormationStrings(request.properties) as Record<string, unknown>,
     ...(requestType === 'Update' && current ? { OldResourceProperties: cloudFormationStrings(current.properties) as Record<string, unknown> } : {}),
   };
-  const serviceTimeoutSeconds = Number(request.properties.ServiceTimeout ?? DEFAULT_SERVICE_TIMEOUT_SECONDS);
+}
+
+/** How long CloudFormation waits for the response: the resource's ServiceTimeout, or its default. */
+function serviceTimeoutOf(request: ResourceRequest): number {
+  const seconds = Number(request.properties.ServiceTimeout ?? DEFAULT_SERVICE_TIMEOUT_SECONDS);
+  return Number.isFinite(seconds) ? seconds : DEFAULT_SERVICE_TIMEOUT_SECONDS;
+}
+
+async function sendRequest(
+  context: ProvisionContext,
+  provider: ProviderFunctions,
+  request: ResourceRequest,
+  requestType: RequestType,
+  current?: ResourceRecord,
+): Promise<CloudFormationResponse> {
+  const requestId = randomUUID();
+  const cfnRequest = cloudFormationRequest(context, request, requestType, requestId, responseUrl(context.scope, request.logicalId, requestId), current);
   const outcome = await runProviderFramework(provider, cfnRequest, {
     invoke: (spec, event) => context.lambda.invoke(spec, event),
     timeScale: context.timeScale,
-    serviceTimeoutSeconds: Number.isFinite(serviceTimeoutSeconds) ? serviceTimeoutSeconds : DEFAULT_SERVICE_TIMEOUT_SECONDS,
+    serviceTimeoutSeconds: serviceTimeoutOf(request),
     onPoll: (attempt, maxAttempts) => context.onPoll(request.logicalId, request.type, attempt, maxAttempts),
   });
-  if ('noResponse' in outcome) {
+  return checkedResponse('noResponse' in outcome ? undefined : outcome.response, requestId);
+}
+
+/**
+ * A request to a Lambda function that is the ServiceToken: CloudFormation
+ * invokes it asynchronously and waits for the answer at the ResponseURL
+ * until the ServiceTimeout ("CloudFormation invokes your Lambda function
+ * asynchronously with an event that includes a callback URL",
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html).
+ * Lambda runs an asynchronous invocation that fails (an error, or an
+ * environment that died) twice more, one and then two minutes later
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
+ * whatever else the function starts (the library's poller executions) runs
+ * in the runner meanwhile and may answer.
+ */
+async function sendToFunction(
+  context: ProvisionContext,
+  fn: ResourceRecord,
+  request: ResourceRequest,
+  requestType: RequestType,
+  current?: ResourceRecord,
+): Promise<CloudFormationResponse> {
+  const requestId = randomUUID();
+  const expected = context.responseUrls.expect(`${context.scope.stackId}|${request.logicalId}|${requestId}`);
+  const cfnRequest = cloudFormationRequest(context, request, requestType, requestId, expected.url, current);
+  const spec = functionSpec(context, fn);
+  let settled = false;
+  const pause = (seconds: number) => new Promise<void>((resolvePause) => setTimeout(resolvePause, seconds * 1000 * context.timeScale));
+  const deliver = async (): Promise<void> => {
+    for (let attempt = 0; !settled; attempt++) {
+      const result = await context.lambda.invoke(spec, cfnRequest);
+      if ((!result.crashed && !result.functionError) || attempt >= ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length) return;
+      await pause(ASYNC_INVOCATION_RETRY_DELAYS_SECONDS[attempt]);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(undefined), serviceTimeoutOf(request) * 1000 * context.timeScale);
+  });
+  const delivered = deliver();
+  try {
+    const body = await Promise.race([expected.received, timedOut]);
+    return checkedResponse(body === undefined ? undefined : parseResponse(body), requestId);
+  } finally {
+    settled = true;
+    clearTimeout(timer);
+    expected.cancel();
+    // The invocation under way finishes before the resource's outcome is recorded (the runner runs one at a time).
+    await delivered;
+  }
+}
+
+/** A PUT body as CloudFormation reads it; a body it cannot read is a failure naming the request. */
+function parseResponse(body: string): CloudFormationResponse {
+  try {
+    const response = JSON.parse(body) as CloudFormationResponse;
+    if ((response.Status === 'SUCCESS' || response.Status === 'FAILED') && typeof response.PhysicalResourceId === 'string' && response.PhysicalResourceId !== '') {
+      return response;
+    }
+  } catch {
+    // Reported below, as CloudFormation does.
+  }
+  // AWS does not document the event's wording for an unreadable response; the runner names the rule.
+  throw new ResourceFailure('Invalid response object: Status must be SUCCESS or FAILED and PhysicalResourceId a non-empty string');
+}
+
+/** The response CloudFormation accepts, or its failure: none before the ServiceTimeout, or too long. */
+function checkedResponse(response: CloudFormationResponse | undefined, requestId: string): CloudFormationResponse {
+  if (!response) {
     throw new ResourceFailure(
       `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${requestId}]. `
       + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.',
     );
   }
-  const response = outcome.response;
   if (response.Status === 'SUCCESS' && Buffer.byteLength(JSON.stringify(response), 'utf8') > MAX_RESPONSE_BYTES) {
     throw new ResourceFailure('Response object is too long.');
   }

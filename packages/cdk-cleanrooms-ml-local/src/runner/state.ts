@@ -25,7 +25,13 @@ export interface FunctionCode {
 }
 
 /** Who carries out a resource's lifecycle. */
-export type ResourceHandling = 'provider-framework' | 'emulator' | 'recorded';
+/**
+ * How the runner carries out a resource: `provider-framework`, a custom
+ * resource of an aws-cdk-lib Provider; `lambda-function`, a custom resource
+ * whose ServiceToken is a function of the stack, which answers at its
+ * ResponseURL; `emulator`, on the emulator; `recorded`, recorded only.
+ */
+export type ResourceHandling = 'provider-framework' | 'lambda-function' | 'emulator' | 'recorded';
 
 export interface ResourceRecord {
   readonly type: string;

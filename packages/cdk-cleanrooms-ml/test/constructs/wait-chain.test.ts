@@ -274,9 +274,9 @@ describe('AudienceModel timeout', () => {
               { ErrorEquals: ['States.ALL'], IntervalSeconds: 60, MaxAttempts: 60, BackoffRate: 1 },
             ],
           },
-          Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Signalled' }], Default: 'Interval' },
+          Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Finished' }], Default: 'Interval' },
           Interval: { Type: 'Wait', SecondsPath: '$.WaitSeconds', Next: 'Check' },
-          Signalled: { Type: 'Succeed' },
+          Finished: { Type: 'Succeed' },
         },
       });
       // Both models have a plan for it, and their handlers find it in the onEvent function's environment (tested below).

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as StepFunctionsSdk from '@aws-sdk/client-sfn';
+import type { CompletionState } from 'cdk-cleanrooms-ml/lib/contracts/provider';
 import { POLLER_ARN_ENV, POLLER_EVENT_KIND, PollerState, WaitConditionsPlan, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { ResourceFailure } from './errors';
 import { integer, object, PropertyParser, stringList } from './properties';
@@ -29,7 +30,7 @@ export interface PollerExecutions {
    * execution (a replayed request); a name already used by a closed one
    * is not an error (a rollback that returns to an earlier plan).
    */
-  start(name: string, input: PollerState): Promise<void>;
+  start(name: string, input: PollerState | CompletionState): Promise<void>;
   /** Stops an execution; one that does not exist, or has ended, is not an error. */
   stop(name: string): Promise<void>;
 }

@@ -1,9 +1,20 @@
-// The onEvent function of the library's custom resource provider.
+// The onEvent function of the library's custom resource provider: every
+// custom resource's ServiceToken. CloudFormation invokes it with the request;
+// it starts the operation and hands it to the stack's poller, or answers a
+// failure (../framework/relay.ts).
 import { RESOURCE_HANDLERS } from './resource-handlers';
+import { sendResponse } from '../framework/cloudformation-response';
 import { dispatchOnEvent } from '../framework/dispatch';
-import type { CustomResourceEvent, OnEventResponse } from '../framework/events';
+import type { CustomResourceEvent } from '../framework/events';
+import { pollerExecutionsFromEnvironment } from '../framework/poller-executions';
+import { relayRequest } from '../framework/relay';
 import { InvocationContext, runtimeFor } from '../framework/runtime';
 
-export function handler(event: CustomResourceEvent, context?: InvocationContext): Promise<OnEventResponse> {
-  return dispatchOnEvent(event, RESOURCE_HANDLERS, runtimeFor(event, 'onEvent', context));
+export async function handler(event: CustomResourceEvent, context?: InvocationContext): Promise<void> {
+  const runtime = runtimeFor(event, 'onEvent', context);
+  await relayRequest(event, (request) => dispatchOnEvent(request, RESOURCE_HANDLERS, runtime), runtime.executions ?? pollerExecutionsFromEnvironment(), {
+    respond: sendResponse,
+    now: runtime.now,
+    log: runtime.log,
+  });
 }

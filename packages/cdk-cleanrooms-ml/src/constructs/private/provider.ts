@@ -3,12 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { ignoreCfnLintChecks } from './cfn-lint';
 import { HandlerFunction } from './handler-function';
 import { checkRequired, DURATION } from './input-types';
 import { CLEAN_ROOMS_ML_PRINCIPAL } from './service-role';
+import { TrainingPoller } from './training-poller';
 import { validationError } from './validation';
 import {
   CommonResourceProperties,
@@ -16,6 +16,7 @@ import {
   MAX_CUSTOM_RESOURCE_SECONDS,
   MIN_TIMEOUT_SECONDS,
 } from '../../contracts/framework';
+import { COMPLETION_DEADLINE_SECONDS, COMPLETION_INTERVAL_SECONDS } from '../../contracts/provider';
 
 // The one custom resource provider of a stack: every custom resource of the
 // library (audience models, configured audience models, jobs) is served by
@@ -23,20 +24,39 @@ import {
 // functions does not grow with the number of resources. Constructs register
 // the permissions their resources need; the handler role gets those and
 // nothing else, in one policy that every custom resource depends on.
+//
+// CloudFormation calls the onEvent function itself (it is the ServiceToken);
+// the isComplete checks of an operation run in the stack's poller state
+// machine (./training-poller.ts), and the function that finishes an
+// operation answers CloudFormation (contracts/provider.ts). aws-cdk-lib's
+// Provider framework did that relaying with three more functions, a second
+// state machine, their roles and log groups: 14 resources and a fifth of the
+// synth time of a one-pipeline stack (notes/own-provider-design.md).
 
 /** Construct id of the provider under its stack. */
 const PROVIDER_ID = 'CleanRoomsMlProvider';
 
-/** How often the framework asks isComplete whether an operation is done. */
-export const QUERY_INTERVAL = Duration.seconds(30);
+/** How often the poller asks isComplete whether an operation is done. */
+export const QUERY_INTERVAL = Duration.seconds(COMPLETION_INTERVAL_SECONDS);
 
 /**
- * How long the framework waits for an operation in all: a little under the
+ * How long the provider waits for an operation in all: a little under the
  * longest `timeout` a construct accepts (CloudFormation's one hour), so its
  * own "timed out" arrives before CloudFormation gives up on the resource.
  * Each resource's own, shorter `timeout` is enforced by the handler.
  */
-export const TOTAL_TIMEOUT = Duration.seconds(MAX_CUSTOM_RESOURCE_SECONDS - 60);
+export const TOTAL_TIMEOUT = Duration.seconds(COMPLETION_DEADLINE_SECONDS);
+
+/**
+ * The logical id of the function CloudFormation calls, which stacks deployed
+ * by releases built on aws-cdk-lib's Provider framework gave its onEvent
+ * function. CloudFormation refuses to change a custom resource's
+ * ServiceToken on update ("Modifying service token is not allowed"), so the
+ * library's onEvent function takes over that id: an upgrade updates the
+ * function in place (its code, handler and role), its ARN and every
+ * ServiceToken stay.
+ */
+const SERVICE_TOKEN_FUNCTION_LOGICAL_ID = 'CleanRoomsMlProviderframeworkonEventC031393D';
 
 /**
  * `ServiceTimeout` of every custom resource: how long CloudFormation waits
@@ -201,28 +221,14 @@ export class CleanRoomsMlProvider extends Construct {
       suppressOlderRuntimeFinding(handler, 'The handlers run on Node.js 24, the Lambda runtime with the longest support when this release was made.');
     }
 
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: onEvent,
-      isCompleteHandler: isComplete,
-      queryInterval: QUERY_INTERVAL,
-      totalTimeout: TOTAL_TIMEOUT,
-      logGroup: newLogGroup(this, 'FrameworkLogGroup'),
-      // aws-cdk-lib (2.221 and later) gives the waiter no logging unless told to,
-      // whatever waiterStateMachineLogOptions says.
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: {
-        destination: newLogGroup(this, 'WaiterLogGroup', '/aws/vendedlogs/states/'),
-        includeExecutionData: false,
-        level: sfn.LogLevel.ERROR,
-      },
-    });
-    quietFrameworkLogs(provider);
-    suppressFrameworkFindings(provider);
-    ignoreRoleDependencyFindings([onEvent, isComplete, provider]);
+    (onEvent.node.defaultChild as CfnResource).overrideLogicalId(SERVICE_TOKEN_FUNCTION_LOGICAL_ID);
+    ignoreRoleDependencyFindings([onEvent, isComplete]);
     this.wildcardReview = suppressWildcardFindings(this.handlerPolicy);
-    this.serviceToken = provider.serviceToken;
+    this.serviceToken = onEvent.functionArn;
     this.onEventFunction = onEvent;
     this.isCompleteFunction = isComplete;
+    // The state machine that runs every operation's isComplete checks (and the long waits' signals).
+    TrainingPoller.of(this);
   }
 
   /**
@@ -308,31 +314,8 @@ export class CleanRoomsMlProvider extends Construct {
   }
 }
 
-function newLogGroup(scope: Construct, id: string, namePrefix?: string): logs.LogGroup {
-  return new logs.LogGroup(scope, id, {
-    retention: LOG_RETENTION,
-    // Step Functions logs to /aws/vendedlogs/ without growing the account's CloudWatch Logs
-    // resource policy. A named group is destroyed with the stack, or a redeploy would collide with it.
-    ...(namePrefix
-      ? { logGroupName: `${namePrefix}cdk-cleanrooms-ml-waiter-${scope.node.addr}`, removalPolicy: RemovalPolicy.DESTROY }
-      : {}),
-  });
-}
-
-/**
- * The framework's functions log every request they pass on, properties
- * included. Keep only their warnings and errors (JSON log format, WARN level):
- * the handlers log what matters, without properties.
- */
-function quietFrameworkLogs(provider: cr.Provider): void {
-  for (const child of provider.node.children) {
-    if (child instanceof lambda.Function && child.node.id.startsWith('framework-')) {
-      const cfn = child.node.defaultChild as lambda.CfnFunction;
-      cfn.addPropertyOverride('LoggingConfig.LogFormat', 'JSON');
-      cfn.addPropertyOverride('LoggingConfig.ApplicationLogLevel', 'WARN');
-      cfn.addPropertyOverride('LoggingConfig.SystemLogLevel', 'WARN');
-    }
-  }
+function newLogGroup(scope: Construct, id: string): logs.LogGroup {
+  return new logs.LogGroup(scope, id, { retention: LOG_RETENTION });
 }
 
 /**
@@ -436,37 +419,3 @@ function newestNodeRuntimeKnown(): string | undefined {
     .pop();
 }
 
-/**
- * cdk-nag findings on what aws-cdk-lib's Provider framework creates, each
- * reviewed: its functions' roles (basic execution role, invoking any version
- * of the handlers), its runtime (aws-cdk-lib picks the latest Node.js of the
- * Region), and its waiter state machine (logging errors without execution
- * data on purpose: the data holds the resource properties).
- */
-function suppressFrameworkFindings(provider: cr.Provider): void {
-  for (const child of provider.node.children) {
-    if (child instanceof lambda.Function && child.node.id.startsWith('framework-')) {
-      suppressOlderRuntimeFinding(child, 'aws-cdk-lib\'s Provider framework picks the Node.js runtime of its release (determineLatestNodeRuntime).');
-      suppressNagFindings(child.role, [{
-        id: 'AwsSolutions-IAM4',
-        reason: 'aws-cdk-lib\'s Provider framework gives its functions the basic execution role (CloudWatch Logs only).',
-        applies_to: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      }]);
-      suppressNagFindings(child.role?.node.tryFindChild('DefaultPolicy'), [{
-        id: 'AwsSolutions-IAM5',
-        reason: 'The Provider framework may invoke any version of the library\'s two handler functions.',
-        applies_to: [{ regex: '/^Resource::<CleanRoomsMlProvider(OnEvent|IsComplete)[0-9A-F]+\\.Arn>:\\*$/g' }],
-      }]);
-    }
-  }
-  const waiter = provider.node.tryFindChild('waiter-state-machine');
-  suppressNagFindings(waiter?.node.tryFindChild('Resource'), [
-    { id: 'AwsSolutions-SF1', reason: 'The waiter logs errors only, without execution data: its input holds the resource properties.' },
-    { id: 'AwsSolutions-SF2', reason: 'The waiter only polls the isComplete function; tracing it adds nothing.' },
-  ]);
-  suppressNagFindings(waiter?.node.tryFindChild('Role')?.node.tryFindChild('DefaultPolicy'), [{
-    id: 'AwsSolutions-IAM5',
-    reason: 'aws-cdk-lib\'s StateMachine grants the Step Functions guide\'s logging statement on *: its log delivery actions have no resource-level permissions and come with logs:CreateLogStream and logs:PutLogEvents; the waiter may invoke any version of the framework functions.',
-    applies_to: ['Resource::*', { regex: '/^Resource::<CleanRoomsMlProviderframework(isComplete|onTimeout)[0-9A-F]+\\.Arn>:\\*$/g' }],
-  }]);
-}

@@ -5,9 +5,11 @@ import { Construct, IConstruct } from 'constructs';
 import { CleanRoomsMlProvider, suppressNagFindings } from './provider';
 import { POLLER_ARN_ENV } from '../../contracts/wait';
 
-// The stack's training poller: one Step Functions state machine that
-// signals the wait conditions of every long wait in the stack
-// (./wait-chain.ts). The handler of the waited-for resource starts one
+// The stack's poller: one Step Functions state machine that runs the
+// isComplete checks of every custom resource operation of the library in the
+// stack until the operation is done and answered (contracts/provider.ts),
+// and signals the wait conditions of every long wait in the stack
+// (./wait-chain.ts). For the latter, the handler of the waited-for resource starts one
 // execution per resource (states:StartExecution, on Create and on an Update
 // that replaces it) and stops it on Delete, rollbacks included
 // (states:StopExecution). Each execution loops: the provider's isComplete
@@ -34,7 +36,7 @@ import { POLLER_ARN_ENV } from '../../contracts/wait';
  * service's failure included).
  */
 const POLLER_DEFINITION = {
-  Comment: 'cdk-cleanrooms-ml: signals the wait conditions of long Clean Rooms ML waits while it checks the resource',
+  Comment: 'cdk-cleanrooms-ml: checks Clean Rooms ML operations until they are done, and signals the wait conditions of long waits',
   StartAt: 'Check',
   States: {
     Check: {
@@ -53,16 +55,16 @@ const POLLER_DEFINITION = {
       ],
       Next: 'Done',
     },
-    Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Signalled' }], Default: 'Interval' },
+    Done: { Type: 'Choice', Choices: [{ Variable: '$.Done', BooleanEquals: true, Next: 'Finished' }], Default: 'Interval' },
     Interval: { Type: 'Wait', SecondsPath: '$.WaitSeconds', Next: 'Check' },
-    Signalled: { Type: 'Succeed' },
+    Finished: { Type: 'Succeed' },
   },
 };
 
 /** Construct id of the poller under its stack. */
 const POLLER_ID = 'CleanRoomsMlTrainingPoller';
 
-/** The stack's training poller, created by the first construct whose wait needs wait conditions. */
+/** The stack's poller, created with its custom resource provider. */
 export class TrainingPoller extends Construct {
   /** The stack's poller, created on first use. */
   public static of(scope: IConstruct): TrainingPoller {

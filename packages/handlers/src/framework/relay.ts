@@ -1,0 +1,139 @@
+/**
+ * The provider's side of the custom resource contract (see
+ * cdk-cleanrooms-ml/lib/contracts/provider.ts): what happens between
+ * CloudFormation's request and its answer, around the handlers' onEvent and
+ * isComplete.
+ *
+ * - relayRequest (the onEvent function, which CloudFormation invokes): runs
+ *   onEvent; a failure is answered FAILED at once; otherwise the request,
+ *   with onEvent's answer, goes to a completion execution of the stack's
+ *   poller.
+ * - checkCompletion (the isComplete function, the poller's Task): runs
+ *   isComplete; answers SUCCESS once it is complete, FAILED when it fails or
+ *   when the provider's deadline passes; otherwise asks to be called again.
+ *
+ * A Create that fails before the resource has an id is answered with
+ * CREATE_FAILED_PHYSICAL_ID, and the rollback's Delete of that id is
+ * answered SUCCESS without running the handler: nothing was created. Every
+ * other failure keeps the resource's id, so the rollback deletes what exists.
+ */
+import {
+  COMPLETION_DEADLINE_SECONDS,
+  COMPLETION_EVENT_KIND,
+  COMPLETION_INTERVAL_SECONDS,
+  CompletionState,
+  CREATE_FAILED_PHYSICAL_ID,
+} from 'cdk-cleanrooms-ml/lib/contracts/provider';
+import { ResponseSender, responseTo } from './cloudformation-response';
+import { failureReason, ResourceFailure } from './errors';
+import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from './events';
+import type { Logger } from './logger';
+
+/** Starts completion executions of the stack's poller. */
+export interface CompletionExecutions {
+  /** The same name while that execution runs (a request Lambda delivered again) is not an error. */
+  start(name: string, input: CompletionState): Promise<void>;
+}
+
+export interface RelayDependencies {
+  readonly respond: ResponseSender;
+  readonly now: () => number;
+  readonly log: Logger;
+}
+
+/** onEvent's side: runs `onEvent` and answers a failure, or hands the operation to a completion execution. */
+export async function relayRequest(
+  request: CustomResourceEvent,
+  onEvent: (request: CustomResourceEvent) => Promise<OnEventResponse>,
+  executions: CompletionExecutions,
+  deps: RelayDependencies,
+): Promise<void> {
+  if (request.RequestType === 'Delete' && request.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
+    deps.log.info('Delete of a resource whose Create failed: nothing to delete');
+    await answer(request, deps, { Status: 'SUCCESS', PhysicalResourceId: CREATE_FAILED_PHYSICAL_ID });
+    return;
+  }
+  let started: OnEventResponse;
+  try {
+    started = await onEvent(request);
+  } catch (err) {
+    // dispatchOnEvent has logged it and made the reason.
+    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err), PhysicalResourceId: request.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID });
+    return;
+  }
+  const state: CompletionState = {
+    Kind: COMPLETION_EVENT_KIND,
+    Request: { ...request, ...started },
+    DeadlineMs: deps.now() + COMPLETION_DEADLINE_SECONDS * 1000,
+  };
+  try {
+    await executions.start(completionExecutionName(request), state);
+  } catch (err) {
+    // Nothing would answer: fail now, with the resource's id, so a rollback deletes what onEvent made.
+    const reason = reasonOf(request, new ResourceFailure(`the operation started, but checking it could not (${causeOf(err)})`));
+    deps.log.error('Could not start the completion execution', { reason });
+    await answer(request, deps, { Status: 'FAILED', Reason: reason, PhysicalResourceId: started.PhysicalResourceId });
+  }
+}
+
+/** isComplete's side: one check of the operation, answered once it is over. */
+export async function checkCompletion(
+  state: CompletionState,
+  isComplete: (event: IsCompleteEvent) => Promise<IsCompleteResponse>,
+  deps: RelayDependencies,
+): Promise<CompletionState> {
+  const request = state.Request as unknown as IsCompleteEvent;
+  const physicalResourceId = String(request.PhysicalResourceId);
+  if (deps.now() > state.DeadlineMs) {
+    const minutes = Math.round(COMPLETION_DEADLINE_SECONDS / 60);
+    const reason = reasonOf(request, new ResourceFailure(`the operation did not complete within ${minutes} minutes`));
+    await answer(request, deps, { Status: 'FAILED', Reason: reason, PhysicalResourceId: physicalResourceId });
+    return done(state);
+  }
+  let result: IsCompleteResponse;
+  try {
+    result = await isComplete(request);
+  } catch (err) {
+    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err), PhysicalResourceId: physicalResourceId });
+    return done(state);
+  }
+  if (!result.IsComplete) {
+    return { ...state, Done: false, WaitSeconds: COMPLETION_INTERVAL_SECONDS };
+  }
+  await answer(request, deps, { Status: 'SUCCESS', PhysicalResourceId: physicalResourceId, Data: { ...request.Data, ...result.Data } });
+  return done(state);
+}
+
+/**
+ * The completion execution of one request: named after its resource and
+ * RequestId (letters, digits, - and _, at most 80 characters), so a request
+ * Lambda delivers again finds the execution it started.
+ */
+export function completionExecutionName(request: Pick<CustomResourceEvent, 'LogicalResourceId' | 'RequestId'>): string {
+  const clean = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '-');
+  return `${clean(request.LogicalResourceId).slice(0, 40)}-${clean(request.RequestId).slice(0, 39)}`;
+}
+
+/** The final state: the answer is sent, the loop ends; the request (and its ResponseURL) is not carried into the output. */
+function done(state: CompletionState): CompletionState {
+  return { Kind: state.Kind, Request: {}, DeadlineMs: state.DeadlineMs, Done: true };
+}
+
+async function answer(
+  request: CustomResourceEvent,
+  deps: RelayDependencies,
+  response: Parameters<typeof responseTo>[1],
+): Promise<void> {
+  await deps.respond(request.ResponseURL, responseTo(request, response));
+  deps.log.info(`Answered ${response.Status}`, response.Status === 'FAILED' ? { reason: response.Reason } : {});
+}
+
+/** The reason of an error dispatch made (already one sentence naming the resource), or one made here. */
+function reasonOf(request: CustomResourceEvent, err: unknown): string {
+  if (err instanceof ResourceFailure) return failureReason(request, err);
+  return err instanceof Error ? err.message : failureReason(request, err);
+}
+
+function causeOf(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
