@@ -503,7 +503,8 @@ class StackOperation {
       const physicalResourceId = error instanceof ResourceFailure ? error.physicalResourceId : undefined;
       if (physicalResourceId) {
         // CloudFormation deletes a failed resource that has a physical id during the rollback.
-        this.record(logicalId, { ...base, physicalResourceId, attributes: {}, handling: 'provider-framework', status: 'CREATE_FAILED' });
+        const handling = (error as ResourceFailure).handling ?? 'provider-framework';
+        this.record(logicalId, { ...base, physicalResourceId, attributes: {}, handling, status: 'CREATE_FAILED' });
       }
       this.fail(logicalId, resource.Type, 'CREATE_FAILED', reasonOf(error), physicalResourceId);
       return false;
@@ -958,6 +959,7 @@ class StackOperation {
     }
     switch (record.handling) {
       case 'provider-framework':
+      case 'lambda-function':
         throw new IntrinsicError(`CustomResource attribute error: Vendor response doesn't contain ${attribute} key in object ${scope.stackId}|${logicalId}|${record.physicalResourceId}`);
       case 'emulator':
         throw new IntrinsicError(`Template error: resource ${logicalId} does not support attribute type ${attribute} in Fn::GetAtt`);

@@ -80,6 +80,18 @@ export interface LocalLambdaOptions {
 /** The end of the last invocation queued in this process (see LocalLambda.invoke). */
 let invocationQueue: Promise<void> = Promise.resolve();
 
+/** Real milliseconds this process has spent running invocations, the one under way included. */
+let busyMs = 0;
+let busySince: number | undefined;
+
+/**
+ * Real milliseconds spent in invocations so far: what a scaled clock counts
+ * as it is (a function's run time is not scaled), the rest being scaled waits.
+ */
+export function invocationBusyMs(): number {
+  return busyMs + (busySince === undefined ? 0 : Date.now() - busySince);
+}
+
 type Handler = (event: unknown, context: LambdaContext, callback: (error?: unknown, result?: unknown) => void) => unknown;
 
 interface LambdaContext {
@@ -121,7 +133,15 @@ export class LocalLambda {
    * hold their answer on an invocation they start.
    */
   public invoke(spec: LambdaFunctionSpec, event: unknown): Promise<InvokeResult> {
-    const invocation = invocationQueue.then(() => this.invokeNow(spec, event));
+    const invocation = invocationQueue.then(async () => {
+      busySince = Date.now();
+      try {
+        return await this.invokeNow(spec, event);
+      } finally {
+        busyMs += Date.now() - busySince;
+        busySince = undefined;
+      }
+    });
     invocationQueue = invocation.then(() => undefined, () => undefined);
     return invocation;
   }

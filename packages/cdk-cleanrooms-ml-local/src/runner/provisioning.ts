@@ -59,9 +59,12 @@ export interface ProvisionResult {
   readonly note?: string;
 }
 
-/** A resource operation that failed; `physicalResourceId` when a failed create still left one (the rollback deletes it). */
+/**
+ * A resource operation that failed; `physicalResourceId` when a failed create still left one (the rollback deletes it,
+ * through what `handling` names).
+ */
 export class ResourceFailure extends Error {
-  constructor(public readonly reason: string, public readonly physicalResourceId?: string) {
+  constructor(public readonly reason: string, public readonly physicalResourceId?: string, public readonly handling?: ResourceHandling) {
     super(reason);
     this.name = 'ResourceFailure';
   }

@@ -23,7 +23,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { StackSource } from './assembly';
 import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
 import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
-import type { LambdaFunctionSpec } from './lambda';
+import { invocationBusyMs, LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
   ASYNC_INVOCATION_RETRY_DELAYS_SECONDS,
@@ -87,10 +87,11 @@ const customResources: Provisioner = {
     const response = provider
       ? await sendRequest(context, provider, request, 'Create')
       : await sendToFunction(context, fn!.record, request, 'Create');
+    const handling: ResourceHandling = provider ? 'provider-framework' : 'lambda-function';
     if (response.Status !== 'SUCCESS') {
-      throw new ResourceFailure(response.Reason, response.PhysicalResourceId);
+      throw new ResourceFailure(response.Reason, response.PhysicalResourceId, handling);
     }
-    return fromResponse(response, provider ? 'provider-framework' : 'lambda-function');
+    return fromResponse(response, handling);
   },
 
   async update(context, request, current) {
@@ -335,26 +336,50 @@ async function sendToFunction(
   const pause = (seconds: number) => new Promise<void>((resolvePause) => setTimeout(resolvePause, seconds * 1000 * context.timeScale));
   const deliver = async (): Promise<void> => {
     for (let attempt = 0; !settled; attempt++) {
-      const result = await context.lambda.invoke(spec, cfnRequest);
+      const result = await expected.during(() => context.lambda.invoke(spec, cfnRequest), (invoked) => !invoked.crashed);
       if ((!result.crashed && !result.functionError) || attempt >= ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length) return;
       await pause(ASYNC_INVOCATION_RETRY_DELAYS_SECONDS[attempt]);
     }
   };
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((resolveTimeout) => {
-    timer = setTimeout(() => resolveTimeout(undefined), serviceTimeoutOf(request) * 1000 * context.timeScale);
-  });
+  const timeout = providerTimeout(serviceTimeoutOf(request), context.timeScale);
   const delivered = deliver();
   try {
-    const body = await Promise.race([expected.received, timedOut]);
+    const body = await Promise.race([expected.received, timeout.passed.then(() => undefined)]);
     return checkedResponse(body === undefined ? undefined : parseResponse(body), requestId);
   } finally {
     settled = true;
-    clearTimeout(timer);
+    timeout.cancel();
     expected.cancel();
     // The invocation under way finishes before the resource's outcome is recorded (the runner runs one at a time).
     await delivered;
   }
+}
+
+/**
+ * `seconds` of provider time from now: waits (the state machines' Wait
+ * states, Lambda's retry delays) count scaled, the functions' run time as it
+ * is, as the Provider framework replay counts its ServiceTimeout; otherwise a
+ * small timeScale would turn each millisecond a function runs into many
+ * seconds of CloudFormation's hour.
+ */
+function providerTimeout(seconds: number, timeScale: number): { readonly passed: Promise<void>; cancel(): void } {
+  const startedAt = Date.now();
+  const busyAtStart = invocationBusyMs();
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<void>((resolvePassed) => {
+    const check = (): void => {
+      const busy = invocationBusyMs() - busyAtStart;
+      const elapsedMs = (Date.now() - startedAt - busy) / timeScale + busy;
+      const remainingMs = seconds * 1000 - elapsedMs;
+      if (remainingMs <= 0) {
+        resolvePassed();
+      } else {
+        timer = setTimeout(check, Math.max(1, remainingMs * timeScale));
+      }
+    };
+    check();
+  });
+  return { passed, cancel: () => clearTimeout(timer) };
 }
 
 /** A PUT body as CloudFormation reads it; a body it cannot read is a failure naming the request. */

@@ -19,6 +19,12 @@ export interface ExpectedResponse {
   readonly received: Promise<string>;
   /** Stops expecting it (the runner gave up waiting). */
   cancel(): void;
+  /**
+   * Runs `attempt` (an invocation of the function) and takes what it PUT
+   * only if `kept(result)`: an environment that died (the runner's
+   * crashAfterCreate fault, run in-process) cannot have answered.
+   */
+  during<T>(attempt: () => Promise<T>, kept: (result: T) => boolean): Promise<T>;
 }
 
 export class ResponseUrls {
@@ -30,6 +36,8 @@ export class ResponseUrls {
 
   private readonly server: Server;
   private readonly pending = new Map<string, (body: string) => void>();
+  /** Bodies PUT while their request's attempt runs, by key: taken or dropped when it ends. */
+  private readonly held = new Map<string, string[]>();
 
   private constructor() {
     this.server = createServer((request, response) => {
@@ -39,8 +47,12 @@ export class ResponseUrls {
         return;
       }
       void readBody(request).then((bytes) => {
-        this.pending.get(key)?.(bytes.toString('utf8'));
-        this.pending.delete(key);
+        const held = this.held.get(key);
+        if (held) {
+          held.push(bytes.toString('utf8'));
+        } else {
+          this.deliver(key, bytes.toString('utf8'));
+        }
         // S3 answers a PUT to a pre-signed URL 200, whether or not CloudFormation still waits.
         response.writeHead(200).end();
       }, () => response.destroy());
@@ -57,11 +69,29 @@ export class ResponseUrls {
       url: `http://127.0.0.1:${port}/${encodeURIComponent(key)}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=7200&X-Amz-Signature=${signature}`,
       received,
       cancel: () => this.pending.delete(key),
+      during: async (attempt, kept) => {
+        const held: string[] = [];
+        this.held.set(key, held);
+        try {
+          const result = await attempt();
+          if (kept(result)) held.forEach((body) => this.deliver(key, body));
+          return result;
+        } finally {
+          this.held.delete(key);
+        }
+      },
     };
+  }
+
+  /** The first body answers the request; later ones are dropped, as CloudFormation does. */
+  private deliver(key: string, body: string): void {
+    this.pending.get(key)?.(body);
+    this.pending.delete(key);
   }
 
   public async close(): Promise<void> {
     this.pending.clear();
+    this.held.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
