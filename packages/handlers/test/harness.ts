@@ -1,15 +1,15 @@
 /**
- * Drives the provider's real Lambda entry points the way the Provider
- * framework does (onEvent, then isComplete until done), against the embedded
- * emulator over HTTP. Resource-type suites share it: build events with
+ * Drives the provider's handlers the way its relay does (onEvent, then
+ * isComplete until done: src/framework/relay.ts, which answers CloudFormation
+ * and is tested on its own), against the embedded emulator over HTTP. Resource-type suites share it: build events with
  * `CustomResourceEvents`, run them with `runToCompletion`, read the logs with
  * `captureLogs`.
  */
 import { randomUUID } from 'node:crypto';
 import { CleanRoomsMlClient, CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
-import { handler as isCompleteHandler } from '../src/provider/is-complete.lambda';
-import { handler as onEventHandler } from '../src/provider/on-event.lambda';
+import { dispatchIsComplete, dispatchOnEvent } from '../src/framework/dispatch';
+import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
 
 export const ACCOUNT_ID = '123456789012';
 export const REGION = 'us-east-1';
@@ -164,17 +164,18 @@ export function stringify(properties: Record<string, unknown>): Record<string, u
   return convert({ ServiceToken: 'token', ...properties }) as Record<string, unknown>;
 }
 
+/** The onEvent function's handlers, as its relay runs them. */
 export function onEvent(event: CustomResourceEvent): Promise<OnEventResponse> {
-  return onEventHandler(event);
+  return dispatchOnEvent(event, RESOURCE_HANDLERS);
 }
 
-/** What the framework hands isComplete: the request merged with onEvent's answer. */
+/** What the relay hands isComplete: the request merged with onEvent's answer. */
 export function isCompleteEvent(event: CustomResourceEvent, response: OnEventResponse): IsCompleteEvent {
   return { ...event, ...response };
 }
 
 export function isComplete(event: IsCompleteEvent): Promise<IsCompleteResponse> {
-  return isCompleteHandler(event);
+  return dispatchIsComplete(event, RESOURCE_HANDLERS);
 }
 
 export interface Completed {
@@ -184,7 +185,7 @@ export interface Completed {
   readonly polls: number;
 }
 
-/** onEvent, then isComplete until it answers done (as the framework's waiter does, minus the waiting). */
+/** onEvent, then isComplete until it answers done (as the poller's completion execution does, minus the waiting). */
 export async function runToCompletion(event: CustomResourceEvent, maxPolls = 500): Promise<Completed> {
   return completion(event, await onEvent(event), maxPolls);
 }
