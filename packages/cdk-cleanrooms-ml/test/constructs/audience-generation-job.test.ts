@@ -199,7 +199,7 @@ describe('AudienceGenerationJob', () => {
     const job = generationJob(stack, { seedRole: role });
 
     const template = Template.fromStack(stack);
-    const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => !id.startsWith('CleanRoomsMlProvider'));
+    const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => !/^CleanRoomsMl(Provider|TrainingPoller)/.test(id));
     expect(roles).toEqual([expect.stringMatching(/^Reader/)]);
     expect(job.seedRole).toBe(role);
     template.hasResourceProperties('AWS::IAM::Policy', {

@@ -60,7 +60,7 @@ function roleId(template: Template, prefix: string): string {
 
 /** Roles other than the provider's. */
 function rolesOutsideProvider(template: Template): string[] {
-  return Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => !id.startsWith('CleanRoomsMlProvider'));
+  return Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => !/^CleanRoomsMl(Provider|TrainingPoller)/.test(id));
 }
 
 /** The statements of the provider's handler policy. */
@@ -334,7 +334,7 @@ describe('ConfiguredAudienceModel', () => {
 
       const template = Template.fromStack(stack);
       expect(rolesOutsideProvider(template)).toEqual([]);
-      expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter((id) => !id.startsWith('CleanRoomsMlProvider'))).toEqual([]);
+      expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter((id) => !/^CleanRoomsMl(Provider|TrainingPoller)/.test(id))).toEqual([]);
       template.hasResourceProperties(RESOURCE_TYPE, { OutputRoleArn: `arn:aws:iam::${ACCOUNT}:role/writer` });
     });
   });

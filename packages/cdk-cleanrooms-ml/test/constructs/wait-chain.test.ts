@@ -324,10 +324,10 @@ describe('AudienceModel timeout', () => {
       expect(wildcards.flatMap((statement) => [statement.Action].flat())).toEqual(['cleanrooms-ml:ListAudienceModels']);
       // The handlers find the poller in the onEvent function's environment.
       const onEvent = Object.entries(template.findResources('AWS::Lambda::Function'))
-        .find(([id]) => id.startsWith('CleanRoomsMlProviderOnEvent'))![1];
+        .find(([, fn]: [string, any]) => fn.Properties.Handler === 'on-event/index.handler')![1];
       expect(onEvent.Properties.Environment.Variables).toEqual({ CLEANROOMS_ML_TRAINING_POLLER_ARN: { Ref: pollerId } });
       // The handlers may start the poller only once the policy exists: the onEvent function, which every custom resource
-      // comes after (through the Provider's ServiceToken), depends on it.
+      // comes after (it is their ServiceToken), depends on it.
       expect(onEvent.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/)]));
     });
   });

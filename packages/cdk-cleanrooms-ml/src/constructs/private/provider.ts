@@ -2,7 +2,6 @@ import { CfnResource, CustomResource, Duration, IResolvable, RemovalPolicy, Stac
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { ignoreCfnLintChecks } from './cfn-lint';
 import { HandlerFunction } from './handler-function';
@@ -320,15 +319,15 @@ function newLogGroup(scope: Construct, id: string): logs.LogGroup {
 
 /**
  * cfn-lint's W3005 ("dependency already enforced by a GetAtt") on every
- * function and state machine under `scopes`: aws-cdk-lib's Function and
- * StateMachine make their resource depend on their role construct (so that
+ * function under `scopes`: aws-cdk-lib's Function makes its resource depend
+ * on its role construct (so that
  * it also waits for the role's default policy) and name the role's ARN in a
  * property. The DependsOn entry for the role itself is therefore redundant;
  * it is aws-cdk-lib's doing, harmless, and not the library's to remove.
  */
 function ignoreRoleDependencyFindings(scopes: IConstruct[]): void {
   for (const construct of scopes.flatMap((scope) => scope.node.findAll())) {
-    if (construct instanceof lambda.CfnFunction || construct instanceof sfn.CfnStateMachine) {
+    if (construct instanceof lambda.CfnFunction) {
       ignoreCfnLintChecks(construct, ['W3005']);
     }
   }

@@ -68,12 +68,39 @@ describe('CleanRoomsMlProvider', () => {
     models(five, 5);
 
     const functions = (stack: Stack) => Template.fromStack(stack).findResources('AWS::Lambda::Function');
-    // onEvent, isComplete and the framework's onEvent, isComplete and onTimeout.
-    expect(Object.keys(functions(one))).toHaveLength(5);
-    expect(Object.keys(functions(five))).toHaveLength(5);
+    // onEvent and isComplete.
+    expect(Object.keys(functions(one))).toHaveLength(2);
+    expect(Object.keys(functions(five))).toHaveLength(2);
     Template.fromStack(five).resourceCountIs('Custom::CleanRoomsMLAudienceModel', 5);
-    // The provider's waiter and the training poller (the models' default 24-hour timeout), one each whatever the count.
-    Template.fromStack(five).resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    // The poller, which completes every operation and signals the long waits' wait conditions: one whatever the count.
+    Template.fromStack(five).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  test('CloudFormation calls the onEvent function itself, under the logical id earlier releases gave the Provider framework\'s, so upgrades keep every ServiceToken', () => {
+    const stack = newStack();
+    models(stack, 2);
+
+    const template = Template.fromStack(stack);
+    const onEvent = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'on-event/index.handler' } });
+    // CloudFormation refuses to change a custom resource's ServiceToken: the function keeps the id, and so its ARN.
+    expect(Object.keys(onEvent)).toEqual(['CleanRoomsMlProviderframeworkonEventC031393D']);
+    for (const model of Object.values(template.findResources('Custom::CleanRoomsMLAudienceModel'))) {
+      expect(model.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': ['CleanRoomsMlProviderframeworkonEventC031393D', 'Arn'] });
+    }
+  });
+
+  test('a stack whose resources all wait under an hour still gets the poller: it completes their operations', () => {
+    const stack = newStack();
+    const dataset = TrainingDataset.fromTrainingDatasetArn(stack, 'Dataset', datasetArn('dataset-a'));
+    new AudienceModel(stack, 'Model', { trainingDataset: dataset, timeout: Duration.minutes(30) });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudFormation::WaitCondition', 0);
+    const [definition] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))
+      .map((machine: any) => JSON.parse(machine.Properties.DefinitionString['Fn::Sub'][0]));
+    expect(definition.States.Check.Resource).toBe('${IsCompleteArn}');
+    expect(template.toJSON().Resources.CleanRoomsMlProviderframeworkonEventC031393D.Properties.Environment.Variables)
+      .toHaveProperty('CLEANROOMS_ML_TRAINING_POLLER_ARN');
   });
 
   test('every custom resource uses the same service token', () => {
@@ -199,7 +226,7 @@ describe('CleanRoomsMlProvider', () => {
     });
   });
 
-  test('the framework\'s resources carry reviewed, resource-scoped cdk-nag suppressions', () => {
+  test('the functions and the poller carry reviewed, resource-scoped cdk-nag suppressions', () => {
     const stack = newStack();
     models(stack, 1);
 
@@ -209,21 +236,20 @@ describe('CleanRoomsMlProvider', () => {
     // aws-cdk-lib knows: whether a function breaks it depends on the
     // aws-cdk-lib release, so its suppression must follow the rule itself.
     const functions = stack.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(2);
     for (const fn of functions) {
       const breaksL1 = rules.lambda.LambdaLatestVersion(fn) === NagRuleCompliance.NON_COMPLIANT;
-      expect(suppressed(template.toJSON().Resources[stack.getLogicalId(fn)])
+      expect(suppressed(template.toJSON().Resources[stack.resolve(fn.logicalId)])
         .filter((id: string) => id === 'AwsSolutions-L1')).toEqual(breaksL1 ? ['AwsSolutions-L1'] : []);
     }
     for (const stateMachine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
       expect(suppressed(stateMachine)).toEqual(['AwsSolutions-SF1', 'AwsSolutions-SF2']);
     }
-    const frameworkRoles = Object.values(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } }));
-    expect(frameworkRoles).toHaveLength(3);
-    frameworkRoles.forEach((role) => expect(suppressed(role)).toEqual(['AwsSolutions-IAM4']));
+    // No managed policy anywhere (the framework's basic execution roles are gone).
+    expect(Object.values(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } }))).toEqual([]);
   });
 
-  test('cfn-lint\'s W3005 (a DependsOn that a Ref or GetAtt already enforces) is ignored on exactly the resources that have one, aws-cdk-lib\'s functions and state machine', () => {
+  test('cfn-lint\'s W3005 (a DependsOn that a Ref or GetAtt already enforces) is ignored on exactly the resources that have one, aws-cdk-lib\'s functions', () => {
     const stack = newStack();
     models(stack, 1); // the default 24-hour timeout: a model, its wait conditions and its ready resource
 
@@ -238,52 +264,20 @@ describe('CleanRoomsMlProvider', () => {
         return `${resource.Type} ${id}`;
       });
     expect(ignored.sort()).toEqual(redundant.sort());
-    // The library's two handlers, the framework's three functions and its waiter: each depends on its role and names its ARN.
-    expect(redundant.map((entry) => entry.split(' ')[0]).sort()).toEqual([
-      ...Array(5).fill('AWS::Lambda::Function'),
-      'AWS::StepFunctions::StateMachine',
-    ]);
+    // The library's two handlers: each depends on its role and names its ARN.
+    expect(redundant.map((entry) => entry.split(' ')[0]).sort()).toEqual(Array(2).fill('AWS::Lambda::Function'));
   });
 
   describe('logs', () => {
-    test('every log group is an explicit resource with a retention', () => {
+    test('every log group is an explicit resource with a retention: one per function', () => {
       const stack = newStack();
       models(stack, 1);
 
       const groups = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(4);
+      expect(groups).toHaveLength(2);
       for (const group of groups) {
         expect(group.Properties.RetentionInDays).toBe(90);
       }
-    });
-
-    test('the framework functions log warnings and errors only, in their own log group', () => {
-      const stack = newStack();
-      models(stack, 1);
-
-      const framework = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: Match.stringLikeRegexp('^framework\\.') } });
-      expect(Object.keys(framework)).toHaveLength(3);
-      for (const fn of Object.values(framework)) {
-        expect(fn.Properties.LoggingConfig).toEqual({
-          LogFormat: 'JSON',
-          ApplicationLogLevel: 'WARN',
-          SystemLogLevel: 'WARN',
-          LogGroup: { Ref: expect.stringMatching(/FrameworkLogGroup/) },
-        });
-      }
-    });
-
-    test('the waiter logs errors without execution data', () => {
-      const stack = newStack();
-      models(stack, 1);
-
-      Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        LoggingConfiguration: {
-          IncludeExecutionData: false,
-          Level: 'ERROR',
-          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WaiterLogGroup'), 'Arn'] } } }],
-        },
-      });
     });
   });
 
