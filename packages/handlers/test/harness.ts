@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CleanRoomsMlClient, CleanRoomsMlEmulator, CleanRoomsMlEmulatorOptions, EmulatorTimingOptions } from 'cdk-cleanrooms-ml-local';
-import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { dispatchIsComplete, dispatchOnEvent } from '../src/framework/dispatch';
+import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
 
 export const ACCOUNT_ID = '123456789012';

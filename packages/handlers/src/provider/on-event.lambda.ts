@@ -12,7 +12,8 @@ import { InvocationContext, runtimeFor } from '../framework/runtime';
 
 export async function handler(event: CustomResourceEvent, context?: InvocationContext): Promise<void> {
   const runtime = runtimeFor(event, 'onEvent', context);
-  await relayRequest(event, (request) => dispatchOnEvent(request, RESOURCE_HANDLERS, runtime), runtime.executions ?? pollerExecutionsFromEnvironment(), {
+  const executions = runtime.executions ?? pollerExecutionsFromEnvironment();
+  await relayRequest(event, (request) => dispatchOnEvent(request, RESOURCE_HANDLERS, runtime), executions, {
     respond: sendResponse,
     now: runtime.now,
     log: runtime.log,
