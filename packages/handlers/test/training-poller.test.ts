@@ -20,6 +20,8 @@ class WaitConditions implements StackSignals {
   public statuses: Record<string, string>;
   public stackGone = false;
   public failNextSignal?: Error;
+  /** The next signal is taken, but its answer is lost (the client sees this error, e.g. a timeout). */
+  public loseNextAnswer?: Error;
   private readonly received = new Map<string, Set<string>>();
 
   constructor(private readonly logicalIds: string[], private readonly count: number, started = true) {
@@ -37,12 +39,26 @@ class WaitConditions implements StackSignals {
       this.failNextSignal = undefined;
       throw error;
     }
-    if (this.statuses[logicalId] !== 'CREATE_IN_PROGRESS') throw new Error(`${logicalId} is not in progress`);
+    const status = this.statuses[logicalId];
+    if (status !== 'CREATE_IN_PROGRESS') {
+      // As the local runner words it: AWS does not document this refusal.
+      throw Object.assign(new Error(`Resource ${logicalId} is in ${status ?? 'no'} state and cannot be signaled`), { name: 'ValidationError' });
+    }
     this.signals.push({ logicalId, uniqueId });
     const received = this.received.get(logicalId) ?? new Set<string>();
     received.add(uniqueId);
     this.received.set(logicalId, received);
     if (received.size >= this.count) this.statuses[logicalId] = 'CREATE_COMPLETE';
+    if (this.loseNextAnswer) {
+      const error = this.loseNextAnswer;
+      this.loseNextAnswer = undefined;
+      throw error;
+    }
+  }
+
+  /** The distinct UniqueIds CloudFormation counted for a wait condition. */
+  public countedBy(logicalId: string): number {
+    return this.received.get(logicalId)?.size ?? 0;
   }
 
   /** CloudFormation starts the next wait condition once the one before completed. */
@@ -107,10 +123,10 @@ test('while the model trains, each wait condition gets its signals spread over i
   state = await check(state, stack);
   expect(state).toMatchObject({ Done: false, WaitSeconds: 60, Sent: 0, StartedAt: clock.now() });
 
-  // One signal per 11/6 hours: the stack shows progress less than 2 hours apart.
+  // One signal per 11/6 hours: the stack shows progress less than 2 hours apart, each named after its due time.
   clock.advance(2 * HOUR);
   state = await check(state, stack);
-  expect(stack.signalsOf('Wait1')).toEqual(['CREATE_IN_PROGRESS-1of6-after-2h00m']);
+  expect(stack.signalsOf('Wait1')).toEqual(['PROGRESS-1of6-after-1h50m']);
   clock.advance(9 * HOUR);
   state = await check(state, stack);
   // The window is over: the rest are sent, which completes it while the model still trains.
@@ -137,7 +153,7 @@ test('once the model is ACTIVE, every remaining signal goes out: to the wait con
 
   clock.advance(29 * HOUR);
   state = await check(state, stack);
-  expect(stack.signalsOf('Wait1')).toEqual(['CREATE_IN_PROGRESS-1of6-after-2h00m', ...[2, 3, 4, 5, 6].map((n) => `ACTIVE-${n}of6`)]);
+  expect(stack.signalsOf('Wait1')).toEqual(['PROGRESS-1of6-after-1h50m', ...[2, 3, 4, 5, 6].map((n) => `ACTIVE-${n}of6`)]);
   // The next one is not started yet: look again soon, not after a whole interval.
   expect(state).toMatchObject({ Done: false, Outcome: 'ACTIVE', Condition: 1, WaitSeconds: 5 });
 
@@ -199,13 +215,61 @@ test('stops when CloudFormation says the stack cannot be signaled; tries again l
   expect(state).toMatchObject({ Done: false, Sent: 0, WaitSeconds: 60 });
   state = await check(state, stack);
   expect(state).toMatchObject({ Done: false, Sent: 1 });
-  expect(stack.signalsOf('Wait1')).toEqual(['CREATE_IN_PROGRESS-1of6-after-2h00m']);
+  expect(stack.signalsOf('Wait1')).toEqual(['PROGRESS-1of6-after-2h00m']);
 
   clock.advance(2 * HOUR);
   stack.failNextSignal = Object.assign(new Error('Stack arn:aws:cloudformation:… is in UPDATE_ROLLBACK_COMPLETE state and cannot be signaled'), {
     name: 'ValidationError',
   });
   await expect(check(state, stack)).resolves.toMatchObject({ Done: true, Reason: expect.stringMatching(/^the stack cannot be signaled: /) });
+});
+
+test('a signal whose answer was lost is sent again an interval later with the same UniqueId, so CloudFormation counts it once', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1'], 6);
+  let state = await check(initialState(arn, ['Wait1'], 6, 11), stack);
+  clock.advance(2 * HOUR);
+
+  // CloudFormation took the signal, but the client saw a timeout after its retries.
+  stack.loseNextAnswer = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Done: false, Sent: 0, WaitSeconds: 60 });
+
+  clock.advance(60_000);
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Done: false, Sent: 1 });
+  expect(stack.signalsOf('Wait1')).toEqual(['PROGRESS-1of6-after-1h50m', 'PROGRESS-1of6-after-1h50m']);
+  expect(stack.countedBy('Wait1')).toBe(1);
+
+  // The rest of the window: the wait condition completes with the sixth signal, not the fifth.
+  clock.advance(9 * HOUR);
+  state = await check(state, stack);
+  expect(stack.countedBy('Wait1')).toBe(6);
+  expect(state).toMatchObject({ Done: true, Reason: 'every wait condition has its signals' });
+});
+
+test('a wait condition that completed before its last signal (one counted twice) is not the end: the next one gets its signals', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1', 'Wait2', 'Wait3'], 2);
+  let state = await check(initialState(arn, ['Wait1', 'Wait2', 'Wait3'], 2, 4), stack);
+  clock.advance(2 * HOUR);
+  stack.loseNextAnswer = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Sent: 0 });
+
+  // The model is ACTIVE at the next check: its signals carry the outcome, so CloudFormation counts a second one
+  // with the first's retry, and refuses the last.
+  clock.advance(29 * HOUR);
+  state = await check(state, stack);
+  expect(stack.statuses.Wait1).toBe('CREATE_COMPLETE');
+  expect(state).toMatchObject({ Done: false, Outcome: 'ACTIVE' });
+
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Done: false, Condition: 1, WaitSeconds: 5 });
+  stack.startNext();
+  state = await check(state, stack);
+  expect(stack.signalsOf('Wait2')).toEqual(['ACTIVE-1of2', 'ACTIVE-2of2']);
+  expect(state).toMatchObject({ Done: false, Condition: 2 });
 });
 
 test('a read of the model that fails is tried again at the next check', async () => {

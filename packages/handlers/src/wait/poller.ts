@@ -108,16 +108,16 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
       : Math.min(next.Signals, Math.floor((now - startedAt) / ((next.WindowSeconds * 1000) / next.Signals)));
     let sent = next.Sent!;
     while (sent < due) {
-      // Distinct for each signal of a wait condition ("each signal requires a different unique ID": SignalResource).
-      const count = `${sent + 1}of${next.Signals}`;
-      const uniqueId = next.Outcome !== undefined ? `${next.Outcome}-${count}` : `${status}-${count}-after-${formatElapsed(now - startedAt)}`;
+      const uniqueId = signalId(next, sent + 1);
       try {
         await runtime.stack.signal(next.StackId, logicalId, uniqueId);
       } catch (err) {
-        if (/cannot be signaled/.test((err as Error | undefined)?.message ?? '')) {
+        if (/^Stack .* cannot be signaled/.test((err as Error | undefined)?.message ?? '')) {
           // "Stack … is in <status> state and cannot be signaled": the operation is over.
           return finished({ ...next, Sent: sent, StartedAt: startedAt }, `the stack cannot be signaled: ${describeCause(err)}`, log);
         }
+        // Anything else, a refusal of this wait condition included (AWS does not document the one for a wait condition
+        // that already completed): the next check reads its status again and moves on if it has completed.
         log.warn('Could not signal the wait condition; will try again', { logicalId, cause: describeCause(err) });
         return waitFor({ ...next, Sent: sent, StartedAt: startedAt }, next.IntervalSeconds);
       }
@@ -141,7 +141,31 @@ function finished(state: PollerState, reason: string, log: Logger): PollerState 
   return { ...state, Done: true, WaitSeconds: 0, Reason: reason };
 }
 
-/** `2h05m`: how long a wait condition has waited, in its signals' unique ids. */
+/**
+ * The UniqueId of a wait condition's `k`-th signal (from 1): distinct for each
+ * signal of a wait condition ("If you send multiple signals to a single
+ * resource (such as signaling a wait condition), each signal requires a
+ * different unique ID",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SignalResource.html),
+ * and the same each time the same signal is tried again. A signal whose
+ * answer was lost (a timeout after CloudFormation took it) is sent again at
+ * the next check; CloudFormation counts unique ids, so a new id would count
+ * it twice and complete the wait condition a period early. AWS does not
+ * document what a repeated id does; we rely on it counting once.
+ *
+ * A progress signal is named after the time it is due in the window
+ * (`k × WindowSeconds / Signals`), not the time it was sent, nor the
+ * resource's status, which can change between two tries (CREATE_PENDING →
+ * CREATE_IN_PROGRESS) or be unknown (a failed read). Once the outcome is
+ * known, the signals that remain carry it: `ACTIVE-5of6`.
+ */
+function signalId(state: PollerState, k: number): string {
+  const count = `${k}of${state.Signals}`;
+  if (state.Outcome !== undefined) return `${state.Outcome}-${count}`;
+  return `PROGRESS-${count}-after-${formatElapsed((k * state.WindowSeconds * 1000) / state.Signals)}`;
+}
+
+/** `2h05m`: how long a wait condition has waited when a progress signal is due, in its unique id. */
 function formatElapsed(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
