@@ -10,7 +10,7 @@ import { POLLER_EVENT_KIND, PollerState } from 'cdk-cleanrooms-ml/lib/contracts/
 import { HandlerTestbed, ManualClock, STACK_ID } from './harness';
 import { Logger } from '../src/framework/logger';
 import { checkAndSignal } from '../src/wait/poller';
-import { NOT_STARTED, STACK_GONE, StackSignals } from '../src/wait/stack-signals';
+import { NOT_STARTED, STACK_GONE, StackSignals, WaitConditionView } from '../src/wait/stack-signals';
 
 const HOUR = 3_600_000;
 
@@ -18,6 +18,8 @@ const HOUR = 3_600_000;
 class WaitConditions implements StackSignals {
   public readonly signals: Array<{ readonly logicalId: string; readonly uniqueId: string }> = [];
   public statuses: Record<string, string>;
+  /** When CloudFormation started each wait condition (its LastUpdatedTimestamp until a signal). */
+  public readonly startedAt: Record<string, number> = {};
   public stackGone = false;
   public failNextSignal?: Error;
   /** The next signal is taken, but its answer is lost (the client sees this error, e.g. a timeout). */
@@ -25,12 +27,14 @@ class WaitConditions implements StackSignals {
   private readonly received = new Map<string, Set<string>>();
 
   constructor(private readonly logicalIds: string[], private readonly count: number, started = true) {
-    this.statuses = started ? { [logicalIds[0]]: 'CREATE_IN_PROGRESS' } : {};
+    this.statuses = {};
+    if (started) this.startNext();
   }
 
-  public async status(_stackId: string, logicalId: string): Promise<string> {
-    if (this.stackGone) return STACK_GONE;
-    return this.statuses[logicalId] ?? NOT_STARTED;
+  public async waitCondition(_stackId: string, logicalId: string): Promise<WaitConditionView> {
+    if (this.stackGone) return { status: STACK_GONE };
+    const status = this.statuses[logicalId];
+    return status === undefined ? { status: NOT_STARTED } : { status, updatedAt: this.startedAt[logicalId] };
   }
 
   public async signal(_stackId: string, logicalId: string, uniqueId: string): Promise<void> {
@@ -64,7 +68,10 @@ class WaitConditions implements StackSignals {
   /** CloudFormation starts the next wait condition once the one before completed. */
   public startNext(): void {
     const next = this.logicalIds.find((id) => this.statuses[id] === undefined);
-    if (next) this.statuses[next] = 'CREATE_IN_PROGRESS';
+    if (next) {
+      this.statuses[next] = 'CREATE_IN_PROGRESS';
+      this.startedAt[next] = clock.now();
+    }
   }
 
   public signalsOf(logicalId: string): string[] {
@@ -272,15 +279,57 @@ test('a wait condition that completed before its last signal (one counted twice)
   expect(state).toMatchObject({ Done: false, Condition: 2 });
 });
 
-test('a read of the model that fails is tried again at the next check', async () => {
-  const stack = new WaitConditions(['Wait1'], 6);
-  const state = initialState('arn:aws:cleanrooms-ml:us-east-1:123456789012:audience-model/x', ['Wait1'], 6, 11);
-  testbed.emulator.setFaults({ throttleFirst: 10 });
+test('a read of the model that fails is tried again at the next check, and holds back no signal that time has made due', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1', 'Wait2', 'Wait3'], 6);
+  let state = await check(initialState(arn, ['Wait1', 'Wait2', 'Wait3'], 6, 11), stack);
 
-  const next = await check(state, stack);
-  expect(next).toMatchObject({ Done: false, WaitSeconds: 60 });
-  expect(next.Outcome).toBeUndefined();
-  expect(stack.signals).toEqual([]);
+  // Clean Rooms ML throttles every read (two attempts a check) for the rest of the window.
+  testbed.emulator.setFaults({ throttleFirst: 1_000 });
+  clock.advance(2 * HOUR);
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Done: false, WaitSeconds: 60, Sent: 1 });
+  expect(state.Outcome).toBeUndefined();
+  expect(stack.signalsOf('Wait1')).toEqual(['PROGRESS-1of6-after-1h50m']);
+
+  // The window ends on time: the wait condition completes, and the next one starts, while the model cannot be read.
+  clock.advance(9 * HOUR);
+  state = await check(state, stack);
+  expect(stack.statuses.Wait1).toBe('CREATE_COMPLETE');
+  expect(state).toMatchObject({ Done: false, Condition: 1 });
+  expect(state.Outcome).toBeUndefined();
+
+  // Once it can be read again, the outcome completes what remains.
+  testbed.emulator.setFaults({});
+  stack.startNext();
+  clock.advance(20 * HOUR);
+  state = await check(state, stack);
+  expect(stack.signalsOf('Wait2')).toEqual([1, 2, 3, 4, 5, 6].map((n) => `ACTIVE-${n}of6`));
+  expect(state).toMatchObject({ Done: false, Outcome: 'ACTIVE', Condition: 2, WaitSeconds: 5 });
+});
+
+test('the window starts when CloudFormation started the wait condition, not when the poller first saw it', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1', 'Wait2'], 6, false);
+  let state = await check(initialState(arn, ['Wait1', 'Wait2'], 6, 11), stack);
+
+  // CloudFormation starts the wait condition; the poller's next check comes 3 hours later (a late check, or reads that failed).
+  stack.startNext();
+  const startedAt = clock.now();
+  clock.advance(3 * HOUR);
+  state = await check(state, stack);
+  expect(state).toMatchObject({ StartedAt: startedAt, Sent: 1 });
+  expect(stack.signalsOf('Wait1')).toEqual(['PROGRESS-1of6-after-1h50m']);
+
+  // The last signal is due 11 hours after CloudFormation started it (so within its 12-hour timeout), not 11 hours after the first sighting.
+  clock.advance(8 * HOUR - 60_000);
+  state = await check(state, stack);
+  expect(stack.statuses.Wait1).toBe('CREATE_IN_PROGRESS');
+  expect(state.Sent).toBe(5);
+  clock.advance(60_000);
+  state = await check(state, stack);
+  expect(stack.statuses.Wait1).toBe('CREATE_COMPLETE');
+  expect(state).toMatchObject({ Condition: 1 });
 });
 
 test('ends once its wait conditions can no longer be waiting, even when one never starts (deleted by a rollback, no Delete to stop it)', async () => {

@@ -24,7 +24,8 @@
  *
  * A check never throws for a service's error: a failed read or signal is
  * tried again at the next check (a throw would end the execution, and the wait
- * condition would time out).
+ * condition would time out). A failed read of the resource still lets the
+ * progress signals that are due by time go out.
  */
 import { HANDOVER_CHECK_SECONDS, MAX_WAIT_CONDITION_SECONDS, PollerState, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
@@ -62,18 +63,9 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
   if (runtime.now() - since > longestMs) {
     return finished(next, 'past the longest its wait conditions can wait', log);
   }
-  let status = next.Outcome;
-  if (status === undefined) {
-    try {
-      status = (await READERS[state.ResourceKind](runtime.client, state.ResourceArn)).status;
-    } catch (err) {
-      if (!isNotFound(err)) {
-        log.warn('Could not read the resource; will check again', { cause: describeCause(err) });
-        return waitFor(next, next.IntervalSeconds);
-      }
-      status = 'NOT_FOUND';
-    }
-    if (!BEING_CREATED.has(status)) {
+  if (next.Outcome === undefined) {
+    const status = await readStatus(next, runtime);
+    if (status !== undefined && !BEING_CREATED.has(status)) {
       log.info('The resource is no longer being created: signalling what remains', { status });
       next = { ...next, Outcome: status };
     }
@@ -81,8 +73,9 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
   while (next.Condition! < next.LogicalIds.length) {
     const logicalId = next.LogicalIds[next.Condition!];
     let conditionStatus: string;
+    let updatedAt: number | undefined;
     try {
-      conditionStatus = await runtime.stack.status(next.StackId, logicalId);
+      ({ status: conditionStatus, updatedAt } = await runtime.stack.waitCondition(next.StackId, logicalId));
     } catch (err) {
       log.warn('Could not read the wait condition; will check again', { logicalId, cause: describeCause(err) });
       return waitFor(next, next.IntervalSeconds);
@@ -102,7 +95,12 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
       return finished(next, `the wait condition ${logicalId} is ${conditionStatus}`, log);
     }
     const now = runtime.now();
-    const startedAt = next.StartedAt ?? now;
+    // The window starts when CloudFormation started the wait condition, which is when its CreationPolicy's timeout
+    // starts too (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html),
+    // not when this poller first saw it (a late check, or a failed read, would push every signal and the hand-over
+    // later, toward that timeout). Read once, at the first sighting, before any signal of ours: AWS does not
+    // document whether a received signal moves LastUpdatedTimestamp. Never later than now (clock skew).
+    const startedAt = next.StartedAt ?? Math.min(updatedAt ?? now, now);
     const due = next.Outcome !== undefined
       ? next.Signals
       : Math.min(next.Signals, Math.floor((now - startedAt) / ((next.WindowSeconds * 1000) / next.Signals)));
@@ -130,6 +128,26 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
     next = { ...next, Condition: next.Condition! + 1, Sent: 0, StartedAt: undefined };
   }
   return finished(next, 'every wait condition has its signals', log);
+}
+
+/**
+ * The resource's status, `NOT_FOUND` when the service no longer knows it, or
+ * undefined when the read failed (throttling, an outage, a missing
+ * permission). A failed read does not hold back the wait conditions: the
+ * check still sends the progress signals that time has made due, which say
+ * only that time passed; the ready resource after the wait conditions
+ * reports the resource's real status. Otherwise a read outage around a
+ * hand-over would let a wait condition time out with the resource training,
+ * or ACTIVE, and the rollback delete it.
+ */
+async function readStatus(state: PollerState, runtime: PollerRuntime): Promise<string | undefined> {
+  try {
+    return (await READERS[state.ResourceKind](runtime.client, state.ResourceArn)).status;
+  } catch (err) {
+    if (isNotFound(err)) return 'NOT_FOUND';
+    runtime.log.warn('Could not read the resource; sending the signals that time has made due, and will check again', { cause: describeCause(err) });
+    return undefined;
+  }
 }
 
 function waitFor(state: PollerState, seconds: number): PollerState {

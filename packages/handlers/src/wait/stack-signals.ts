@@ -9,19 +9,34 @@
  */
 import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
 import { ResourceFailure } from '../framework/errors';
+import { serviceTimeFromEnvironment } from '../framework/runtime';
 import { sdkClientOptionsFromEnvironment } from '../framework/sdk-retry';
 
 /**
- * A wait condition as the poller sees it: its status, or `NOT_STARTED`
- * when CloudFormation does not know it yet (it waits for the one before), or
- * `STACK_GONE` when the stack no longer exists.
+ * A wait condition's status as the poller sees it: CloudFormation's, or
+ * `NOT_STARTED` when CloudFormation does not know it yet (it waits for the
+ * one before), or `STACK_GONE` when the stack no longer exists.
  */
 export type WaitConditionStatus = string;
 export const NOT_STARTED = 'NOT_STARTED';
 export const STACK_GONE = 'STACK_GONE';
 
+/** A wait condition as DescribeStackResource shows it. */
+export interface WaitConditionView {
+  readonly status: WaitConditionStatus;
+  /**
+   * When CloudFormation last changed its status (StackResourceDetail's
+   * LastUpdatedTimestamp, "Time the status was updated",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackResourceDetail.html),
+   * on the handlers' clock (epoch milliseconds). For a wait condition first
+   * seen CREATE_IN_PROGRESS, before any signal, the time CloudFormation
+   * started it. Undefined when CloudFormation does not know it.
+   */
+  readonly updatedAt?: number;
+}
+
 export interface StackSignals {
-  status(stackId: string, logicalId: string): Promise<WaitConditionStatus>;
+  waitCondition(stackId: string, logicalId: string): Promise<WaitConditionView>;
   signal(stackId: string, logicalId: string, uniqueId: string): Promise<void>;
 }
 
@@ -32,17 +47,20 @@ export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env
     client ??= new (loadSdk().CloudFormation)(sdkClientOptionsFromEnvironment(env));
     return client;
   };
+  const serviceTime = serviceTimeFromEnvironment(env);
   return {
-    async status(stackId, logicalId) {
+    async waitCondition(stackId, logicalId) {
       try {
         const { StackResourceDetail: detail } = await cloudFormation().describeStackResource({ StackName: stackId, LogicalResourceId: logicalId });
-        return detail?.ResourceStatus ?? NOT_STARTED;
+        if (!detail?.ResourceStatus) return { status: NOT_STARTED };
+        const updatedAt = detail.LastUpdatedTimestamp?.getTime();
+        return { status: detail.ResourceStatus, updatedAt: updatedAt === undefined || Number.isNaN(updatedAt) ? undefined : serviceTime(updatedAt) };
       } catch (err) {
         // Both are ValidationErrors: "Stack with id X does not exist", "Resource X does not exist for stack Y"
         // (the latter for a resource CloudFormation has not started is the likeliest reading; AWS does not document it).
         const message = (err as Error | undefined)?.message ?? '';
-        if (/^Stack with id .* does not exist/.test(message)) return STACK_GONE;
-        if (/^Resource .* does not exist for stack/.test(message)) return NOT_STARTED;
+        if (/^Stack with id .* does not exist/.test(message)) return { status: STACK_GONE };
+        if (/^Resource .* does not exist for stack/.test(message)) return { status: NOT_STARTED };
         throw err;
       }
     },
