@@ -3,8 +3,12 @@
  * (stack-signals.ts), with @aws-sdk/client-cloudformation replaced by a
  * recording stand-in that answers as the API reference describes.
  */
+import { POLLER_EVENT_KIND, PollerState } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { LOCAL_TIME_SCALE_ENV } from 'cdk-cleanrooms-ml-local/lib/runner/handler-environment';
 import { STACK_ID } from './harness';
+import { Logger } from '../src/framework/logger';
+import { checkAndSignal } from '../src/wait/poller';
 import { NOT_STARTED, STACK_GONE, stackSignalsFromEnvironment } from '../src/wait/stack-signals';
 
 /** The calls the functions made, and the answers (or errors) each action gives. */
@@ -91,5 +95,60 @@ describe('a wait condition', () => {
       action: 'SignalResource',
       input: { StackName: STACK_ID, LogicalResourceId: 'Wait1', UniqueId: 'PROGRESS-1of6-after-1h50m', Status: 'SUCCESS' },
     }]);
+  });
+});
+
+describe('the training poller, over the SDK client, when its wait condition has not started', () => {
+  const MODEL_ARN = 'arn:aws:cleanrooms-ml:us-east-1:123456789012:audience-model/4f2d4c1e-0b9a-4a7e-9d3c-1e2f3a4b5c6d';
+  /** The model still trains: only the stack can say whether the wait is over. */
+  const training = { getAudienceModel: async () => ({ status: 'CREATE_IN_PROGRESS' }) } as unknown as CleanRoomsMlClient;
+  const state: PollerState = {
+    Kind: POLLER_EVENT_KIND,
+    ResourceKind: 'audience-model',
+    ResourceArn: MODEL_ARN,
+    StackId: STACK_ID,
+    LogicalIds: ['ModelWait1', 'ModelWait2'],
+    Signals: 7,
+    WindowSeconds: 39_600,
+    IntervalSeconds: 39,
+    // The first wait condition is done: the poller waits for CloudFormation to start the second.
+    Condition: 1,
+    Sent: 0,
+  };
+
+  function check(): Promise<PollerState> {
+    cloudFormation.answers.DescribeStackResource = () => { throw validationError('Resource ModelWait2 does not exist for stack LookalikeStack'); };
+    return checkAndSignal(state, { client: training, stack: stackSignalsFromEnvironment({}), log: new Logger({}, [], () => undefined), now: Date.now });
+  }
+
+  test.each(['ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+    'DELETE_IN_PROGRESS', 'DELETE_COMPLETE'])('ends the execution when the stack is %s: CloudFormation will not start it', async (stackStatus) => {
+    cloudFormation.answers.DescribeStacks = () => ({ Stacks: [{ StackId: STACK_ID, StackName: 'LookalikeStack', StackStatus: stackStatus }] });
+
+    await expect(check()).resolves.toMatchObject({
+      Done: true,
+      Reason: `the wait condition ModelWait2 has not started and the stack is ${stackStatus}`,
+    });
+    expect(cloudFormation.calls.map(({ action }) => action)).toEqual(['DescribeStackResource', 'DescribeStacks']);
+    expect(cloudFormation.calls[1].input).toEqual({ StackName: STACK_ID });
+  });
+
+  test('ends the execution when CloudFormation no longer knows the stack', async () => {
+    cloudFormation.answers.DescribeStacks = () => { throw validationError(`Stack with id ${STACK_ID} does not exist`); };
+
+    await expect(check()).resolves.toMatchObject({ Done: true, Reason: 'the stack no longer exists' });
+  });
+
+  test.each(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS'])('keeps waiting while the stack is %s: CloudFormation starts it soon', async (stackStatus) => {
+    cloudFormation.answers.DescribeStacks = () => ({ Stacks: [{ StackId: STACK_ID, StackName: 'LookalikeStack', StackStatus: stackStatus }] });
+
+    await expect(check()).resolves.toMatchObject({ Done: false, WaitSeconds: 5, Condition: 1 });
+    expect(cloudFormation.calls.filter(({ action }) => action === 'SignalResource')).toEqual([]);
+  });
+
+  test('keeps waiting, at its interval, when the stack\'s status cannot be read', async () => {
+    cloudFormation.answers.DescribeStacks = () => { throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }); };
+
+    await expect(check()).resolves.toMatchObject({ Done: false, WaitSeconds: 39 });
   });
 });

@@ -21,6 +21,7 @@ class WaitConditions implements StackSignals {
   /** When CloudFormation started each wait condition (its LastUpdatedTimestamp until a signal). */
   public readonly startedAt: Record<string, number> = {};
   public stackGone = false;
+  public stack = 'CREATE_IN_PROGRESS';
   public failNextSignal?: Error;
   /** The next signal is taken, but its answer is lost (the client sees this error, e.g. a timeout). */
   public loseNextAnswer?: Error;
@@ -58,6 +59,10 @@ class WaitConditions implements StackSignals {
       this.loseNextAnswer = undefined;
       throw error;
     }
+  }
+
+  public async stackStatus(): Promise<string> {
+    return this.stackGone ? STACK_GONE : this.stack;
   }
 
   /** The distinct UniqueIds CloudFormation counted for a wait condition. */
@@ -345,4 +350,49 @@ test('ends once its wait conditions can no longer be waiting, even when one neve
   clock.advance(2 * HOUR);
   await expect(check(state, stack)).resolves.toMatchObject({ Done: true, Reason: 'past the longest its wait conditions can wait' });
   expect(stack.signals).toEqual([]);
+});
+
+test('after a hand-over, looks for the next wait condition every 5 seconds for 5 minutes, then at its interval, while the stack is in progress', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1', 'Wait2'], 2);
+  let state = await check(initialState(arn, ['Wait1', 'Wait2'], 2, 4), stack);
+  clock.advance(4 * HOUR);
+  state = await check(state, stack);
+  expect(stack.statuses.Wait1).toBe('CREATE_COMPLETE');
+  expect(state).toMatchObject({ Condition: 1, WaitSeconds: 5, HandoverSince: clock.now() });
+
+  // CloudFormation is slow to start the next one (the stack is still being created).
+  const waits: number[] = [];
+  for (let elapsed = 0; elapsed <= 6 * 60_000; elapsed += state.WaitSeconds! * 1000) {
+    clock.advance(state.WaitSeconds! * 1000);
+    state = await check(state, stack);
+    waits.push(state.WaitSeconds!);
+  }
+  expect(new Set(waits.slice(0, 59))).toEqual(new Set([5]));
+  expect(waits.slice(-2)).toEqual([60, 60]);
+  expect(state.Done).toBe(false);
+
+  // Once it starts, the next hand-over is fast again.
+  stack.startNext();
+  clock.advance(4 * HOUR);
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Done: true, Reason: 'every wait condition has its signals' });
+});
+
+test('a wait condition not started while the stack is no longer being created or updated (a rollback deleted it) ends the execution', async () => {
+  const arn = await createModel();
+  const stack = new WaitConditions(['Wait1', 'Wait2'], 2);
+  let state = await check(initialState(arn, ['Wait1', 'Wait2'], 2, 4), stack);
+  clock.advance(4 * HOUR);
+  state = await check(state, stack);
+  expect(state).toMatchObject({ Condition: 1, Done: false });
+
+  // The stack rolled back (say another resource failed): Wait2 will never start, and a retained model gets no Delete.
+  stack.stack = 'ROLLBACK_COMPLETE';
+  clock.advance(5_000);
+  await expect(check(state, stack)).resolves.toMatchObject({
+    Done: true,
+    Reason: 'the wait condition Wait2 has not started and the stack is ROLLBACK_COMPLETE',
+  });
+  expect(stack.signalsOf('Wait2')).toEqual([]);
 });

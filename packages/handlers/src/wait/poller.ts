@@ -19,15 +19,19 @@
  *   ready resource's to report.
  * - The poller only signals a wait condition CloudFormation reports as
  *   CREATE_IN_PROGRESS (whether a signal sent earlier would be kept is not
- *   documented), and stops when the stack or a wait condition is in any
- *   other state (deleted, rolled back, failed): there is nothing left to wait for.
+ *   documented), and stops when a wait condition is in any other state
+ *   (deleted, rolled back, failed), or has not started while the stack is no
+ *   longer being created or updated (a rollback deleted it, or never
+ *   created it), or the stack is gone: there is nothing left to wait for.
  *
  * A check never throws for a service's error: a failed read or signal is
  * tried again at the next check (a throw would end the execution, and the wait
  * condition would time out). A failed read of the resource still lets the
  * progress signals that are due by time go out.
  */
-import { HANDOVER_CHECK_SECONDS, MAX_WAIT_CONDITION_SECONDS, PollerState, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
+import {
+  HANDOVER_CHECK_SECONDS, HANDOVER_FAST_SECONDS, MAX_WAIT_CONDITION_SECONDS, PollerState, WaitResourceKind,
+} from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import type { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { isNotFound } from 'cdk-cleanrooms-ml-local/lib/client/errors';
 import { NOT_STARTED, STACK_GONE, StackSignals } from './stack-signals';
@@ -81,14 +85,13 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
       return waitFor(next, next.IntervalSeconds);
     }
     if (conditionStatus === NOT_STARTED) {
-      // CloudFormation starts it once the one before completes: look again soon when that one was ours to complete.
-      return waitFor(next, next.Outcome !== undefined || next.Condition! > 0 ? HANDOVER_CHECK_SECONDS : next.IntervalSeconds);
+      return notStarted(next, logicalId, runtime);
     }
     if (conditionStatus === STACK_GONE) {
       return finished(next, 'the stack no longer exists', log);
     }
     if (conditionStatus === 'CREATE_COMPLETE') {
-      next = { ...next, Condition: next.Condition! + 1, Sent: 0, StartedAt: undefined };
+      next = nextCondition(next);
       continue;
     }
     if (conditionStatus !== 'CREATE_IN_PROGRESS') {
@@ -125,9 +128,61 @@ export async function checkAndSignal(state: PollerState, runtime: PollerRuntime)
     if (sent < next.Signals) {
       return waitFor({ ...next, Sent: sent, StartedAt: startedAt }, next.IntervalSeconds);
     }
-    next = { ...next, Condition: next.Condition! + 1, Sent: 0, StartedAt: undefined };
+    next = nextCondition(next);
   }
   return finished(next, 'every wait condition has its signals', log);
+}
+
+function nextCondition(state: PollerState): PollerState {
+  return { ...state, Condition: state.Condition! + 1, Sent: 0, StartedAt: undefined, HandoverSince: undefined };
+}
+
+/**
+ * Stack statuses in which CloudFormation can still start a wait condition of
+ * the template: it creates the template's new resources only while it
+ * creates or updates the stack (the statuses:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html).
+ * Not UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: by then the update has created
+ * all of its resources and only removes the old ones
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html),
+ * so a wait condition not there yet never will be (and none of ours can
+ * have completed while we read: each needs our signals). Not the rollbacks
+ * either: they return the stack to resources it already had, and a wait
+ * condition's creation policy applies only when CloudFormation creates it.
+ * Nor REVIEW_IN_PROGRESS or the imports, which create nothing of ours.
+ */
+const STARTS_WAIT_CONDITIONS = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS']);
+
+/**
+ * The current wait condition is not started (or was deleted by a rollback,
+ * which reads the same): keep waiting only while the stack can still start
+ * it. Looking again soon while a hand-over is due (the one before has
+ * completed, or the outcome is known: CloudFormation starts the next one at
+ * once), for HANDOVER_FAST_SECONDS; then at the plan's interval.
+ */
+async function notStarted(state: PollerState, logicalId: string, runtime: PollerRuntime): Promise<PollerState> {
+  const { log } = runtime;
+  let stackStatus: string;
+  try {
+    stackStatus = await runtime.stack.stackStatus(state.StackId);
+  } catch (err) {
+    log.warn('Could not read the stack\'s status; will check again', { cause: describeCause(err) });
+    return waitFor(state, state.IntervalSeconds);
+  }
+  if (stackStatus === STACK_GONE) {
+    return finished(state, 'the stack no longer exists', log);
+  }
+  if (!STARTS_WAIT_CONDITIONS.has(stackStatus)) {
+    return finished(state, `the wait condition ${logicalId} has not started and the stack is ${stackStatus}`, log);
+  }
+  if (state.Outcome === undefined && state.Condition === 0) {
+    // The resource's own custom resource still waits its first window.
+    return waitFor(state, state.IntervalSeconds);
+  }
+  const now = runtime.now();
+  const handoverSince = state.HandoverSince ?? now;
+  const seconds = now - handoverSince < HANDOVER_FAST_SECONDS * 1000 ? HANDOVER_CHECK_SECONDS : state.IntervalSeconds;
+  return waitFor({ ...state, HandoverSince: handoverSince }, seconds);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * What the training poller asks of CloudFormation: a wait condition's status
- * (DescribeStackResource) and a SUCCESS signal to it (SignalResource),
+ * (DescribeStackResource), a SUCCESS signal to it (SignalResource) and the
+ * stack's status (DescribeStacks),
  * through the AWS SDK for JavaScript v3 (`@aws-sdk/client-cloudformation`),
  * which the Lambda Node.js runtime provides
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html). The
@@ -38,6 +39,8 @@ export interface WaitConditionView {
 export interface StackSignals {
   waitCondition(stackId: string, logicalId: string): Promise<WaitConditionView>;
   signal(stackId: string, logicalId: string, uniqueId: string): Promise<void>;
+  /** The stack's StackStatus (DescribeStacks), or `STACK_GONE` when CloudFormation no longer knows it. */
+  stackStatus(stackId: string): Promise<string>;
 }
 
 /** The stack's wait conditions through the CloudFormation client of the function's environment. */
@@ -66,6 +69,18 @@ export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env
     },
     async signal(stackId, logicalId, uniqueId) {
       await cloudFormation().signalResource({ StackName: stackId, LogicalResourceId: logicalId, UniqueId: uniqueId, Status: 'SUCCESS' });
+    },
+    async stackStatus(stackId) {
+      try {
+        // By its id (an ARN), a deleted stack is still described, as DELETE_COMPLETE ("Deleted stacks: You must specify
+        // the unique stack ID", https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
+        const { Stacks: stacks } = await cloudFormation().describeStacks({ StackName: stackId });
+        return stacks?.[0]?.StackStatus ?? STACK_GONE;
+      } catch (err) {
+        // "If the stack doesn't exist, a ValidationError is returned" (same page): "Stack with id X does not exist".
+        if (/^Stack with id .* does not exist/.test((err as Error | undefined)?.message ?? '')) return STACK_GONE;
+        throw err;
+      }
     },
   };
 }
