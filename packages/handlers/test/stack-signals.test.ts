@@ -118,7 +118,8 @@ describe('the training poller, over the SDK client, when its wait condition has 
 
   function check(): Promise<PollerState> {
     cloudFormation.answers.DescribeStackResource = () => { throw validationError('Resource ModelWait2 does not exist for stack LookalikeStack'); };
-    return checkAndSignal(state, { client: training, stack: stackSignalsFromEnvironment({}), log: new Logger({}, [], () => undefined), now: Date.now });
+    const log = new Logger({}, [], () => undefined);
+    return checkAndSignal(state, { client: training, stack: stackSignalsFromEnvironment({}), log, now: Date.now });
   }
 
   test.each(['ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
