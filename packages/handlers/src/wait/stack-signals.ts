@@ -3,14 +3,13 @@
  * (DescribeStackResource), a SUCCESS signal to it (SignalResource) and the
  * stack's status (DescribeStacks),
  * through the AWS SDK for JavaScript v3 (`@aws-sdk/client-cloudformation`),
- * which the Lambda Node.js runtime provides
- * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html). The
+ * which the Lambda Node.js runtime provides (framework/runtime-sdk.ts). The
  * endpoint can be overridden with AWS_ENDPOINT_URL_CLOUDFORMATION (the local
  * deploy runner's).
  */
 import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
-import { ResourceFailure } from '../framework/errors';
 import { serviceTimeFromEnvironment } from '../framework/runtime';
+import { lazyClient, runtimeSdk } from '../framework/runtime-sdk';
 import { sdkClientOptionsFromEnvironment } from '../framework/sdk-retry';
 
 /**
@@ -45,11 +44,7 @@ export interface StackSignals {
 
 /** The stack's wait conditions through the CloudFormation client of the function's environment. */
 export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env): StackSignals {
-  let client: CloudFormationSdk.CloudFormation | undefined;
-  const cloudFormation = (): CloudFormationSdk.CloudFormation => {
-    client ??= new (loadSdk().CloudFormation)(sdkClientOptionsFromEnvironment(env));
-    return client;
-  };
+  const cloudFormation = lazyClient(() => new (loadSdk().CloudFormation)(sdkClientOptionsFromEnvironment(env)));
   const serviceTime = serviceTimeFromEnvironment(env);
   return {
     async waitCondition(stackId, logicalId) {
@@ -86,14 +81,6 @@ export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env
 }
 
 /** Loaded by the poller only. */
-function loadSdk(): typeof CloudFormationSdk {
-  try {
-    // A literal: esbuild keeps it as it is, a require of an external package.
-    // A devDependency: functions get it from the Lambda runtime, not from this package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    return require('@aws-sdk/client-cloudformation') as typeof CloudFormationSdk;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new ResourceFailure('@aws-sdk/client-cloudformation cannot be loaded (the Lambda Node.js runtime provides it; elsewhere it must be installed)');
-  }
-}
+const loadSdk = runtimeSdk('@aws-sdk/client-cloudformation', () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+  require('@aws-sdk/client-cloudformation') as typeof CloudFormationSdk);
