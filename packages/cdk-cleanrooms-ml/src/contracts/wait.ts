@@ -120,6 +120,12 @@ export interface PollerState extends WaitConditionsPlan {
   readonly Reason?: string;
   /** When the execution's first check ran (epoch milliseconds): it ends once its wait conditions can no longer be waiting. */
   readonly Since?: number;
+  /**
+   * When the poller first looked for the current wait condition after the one
+   * before it completed (or after the resource's outcome became known, for the
+   * first), and CloudFormation had not started it yet (epoch milliseconds).
+   */
+  readonly HandoverSince?: number;
 }
 
 /**
@@ -138,5 +144,19 @@ export const WAIT_CONDITION_MARGIN_SECONDS = 15 * 60;
 /** At most this long between two progress signals (a stack event each). */
 export const PROGRESS_SIGNAL_SECONDS = 2 * 3600;
 
-/** How long the poller waits before looking again for a wait condition CloudFormation has not started yet, once the outcome is known. */
+/**
+ * How long the poller waits before looking again for a wait condition
+ * CloudFormation has not started yet, when it should start it soon (the one
+ * before has completed, or the outcome is known), for the first
+ * HANDOVER_FAST_SECONDS.
+ */
 export const HANDOVER_CHECK_SECONDS = 5;
+
+/**
+ * How long after a hand-over the poller checks every HANDOVER_CHECK_SECONDS;
+ * then at its plan's interval. CloudFormation starts a resource as soon as
+ * those it depends on are complete; a wait condition still not started
+ * minutes later is not coming soon (the stack status, which the poller reads
+ * at each of these checks, says whether it can still come at all).
+ */
+export const HANDOVER_FAST_SECONDS = 5 * 60;

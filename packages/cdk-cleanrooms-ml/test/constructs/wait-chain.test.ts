@@ -302,7 +302,11 @@ describe('AudienceModel timeout', () => {
             ]],
           },
         },
-        { Action: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+        {
+          Action: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:SignalResource'],
+          Effect: 'Allow',
+          Resource: { Ref: 'AWS::StackId' },
+        },
       ]);
       // The state machine may invoke the isComplete function, unqualified, as its definition names it.
       const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('CleanRoomsMlTrainingPollerRole'))![1];
