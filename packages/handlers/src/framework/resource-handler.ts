@@ -212,7 +212,19 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     if (this.requestType === 'Update') {
       const oldPlan = this.oldCommonProperties.WaitConditions;
       const replaced = started.physicalResourceId !== this.event.PhysicalResourceId;
-      if (!replaced && canonicalJson(oldPlan?.LogicalIds) === canonicalJson(plan.LogicalIds)) return;
+      const sameWaitConditions = canonicalJson(oldPlan?.LogicalIds) === canonicalJson(plan.LogicalIds);
+      if (!replaced && sameWaitConditions) return;
+      if (replaced && sameWaitConditions) {
+        // The construct gives the wait conditions new logical ids for every replacement it can see at synthesis; this one
+        // came from a value known only at deployment (a replaced KMS key, a resource of another stack). The wait conditions
+        // exist already and a CreationPolicy applies only on create, so they wait for nothing: the execution started below
+        // ends at its first check. Said here, rather than an hour later as a timeout that looks unrelated.
+        this.log.warn(
+          `The ${this.noun} was replaced but its wait conditions were not: the wait for the new one falls back to the ready `
+          + `resource's window (about an hour), and fails then if the ${this.noun} takes longer`,
+          { arn: started.physicalResourceId, waitConditions: plan.LogicalIds },
+        );
+      }
     }
     const execution = pollerExecution(this.waitKind, started.physicalResourceId, this.event.StackId, plan);
     try {
