@@ -118,6 +118,42 @@ describe('AudienceModel timeout', () => {
   });
 
   test.each([
+    ['1 h 58 min', 7080],
+    ['exactly 2 hours', 7200],
+  ])('a timeout of %s needs no wait condition and no poller: two windows are the whole wait', (_name, seconds) => {
+    const stack = newStack();
+    audienceModel(stack, { timeout: Duration.seconds(seconds) });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
+    // The provider's waiter only.
+    template.resourceCountIs(STATE_MACHINE_TYPE, 1);
+    const modelId = onlyId(template, MODEL_TYPE);
+    expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: 1 });
+    expect(template.findResources(MODEL_TYPE)[modelId].Properties.WaitConditions).toBeUndefined();
+    // A whole window (the handler's default), the most one custom resource waits: past 1 h 58 min the wait ends up to
+    // 2 minutes before the timeout's own margin, rather than add a 2-minute wait condition and the poller.
+    template.hasResource(WAIT_TYPE, {
+      Properties: Match.objectLike({ ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] }, WindowSeconds: Match.absent() }),
+    });
+  });
+
+  test('a timeout just past 2 hours gets a wait condition and the poller, which wait what the two windows leave', () => {
+    const stack = newStack();
+    audienceModel(stack, { timeout: Duration.seconds(7201) });
+
+    const template = Template.fromStack(stack);
+    const [condition] = waitConditions(template);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 1);
+    template.resourceCountIs(STATE_MACHINE_TYPE, 2);
+    expect(template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)].Properties.WaitConditions).toMatchObject({
+      LogicalIds: [condition.id],
+      Signals: 1,
+      WindowSeconds: 7201 - 120 - 2 * WINDOW,
+    });
+  });
+
+  test.each([
     ['24 hours (the default)', undefined, 2],
     ['72 hours (the most)', Duration.hours(72), 6],
   ])('a timeout of %s adds wait conditions of at most 12 hours, then the ready resource', (_name, timeout, count) => {
