@@ -483,7 +483,6 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     // With a long timeout, the ready wait resource holds the attributes of the ACTIVE
     // job: whatever reads them (exports included) is created once it is done.
     const lastWait = addWaitChain(this, {
-      kind: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
       waited: this.resource,
       arnAttribute: AudienceGenerationJobAttribute.AUDIENCE_GENERATION_JOB_ARN,
       plan,

@@ -423,7 +423,6 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     // With a long timeout, the ready wait resource holds the attributes of the ACTIVE
     // model: whatever reads them is created only once training is over.
     const lastWait = addWaitChain(this, {
-      kind: AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
       waited: resource,
       arnAttribute: AudienceModelAttribute.AUDIENCE_MODEL_ARN,
       plan,

@@ -19,7 +19,6 @@ import {
   WAIT_RESOURCE_TYPE,
   WaitConditionsPlan,
   WaitProperties,
-  WaitResourceKind,
 } from '../../contracts/wait';
 
 // Waits longer than CloudFormation's hour per custom resource.
@@ -155,7 +154,6 @@ export function chainedTimeoutSeconds(scope: IConstruct, timeout: Duration): num
 
 /** What `addWaitChain` needs. */
 export interface WaitChainOptions {
-  readonly kind: WaitResourceKind;
   /** The construct's own custom resource, whose wait the chain continues. */
   readonly waited: CustomResource;
   /** The attribute of `waited` holding its ARN. */
@@ -219,7 +217,6 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
     resourceType: WAIT_RESOURCE_TYPE,
     // The whole timeout (for the failure's message), not the ready resource's window.
     common: { TimeoutSeconds: plan.timeoutSeconds },
-    // The kind is the ARN's resource type, and it is the only link (Link and Links 1): both left to their defaults.
     properties: {
       // A replaced resource changes this, so the ready resource reads the new one.
       ResourceArn: options.waited.getAttString(options.arnAttribute),
