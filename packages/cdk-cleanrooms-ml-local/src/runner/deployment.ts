@@ -86,7 +86,7 @@ export interface RunnerOptions {
   readonly onEvent?: (event: DeploymentEvent) => void;
   /**
    * Told the URL of the CloudFormation endpoint the runner serves for the
-   * operation (SignalResource, DescribeStackResource; the functions see it as
+   * operation (SignalResource, DescribeStackResource, DescribeStacks; the functions see it as
    * AWS_ENDPOINT_URL_CLOUDFORMATION) once it listens, before the first
    * event: for a caller that signals the stack's wait conditions itself.
    */
@@ -252,7 +252,7 @@ function onlyStack(state: DeploymentState): string {
 interface OperationEndpoints {
   readonly target: EmulatorTarget;
   readonly secretsManager: SecretsManagerTarget;
-  /** Serves SignalResource and DescribeStackResource for the operation's stack. */
+  /** Serves SignalResource, DescribeStackResource and DescribeStacks for the operation's stack. */
   readonly cloudFormation: CloudFormationEndpoint;
   /** Runs the executions of the stack's state machines (the training poller's). */
   readonly stepFunctions: StepFunctionsEndpoint;
@@ -424,7 +424,7 @@ class StackOperation {
         // The handlers' deadlines and wait windows run on the same scaled time as the waiter.
         [LOCAL_TIME_SCALE_ENV]: String(this.timeScale),
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-        // SignalResource and DescribeStackResource of this operation's stack (the training poller's).
+        // SignalResource, DescribeStackResource and DescribeStacks of this operation's stack (the training poller's).
         AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
         // StartExecution and StopExecution of the stack's state machines (the training poller's).
         AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
@@ -1059,7 +1059,9 @@ class StackOperation {
     return {
       stackName: this.stack.stackName,
       stackId: this.stack.stackId,
+      creationTime: this.stack.creationTime,
       status: () => this.stack.status,
+      statusReason: () => this.stack.statusReason,
       resource: (logicalId) => {
         const view = this.resourceViews.get(logicalId);
         if (view) return { ...view, physicalResourceId: view.physicalResourceId ?? this.waitConditions.waiting(logicalId)?.physicalResourceId };
