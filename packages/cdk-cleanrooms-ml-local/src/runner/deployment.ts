@@ -174,6 +174,9 @@ export interface StackOperationResult {
 }
 
 const DEFAULT_TIME_SCALE = 0.01;
+
+/** A resource's last status once it is deleted, retained and let go, or forgotten after a failed cleanup delete. */
+const DELETED_STATUSES: ReadonlySet<ResourceStatus> = new Set(['DELETE_COMPLETE', 'DELETE_SKIPPED', 'DELETE_FAILED']);
 const DEFAULT_PROGRESS_INTERVAL_MS = 5_000;
 
 /** Deploys (creates or updates) a stack of a cloud assembly on the emulator. */
@@ -1025,7 +1028,11 @@ class StackOperation {
       ...(reason !== undefined ? { resourceStatusReason: reason } : {}),
     };
     this.events.push(event);
-    if (!(type === STACK_RESOURCE_TYPE && logicalId === this.stack.stackName)) {
+    // The delete of a physical resource the logical id no longer names (the old one of a replacement, or the new one
+    // a rollback gives up) is an event of the stack, but DescribeStackResource goes on showing the current resource.
+    const current = this.stack.resources[logicalId];
+    const retiredDelete = status.startsWith('DELETE_') && current !== undefined && current.physicalResourceId !== physicalResourceId;
+    if (!(type === STACK_RESOURCE_TYPE && logicalId === this.stack.stackName) && !retiredDelete) {
       const known = this.resourceViews.get(logicalId);
       this.resourceViews.set(logicalId, {
         logicalResourceId: logicalId,
@@ -1064,8 +1071,15 @@ class StackOperation {
       statusReason: () => this.stack.statusReason,
       resource: (logicalId) => {
         const view = this.resourceViews.get(logicalId);
-        if (view) return { ...view, physicalResourceId: view.physicalResourceId ?? this.waitConditions.waiting(logicalId)?.physicalResourceId };
         const record = this.stack.resources[logicalId];
+        if (view && !record && DELETED_STATUSES.has(view.resourceStatus) && this.stack.status !== 'DELETE_COMPLETE') {
+          // Deleted by this operation (or retained and let go) from a stack that still exists: no longer the stack's.
+          // AWS does not document DescribeStackResource for such a resource; the runner answers as for one the stack
+          // never had, so that nothing can rely on a DELETE_COMPLETE view that AWS may not give. A deleted stack
+          // (described by its stack id) keeps the views of its deleted resources.
+          return undefined;
+        }
+        if (view) return { ...view, physicalResourceId: view.physicalResourceId ?? this.waitConditions.waiting(logicalId)?.physicalResourceId };
         return record && {
           logicalResourceId: logicalId,
           resourceType: record.type,

@@ -14,8 +14,10 @@ import {
   destroyReacting,
   errorOf,
   fixtureProvider,
+  physicalId,
   readJournal,
   removeTemporaryDirectories,
+  resourceEvents,
   STACK_NAME,
   stateFile,
   synth,
@@ -75,11 +77,11 @@ test('DescribeStacks answers the stack by name or by stack id, with the status t
   expect(seen.completed).toBe('CREATE_COMPLETE');
 });
 
-test('a function the runner runs reads the stack\'s status as it changes: in progress, then rolling back', async () => {
+test('a function the runner runs reads the stack\'s status as it changes; a resource the rollback deleted no longer exists', async () => {
   const journal = join(temporaryDirectory(), 'journal.jsonl');
   const assembly = synth((stack) => {
     const provider = fixtureProvider(stack, { journal, isComplete: false });
-    const observer = thing(stack, provider, 'Observer', { Observe: 'Observer' });
+    const observer = thing(stack, provider, 'Observer', { Observe: 'Observer,Failing' });
     const failing = thing(stack, provider, 'Failing', { FailOn: 'onEvent:Create' });
     failing.node.addDependency(observer);
   });
@@ -87,12 +89,16 @@ test('a function the runner runs reads the stack\'s status as it changes: in pro
   const result = await deployStack({ assembly, stateFile: stateFile() });
 
   expect(result.status).toBe('ROLLBACK_COMPLETE');
+  const observer = result.events.find((event) => event.logicalResourceId === 'Observer' && event.resourceStatus === 'CREATE_COMPLETE')?.physicalResourceId;
+  const notFailing = `ValidationError: Resource Failing does not exist for stack ${STACK_NAME}`;
   expect(observations(journal)).toEqual([
-    `Create Observer: CREATE_IN_PROGRESS | User Initiated
-  Observer: CREATE_IN_PROGRESS -`,
-    `Delete Observer: ROLLBACK_IN_PROGRESS | The following resource(s) failed to create: [Failing]. Rollback requested by user.
-  Observer: DELETE_IN_PROGRESS ${result.events.find((event) => event.logicalResourceId === 'Observer' && event.resourceStatus === 'CREATE_COMPLETE')?.physicalResourceId}`,
+    `Create Observer: CREATE_IN_PROGRESS | User Initiated\n  Observer: CREATE_IN_PROGRESS -\n  Failing: ${notFailing}`,
+    'Delete Observer: ROLLBACK_IN_PROGRESS | The following resource(s) failed to create: [Failing]. Rollback requested by user.\n'
+      + `  Observer: DELETE_IN_PROGRESS ${observer}\n  Failing: ${notFailing}`,
   ]);
+  // Failing failed, then its rollback Delete completed before Observer's.
+  expect(resourceEvents(result.events).filter((event) => event.startsWith('Failing'))).toEqual(['Failing CREATE_IN_PROGRESS', 'Failing CREATE_FAILED',
+    'Failing DELETE_IN_PROGRESS', 'Failing DELETE_COMPLETE']);
 });
 
 test('a deleted stack is described by its stack id only, as DELETE_COMPLETE', async () => {
@@ -120,4 +126,63 @@ test('a deleted stack is described by its stack id only, as DELETE_COMPLETE', as
     resourceById: 'DELETE_COMPLETE',
     resourceByName: `ValidationError: Stack with id ${STACK_NAME} does not exist`,
   });
+});
+
+test('an update\'s cleanup: a removed resource no longer exists; a replaced one is described as its new physical resource', async () => {
+  const journal = join(temporaryDirectory(), 'journal.jsonl');
+  const state = stateFile();
+  const template = (generation: string, removed: boolean) => synth((stack) => {
+    const provider = fixtureProvider(stack, { journal, isComplete: false });
+    // The cleanup's Delete of the old physical resource carries its old properties, Observe included.
+    const replaced = thing(stack, provider, 'Replaced', { Generation: generation, Observe: 'Replaced,Removed' });
+    if (removed) thing(stack, provider, 'Removed').node.addDependency(replaced);
+  });
+  const created = await deployStack({ assembly: template('1', true), stateFile: state });
+  expect(created.status).toBe('CREATE_COMPLETE');
+
+  const updated = await deployStack({ assembly: template('2', false), stateFile: state });
+
+  expect(updated.status).toBe('UPDATE_COMPLETE');
+  expect(observations(journal).filter((seen) => seen.startsWith('Delete'))).toEqual([
+    `Delete Replaced: UPDATE_COMPLETE_CLEANUP_IN_PROGRESS
+  Replaced: UPDATE_COMPLETE ${physicalId(updated, 'Replaced')}
+  Removed: ValidationError: Resource Removed does not exist for stack ${STACK_NAME}`,
+  ]);
+  expect(physicalId(updated, 'Replaced')).not.toBe(physicalId(created, 'Replaced'));
+});
+
+test('an update\'s rollback: what it created and deleted again no longer exists; a replaced resource is its old physical resource again', async () => {
+  const journal = join(temporaryDirectory(), 'journal.jsonl');
+  const state = stateFile();
+  const template = (version: number) => synth((stack) => {
+    const provider = fixtureProvider(stack, { journal, isComplete: false });
+    thing(stack, provider, 'Replaced', { Generation: String(version), Observe: 'Replaced,New' });
+    thing(stack, provider, 'Changed', { Echo: `v${version}`, Observe: 'Changed' });
+    if (version === 2) {
+      thing(stack, provider, 'New', { Observe: 'New' });
+      const failing = thing(stack, provider, 'Failing', { FailOn: 'onEvent:Create' });
+      ['Replaced', 'Changed', 'New'].forEach((id) => failing.node.addDependency(stack.node.findChild(id)));
+    }
+  });
+  const created = await deployStack({ assembly: template(1), stateFile: state });
+  expect(created.status).toBe('CREATE_COMPLETE');
+  const before = observations(journal).length;
+
+  const updated = await deployStack({ assembly: template(2), stateFile: state });
+
+  expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  const replacement = updated.events.find((event) => event.logicalResourceId === 'Replaced' && event.resourceStatus === 'UPDATE_COMPLETE')!.physicalResourceId;
+  const created_ = updated.events.find((event) => event.logicalResourceId === 'New' && event.resourceStatus === 'CREATE_COMPLETE')!.physicalResourceId;
+  const [replaced, changed] = [physicalId(created, 'Replaced'), physicalId(created, 'Changed')];
+  const notNew = `ValidationError: Resource New does not exist for stack ${STACK_NAME}`;
+  expect(observations(journal).slice(before)).toEqual([
+    `Update Replaced: UPDATE_IN_PROGRESS | User Initiated\n  Replaced: UPDATE_IN_PROGRESS ${replaced}\n  New: ${notNew}`,
+    `Update Changed: UPDATE_IN_PROGRESS | User Initiated\n  Changed: UPDATE_IN_PROGRESS ${changed}`,
+    'Create New: UPDATE_IN_PROGRESS | User Initiated\n  New: CREATE_IN_PROGRESS -',
+    `Update Changed: UPDATE_ROLLBACK_IN_PROGRESS | The following resource(s) failed to create: [Failing].\n  Changed: UPDATE_IN_PROGRESS ${changed}`,
+    `Delete New: UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS\n  New: DELETE_IN_PROGRESS ${created_}`,
+    // The replacement's Delete (its own properties): the stack's Replaced is the old physical resource again.
+    `Delete Replaced: UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS\n  Replaced: UPDATE_COMPLETE ${replaced}\n  New: ${notNew}`,
+  ]);
+  expect(replacement).not.toBe(replaced);
 });
