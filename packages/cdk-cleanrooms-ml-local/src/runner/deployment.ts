@@ -40,7 +40,7 @@ import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrin
 import { LocalLambda, outsideFunctions, RunnerFaults } from './lambda';
 import { invokeStackFunction, ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure, stateMachineDefinition } from './resources';
 import { connectSecretsManager, SecretsManagerTarget } from './secrets-manager-target';
-import { DeploymentState, ResourceRecord, StackRecord } from './state';
+import { DeploymentState, executionRecord, executionSummary, ResourceRecord, StackRecord } from './state';
 import { StepFunctionsEndpoint } from './step-functions';
 import { genericAttribute, physicalNameOf, StackScope } from './synthetic';
 import {
@@ -169,7 +169,11 @@ export interface StackOperationResult {
   readonly events: readonly StackEvent[];
   readonly endpoint: string;
   readonly elapsedMs: number;
-  /** Things left behind: deletes that failed in a cleanup phase (CloudFormation carries on without them). */
+  /**
+   * Things left behind: deletes that failed in a cleanup phase (CloudFormation carries on without them), and
+   * executions of the stack's state machines still RUNNING when the operation ended, which the runner stopped
+   * (on AWS they would run on: nothing stops them but their own logic or a StopExecution).
+   */
   readonly warnings: readonly string[];
 }
 
@@ -204,9 +208,7 @@ export async function deployStack(options: DeployOptions): Promise<StackOperatio
     } else {
       await operation.create();
     }
-    const result = operation.result();
-    await operation.settled();
-    return result;
+    return operation.finish();
   });
 }
 
@@ -235,9 +237,7 @@ export async function destroyStack(options: DestroyOptions): Promise<StackOperat
   return withTarget(state, options, stack, undefined, async (endpoints) => {
     const operation = new StackOperation('destroy', state, stack, endpoints, options);
     await operation.destroy();
-    const result = operation.result();
-    await operation.settled();
-    return result;
+    return operation.finish();
   });
 }
 
@@ -300,6 +300,7 @@ async function withTarget(
     };
     stepFunctions = await StepFunctionsEndpoint.start({
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      closedExecutions: stack?.executions?.map(executionSummary),
       invokeFunction: (functionArn, payload) => invokeStackFunction(hostContext(), functionArn, payload),
       stateMachine: (stateMachineArn) => (stepFunctionsHost.context
         ? stateMachineDefinition(stepFunctionsHost.context(), stateMachineArn)
@@ -307,8 +308,7 @@ async function withTarget(
     });
     return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost });
   } finally {
-    // An execution still running when the operation ends stops with it. On AWS it would run on until its resource's
-    // Delete stops it or, at the latest, until its wait conditions can no longer be waiting (the poller's own bound).
+    // StackOperation.finish has stopped, and reported, the executions still running; this stops those of an operation that threw.
     await stepFunctions?.stop();
     await cloudFormation?.close();
     await secretsManager?.close();
@@ -386,6 +386,7 @@ class StackOperation {
   private resolver?: { readonly template: Template; readonly parameters: Readonly<Record<string, string>>; readonly resolver: TemplateResolver };
   private readonly target: EmulatorTarget;
   private readonly secretsManager: SecretsManagerTarget;
+  private readonly stepFunctions: StepFunctionsEndpoint;
   /** The wait conditions waiting for SignalResource now. */
   private readonly waitConditions: WaitConditionSignals;
   /** Each resource as this operation's last event about it left it (what DescribeStackResource shows). */
@@ -405,6 +406,7 @@ class StackOperation {
     stepFunctionsHost.context = () => this.context();
     this.target = target;
     this.secretsManager = secretsManager;
+    this.stepFunctions = stepFunctions;
     // CloudFormation publishes each valid signal as a stack event of the resource
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html).
     this.waitConditions = new WaitConditionSignals((condition, uniqueId) =>
@@ -1054,8 +1056,32 @@ class StackOperation {
     if (returned instanceof Promise) this.pending.push(returned.catch(() => undefined));
   }
 
+  /**
+   * Ends the operation once every promise onEvent returned has settled: stops the executions of the stack's state
+   * machines still running (with a warning each: on AWS they would run on, so a stack whose executions do not end
+   * by themselves shows here), and keeps every execution in the stack's record, so that their names stay taken in
+   * its next operations. Returns the operation's result as it was when the operation ended.
+   */
+  public async finish(): Promise<StackOperationResult> {
+    const result = this.result();
+    await this.settled();
+    const stopped = await this.stepFunctions.stopAll(`The local runner's ${this.operation} of stack ${this.stack.stackName} ended`);
+    if (this.state.stack(this.stack.stackName) === this.stack) {
+      this.stack.executions = this.stepFunctions.executions().map(executionRecord);
+      this.state.save();
+    }
+    return {
+      ...result,
+      warnings: [
+        ...result.warnings,
+        ...stopped.map((execution) => `the execution ${execution.name} of ${execution.stateMachineArn} was still RUNNING when the ${this.operation} ended: `
+          + 'the runner stopped it (on AWS it would have run on)'),
+      ],
+    };
+  }
+
   /** Settles when every promise onEvent returned has settled (including those returned meanwhile). */
-  public async settled(): Promise<void> {
+  private async settled(): Promise<void> {
     while (this.pending.length > 0) {
       await Promise.all(this.pending.splice(0));
     }
