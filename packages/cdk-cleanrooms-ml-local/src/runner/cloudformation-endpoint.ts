@@ -11,7 +11,8 @@
  * - SignalResource: delivers a signal to a wait condition of the operation
  *   that waits for signals (wait-conditions.ts);
  * - DescribeStackResource: a resource of the stack as the operation has it
- *   now (CREATE_IN_PROGRESS while a wait condition waits);
+ *   now (CREATE_IN_PROGRESS while a wait condition waits; one the operation
+ *   deleted from a stack that still exists is no longer the stack's);
  * - DescribeStacks: the stack, with the status the operation has put it in
  *   (CREATE_IN_PROGRESS, ROLLBACK_IN_PROGRESS, UPDATE_IN_PROGRESS, …), for a
  *   caller that must stop once the operation is no longer in progress.
@@ -60,7 +61,10 @@ export interface CloudFormationStackView {
   status(): StackStatus;
   /** Why the stack is in its status (e.g. "User Initiated", the resources that failed), when the operation said. */
   statusReason(): string | undefined;
-  /** The resource now; undefined when the operation has not started it and the stack has no record of it. */
+  /**
+   * The resource now; undefined when the operation has not started it and the stack has no record of it, or
+   * when the operation deleted it from a stack that still exists (a deleted stack keeps its resources' last views).
+   */
   resource(logicalId: string): StackResourceView | undefined;
 }
 
