@@ -106,6 +106,23 @@ function signalsByWaitCondition(result: StackOperationResult): Record<string, st
   return signals;
 }
 
+/**
+ * When each wait condition received its signals, in (scaled) hours since CloudFormation started it (its first event),
+ * by logical id without its digests.
+ */
+function signalHoursByWaitCondition(result: StackOperationResult): Record<string, number[]> {
+  const hours: Record<string, number[]> = {};
+  const startedAt: Record<string, number> = {};
+  for (const event of waitEvents(result, WAIT_CONDITION_TYPE)) {
+    const id = event.logicalResourceId.replace(/[0-9A-F]{16}$/, '');
+    startedAt[id] ??= event.elapsedMs;
+    if (/^Received SUCCESS signal/.test(event.resourceStatusReason ?? '')) {
+      (hours[id] ??= []).push((event.elapsedMs - startedAt[id]) / TIME_SCALE / 3_600_000);
+    }
+  }
+  return hours;
+}
+
 /** Index of the first event of a resource (logical id or type) whose status starts with `status`. */
 function indexOf(result: StackOperationResult, resource: RegExp, status: string): number {
   return result.events.findIndex((event) => (resource.test(event.logicalResourceId) || resource.test(event.resourceType))
@@ -155,20 +172,17 @@ describe('a model that trains for 20 (scaled) hours', () => {
     // 11/7 hours of its window, the last handing over), the second's while it trained on and then, once the
     // model was ACTIVE (20 hours in), the rest at once.
     const signals = signalsByWaitCondition(result);
-    expect(signals.ModelWait1).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => expect.stringMatching(new RegExp(`^CREATE_IN_PROGRESS-${n}of7-after-\\d+h\\d{2}m$`))));
+    expect(signals.ModelWait1).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => expect.stringMatching(new RegExp(`^PROGRESS-${n}of7-after-\\d+h\\d{2}m$`))));
     const second = signals.ModelWait2;
     expect(second).toHaveLength(7);
     const active = second.findIndex((uniqueId) => uniqueId.startsWith('ACTIVE-'));
     expect(active).toBeGreaterThanOrEqual(2);
-    expect(second.slice(0, active)).toEqual(second.slice(0, active).map((_, index) => expect.stringMatching(new RegExp(`^CREATE_IN_PROGRESS-${index + 1}of7-after-`))));
+    expect(second.slice(0, active)).toEqual(second.slice(0, active).map((_, index) => expect.stringMatching(new RegExp(`^PROGRESS-${index + 1}of7-after-`))));
     expect(second.slice(active)).toEqual(second.slice(active).map((_, index) => `ACTIVE-${active + index + 1}of7`));
-    // Progress at least every 2 (scaled) hours while the model trained: the time each signal was sent, since
-    // its wait condition started (signals are due every 11/7 hours: the rest is slack for a late check).
-    for (const progress of [signals.ModelWait1, second.slice(0, active)]) {
-      const hours = progress.map((uniqueId) => {
-        const [, h, m] = /after-(\d+)h(\d{2})m$/.exec(uniqueId)!;
-        return Number(h) + Number(m) / 60;
-      });
+    // Progress at least every 2 (scaled) hours while the model trained: when each signal reached CloudFormation,
+    // since its wait condition started (signals are due every 11/7 hours: the rest is slack for a late check).
+    const signalHours = signalHoursByWaitCondition(result);
+    for (const hours of [signalHours.ModelWait1, signalHours.ModelWait2.slice(0, active)]) {
       hours.forEach((elapsed, index) => expect(elapsed - (index === 0 ? 0 : hours[index - 1])).toBeLessThanOrEqual(2));
     }
 
@@ -247,7 +261,7 @@ describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', 
     expect(newConditions).toHaveLength(1);
     expect(removed).toHaveLength(1);
     expect(removed[0].logicalResourceId).not.toBe(newConditions[0].logicalResourceId);
-    expect(signalsByWaitCondition(replaced).ModelWait1).toEqual(expect.arrayContaining([expect.stringMatching(/^CREATE_IN_PROGRESS-1of\d+-after-/)]));
+    expect(signalsByWaitCondition(replaced).ModelWait1).toEqual(expect.arrayContaining([expect.stringMatching(/^PROGRESS-1of\d+-after-/)]));
     expect(indexOf(replaced, /^ModelReady/, 'UPDATE_COMPLETE')).toBeGreaterThan(indexOf(replaced, /^ModelWait1/, 'CREATE_COMPLETE'));
     expect(indexOf(replaced, CONFIGURED_MODEL, 'UPDATE_IN_PROGRESS')).toBeGreaterThan(indexOf(replaced, /^ModelReady/, 'UPDATE_COMPLETE'));
     const [model] = emulator.inventory().audienceModels;

@@ -104,6 +104,24 @@ test('an Update that replaces the model starts an execution for the new one', as
   expect(executions.started).toEqual([expect.objectContaining({ input: expect.objectContaining({ ResourceArn: replaced }) })]);
 });
 
+test('an Update that replaces the model but keeps its wait conditions warns that the wait falls back to the ready resource\'s window', async () => {
+  const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
+  const lines: string[] = [];
+  const runtime = { client: testbed.client, log: new Logger({}, [], (line) => lines.push(line)), now: Date.now, executions };
+  const warnings = () => lines.map((line) => JSON.parse(line)).filter((line) => line.level === 'WARN');
+
+  // A replacement the construct could not see at synthesis (a replaced KMS key): same wait conditions.
+  const update = events.update(arn, properties(plan()), properties(plan(), { KmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/v2' }));
+  const { PhysicalResourceId: replaced } = await new AudienceModelHandler(runtime, update).onEvent();
+
+  expect(replaced).not.toBe(arn);
+  expect(warnings()).toEqual([expect.objectContaining({
+    message: expect.stringMatching(/was replaced but its wait conditions were not: the wait for the new one falls back to the ready resource's window/),
+    arn: replaced,
+    waitConditions: plan().LogicalIds,
+  })]);
+});
+
 test('a Delete (a stack deletion, a replaced model\'s cleanup, a rollback) stops the model\'s execution', async () => {
   const { PhysicalResourceId: arn } = await onEvent(events.create(properties(plan())));
   const { name } = executions.started[0];

@@ -1,7 +1,7 @@
 /**
- * `Custom::CleanRoomsMLWait` against the emulator, and the hand-over of an
- * audience model or generation job resource at the end of its window when
- * wait resources follow it. The emulator's clock and the handlers' clock are
+ * `Custom::CleanRoomsMLWait` (the ready resource of a long wait) against the
+ * emulator, and the hand-over of an audience model or generation job resource
+ * at the end of its window when the wait continues after it. The emulator's clock and the handlers' clock are
  * moved by hand, so each window ends exactly when the test says.
  */
 import { randomUUID } from 'node:crypto';
@@ -72,7 +72,7 @@ async function trainingModel(tags: Record<string, string> = {}): Promise<string>
 }
 
 function waitProperties(overrides: Partial<WaitProperties> & { TimeoutSeconds?: number } = {}): Record<string, unknown> {
-  return { ResourceKind: 'audience-model', Link: 1, Links: 3, WindowSeconds: 3480, TimeoutSeconds: 4 * 3600, ...overrides };
+  return { WindowSeconds: 3480, TimeoutSeconds: 4 * 3600, ...overrides };
 }
 
 /** onEvent, then isComplete as the framework's waiter calls it (the test moves the clocks in between). */
@@ -119,7 +119,7 @@ describe('Create and Update', () => {
 
   test('fails with the service\'s statusDetails when the training fails midway', async () => {
     const arn = await trainingModel({ 'emulator:fail': 'CREATE', 'emulator:fail-message': 'Not enough interactions in the training data' });
-    const request = await Request.start(waits.create(waitProperties({ ResourceArn: arn, Link: 2 })));
+    const request = await Request.start(waits.create(waitProperties({ ResourceArn: arn })));
     await expect(request.check()).resolves.toEqual({ IsComplete: false });
     advance(TRAINING_MS);
 
@@ -131,21 +131,9 @@ describe('Create and Update', () => {
     );
   });
 
-  test('a link that is not the last completes at the end of its window with the model still training: the next one waits on', async () => {
+  test('fails at the end of its window, naming the construct\'s timeout and the model\'s last status', async () => {
     const arn = await trainingModel();
-    const request = await Request.start(waits.create(waitProperties({ ResourceArn: arn, Link: 2, WindowSeconds: 3480 })));
-    handlerNow += 3479_000;
-    await expect(request.check()).resolves.toEqual({ IsComplete: false });
-    handlerNow += 1000;
-
-    const result = await request.check();
-
-    expect(result).toMatchObject({ IsComplete: true, Data: { AudienceModelArn: arn, Status: 'CREATE_PENDING', Metrics: '', Precision: '' } });
-  });
-
-  test('fails the last link at the end of its window, naming the construct\'s timeout and the model\'s last status', async () => {
-    const arn = await trainingModel();
-    const last = waitProperties({ ResourceArn: arn, Link: 3, Links: 3, WindowSeconds: 600, TimeoutSeconds: 24 * 3600 });
+    const last = waitProperties({ ResourceArn: arn, WindowSeconds: 600, TimeoutSeconds: 24 * 3600 });
     const request = await Request.start(waits.create(last));
     advance(1500);
     handlerNow += 600_000;
@@ -159,19 +147,18 @@ describe('Create and Update', () => {
     );
   });
 
-  test('answers "not yet" on throttling and server errors instead of failing, and a middle link hands over only with a fresh status', async () => {
+  test('answers "not yet" on throttling and server errors instead of failing', async () => {
     const arn = await trainingModel();
-    const request = await Request.start(waits.create(waitProperties({ ResourceArn: arn, Link: 1, WindowSeconds: 60 })));
+    const request = await Request.start(waits.create(waitProperties({ ResourceArn: arn })));
+    advance(TRAINING_MS);
 
     testbed.emulator.setFaults({ throttleRate: 1 });
     await expect(request.check()).resolves.toEqual({ IsComplete: false });
-    handlerNow += 60_000;
     testbed.emulator.setFaults({ serverErrorRate: 1 });
-    // Past the window, but nothing to hand over without the model's attributes.
     await expect(request.check()).resolves.toEqual({ IsComplete: false });
     testbed.emulator.setFaults({});
 
-    await expect(request.check()).resolves.toMatchObject({ IsComplete: true, Data: { AudienceModelArn: arn, Status: 'CREATE_PENDING' } });
+    await expect(request.check()).resolves.toMatchObject({ IsComplete: true, Data: { AudienceModelArn: arn, Status: 'ACTIVE' } });
     expect(logs.parsed()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'Transient error while checking progress; will check again' }));
   });
 
@@ -200,11 +187,12 @@ describe('Create and Update', () => {
     await expect(request.check()).resolves.toMatchObject({ IsComplete: true, Data: { AudienceModelArn: after, Status: 'ACTIVE' } });
   });
 
-  test('fails when ResourceArn is not an ARN of its kind', async () => {
+  test('fails when ResourceArn is not an audience model or generation job ARN', async () => {
     const error = await rejectionOf(Request.start(waits.create(waitProperties({ ResourceArn: `arn:aws:cleanrooms-ml:${REGION}:${ACCOUNT_ID}:training-dataset/x` }))));
 
     expect(error.message).toBe(
-      `${SUBJECT}ResourceArn must be an audience model ARN, got "arn:aws:cleanrooms-ml:${REGION}:${ACCOUNT_ID}:training-dataset/x".`,
+      `${SUBJECT}ResourceArn must be an audience model or audience generation job ARN, `
+      + `got "arn:aws:cleanrooms-ml:${REGION}:${ACCOUNT_ID}:training-dataset/x".`,
     );
   });
 });
@@ -217,9 +205,7 @@ describe('generation jobs', () => {
       configuredAudienceModelArn: configuredArn,
       seedAudience: { dataSource: { s3Uri: 's3://seeds/buyers.csv' }, roleArn: ROLE_ARN },
     });
-    const request = await Request.start(waits.create(waitProperties({
-      ResourceKind: 'audience-generation-job', ResourceArn: arn, Link: 3, Links: 3, RelevanceScoreSizes: ['ABSOLUTE:10000'],
-    })));
+    const request = await Request.start(waits.create(waitProperties({ ResourceArn: arn, RelevanceScoreSizes: ['ABSOLUTE:10000'] })));
 
     await expect(request.check()).resolves.toEqual({ IsComplete: false });
     advance(TRAINING_MS);
@@ -249,9 +235,21 @@ describe('Delete', () => {
     const request = await Request.start(waits.delete('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED', { ResourceKind: 'table' }));
     await expect(request.check()).resolves.toEqual({ IsComplete: true });
   });
+
+  test('deletes a link of an earlier release\'s chain (what an upgraded stack sends them) without calling the service', async () => {
+    const arn = await trainingModel();
+    const calls = testbed.emulator.stats().totalCalls;
+    const link = { ResourceKind: 'audience-model', ResourceArn: arn, Link: 2, Links: 24, WindowSeconds: 3480, TimeoutSeconds: 24 * 3600 };
+
+    const request = await Request.start(waits.delete(`${arn}/wait-2`, link));
+
+    expect(request.response.PhysicalResourceId).toBe(`${arn}/wait-2`);
+    await expect(request.check()).resolves.toEqual({ IsComplete: true });
+    expect(testbed.emulator.stats().totalCalls).toBe(calls);
+  });
 });
 
-describe('a model resource followed by wait resources', () => {
+describe('a model resource whose wait continues after its window', () => {
   const models = new CustomResourceEvents('Custom::CleanRoomsMLAudienceModel', 'Model');
 
   test('completes at the end of its window with the model still training, instead of failing', async () => {
@@ -264,6 +262,17 @@ describe('a model resource followed by wait resources', () => {
       IsComplete: true,
       Data: { AudienceModelArn: request.response.PhysicalResourceId, Status: 'CREATE_PENDING', Precision: '' },
     });
+  });
+
+  test('hands over only with a fresh status: past its window, a failed check answers "not yet"', async () => {
+    const request = await Request.start(models.create({ TrainingDatasetArn: await testbed.trainingDataset(), TimeoutSeconds: 3600, WaitLinks: 3 }));
+    handlerNow += HOUR - 120_000;
+
+    testbed.emulator.setFaults({ serverErrorRate: 1 });
+    await expect(request.check()).resolves.toEqual({ IsComplete: false });
+    testbed.emulator.setFaults({});
+
+    await expect(request.check()).resolves.toMatchObject({ IsComplete: true, Data: { Status: 'CREATE_PENDING' } });
   });
 
   test('still fails at its deadline without wait resources', async () => {

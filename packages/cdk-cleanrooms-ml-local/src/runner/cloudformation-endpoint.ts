@@ -6,12 +6,22 @@
  * It speaks CloudFormation's AWS Query protocol (a form-encoded POST with
  * `Action` and `Version=2010-05-15`; XML answers, errors as
  * `<ErrorResponse><Error><Type>Sender</Type><Code>…`), as
- * @aws-sdk/client-cloudformation sends and parses it, for two actions:
+ * @aws-sdk/client-cloudformation sends and parses it, for three actions:
  *
  * - SignalResource: delivers a signal to a wait condition of the operation
  *   that waits for signals (wait-conditions.ts);
  * - DescribeStackResource: a resource of the stack as the operation has it
- *   now (CREATE_IN_PROGRESS while a wait condition waits).
+ *   now (CREATE_IN_PROGRESS while a wait condition waits; one the operation
+ *   deleted from a stack that still exists is no longer the stack's);
+ * - DescribeStacks: the stack, with the status the operation has put it in
+ *   (CREATE_IN_PROGRESS, ROLLBACK_IN_PROGRESS, UPDATE_IN_PROGRESS, …), for a
+ *   caller that must stop once the operation is no longer in progress.
+ *
+ * The stack is found by its name or its stack id; once it is deleted
+ * (DELETE_COMPLETE), by its stack id only ("Running stacks: You can specify
+ * either the stack's name or its unique stack ID. Deleted stacks: You must
+ * specify the unique stack ID.",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
  *
  * Any other action is refused, naming it. Requests are not checked for a
  * signature: the endpoint listens on 127.0.0.1 for one operation and its
@@ -43,11 +53,18 @@ export interface StackResourceView {
 export interface CloudFormationStackView {
   readonly stackName: string;
   readonly stackId: string;
+  /** ISO 8601. */
+  readonly creationTime: string;
   /** The wait conditions of the operation waiting for signals. */
   readonly waitConditions: WaitConditionSignals;
   /** The stack's status now: its final one once the operation has ended. */
   status(): StackStatus;
-  /** The resource now; undefined when the operation has not started it and the stack has no record of it. */
+  /** Why the stack is in its status (e.g. "User Initiated", the resources that failed), when the operation said. */
+  statusReason(): string | undefined;
+  /**
+   * The resource now; undefined when the operation has not started it and the stack has no record of it, or
+   * when the operation deleted it from a stack that still exists (a deleted stack keeps its resources' last views).
+   */
   resource(logicalId: string): StackResourceView | undefined;
 }
 
@@ -109,9 +126,15 @@ export class CloudFormationEndpoint {
             + `<StackResourceDetail>${detail}</StackResourceDetail></DescribeStackResourceResult>${metadata(requestId)}</DescribeStackResourceResponse>`);
           return;
         }
+        case 'DescribeStacks': {
+          const stacks = this.describeStacks(parameters).map((stack) => `<member>${stack}</member>`).join('');
+          reply(response, requestId, 200, `<DescribeStacksResponse xmlns="${XML_NAMESPACE}"><DescribeStacksResult>`
+            + `<Stacks>${stacks}</Stacks></DescribeStacksResult>${metadata(requestId)}</DescribeStacksResponse>`);
+          return;
+        }
         default:
           throw new ValidationError(`The local runner's CloudFormation endpoint does not support the action ${action || '(none)'}: `
-            + 'it serves SignalResource and DescribeStackResource only');
+            + 'it serves SignalResource, DescribeStackResource and DescribeStacks only');
       }
     } catch (error) {
       const message = error instanceof ValidationError ? error.message : `Internal failure: ${(error as Error)?.message ?? String(error)}`;
@@ -166,10 +189,39 @@ export class CloudFormationEndpoint {
     ].join('');
   }
 
-  /** The stack served, by name or stack id; else CloudFormation's answer for an unknown stack. */
+  /**
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+   * The stack's id, name, creation time, status and status reason: what a
+   * caller waiting on the operation reads. The other fields of AWS's Stack
+   * (Outputs, Parameters, LastUpdatedTime, …) are left out. Without a
+   * StackName AWS lists every stack of the account; the endpoint knows only
+   * the operation's, and lists that one (a deleted stack only by its stack id, as below).
+   */
+  private describeStacks(parameters: URLSearchParams): string[] {
+    const stackName = parameters.get('StackName');
+    const stack = stackName ? this.stackNamed(stackName) : this.stack;
+    if (!stack || (!stackName && stack.status() === 'DELETE_COMPLETE')) return [];
+    return [[
+      element('StackId', stack.stackId),
+      element('StackName', stack.stackName),
+      element('CreationTime', stack.creationTime),
+      element('StackStatus', stack.status()),
+      element('StackStatusReason', stack.statusReason()),
+    ].join('')];
+  }
+
+  /**
+   * The stack served, by name or stack id (by stack id only once it is
+   * deleted); else CloudFormation's answer for a stack it does not have. AWS
+   * documents only that this is a ValidationError (API_DescribeStacks.html);
+   * the message is the one its responses carry, e.g.
+   * `<Code>ValidationError</Code><Message>Stack with id foo does not exist</Message>`
+   * (https://github.com/boto/boto3/issues/2807).
+   */
   private stackNamed(stackName: string): CloudFormationStackView {
     const stack = this.stack;
-    if (!stack || (stackName !== stack.stackName && stackName !== stack.stackId)) {
+    const named = stack && (stackName === stack.stackId || (stackName === stack.stackName && stack.status() !== 'DELETE_COMPLETE'));
+    if (!named) {
       throw new ValidationError(`Stack with id ${stackName} does not exist`);
     }
     return stack;

@@ -41,7 +41,7 @@ import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrin
 import { LocalLambda, outsideFunctions, RunnerFaults } from './lambda';
 import { invokeStackFunction, ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure, stateMachineDefinition } from './resources';
 import { connectSecretsManager, SecretsManagerTarget } from './secrets-manager-target';
-import { DeploymentState, ResourceRecord, StackRecord } from './state';
+import { DeploymentState, executionRecord, executionSummary, ResourceRecord, StackRecord } from './state';
 import { StepFunctionsEndpoint } from './step-functions';
 import { genericAttribute, physicalNameOf, StackScope } from './synthetic';
 import {
@@ -87,7 +87,7 @@ export interface RunnerOptions {
   readonly onEvent?: (event: DeploymentEvent) => void;
   /**
    * Told the URL of the CloudFormation endpoint the runner serves for the
-   * operation (SignalResource, DescribeStackResource; the functions see it as
+   * operation (SignalResource, DescribeStackResource, DescribeStacks; the functions see it as
    * AWS_ENDPOINT_URL_CLOUDFORMATION) once it listens, before the first
    * event: for a caller that signals the stack's wait conditions itself.
    */
@@ -170,11 +170,18 @@ export interface StackOperationResult {
   readonly events: readonly StackEvent[];
   readonly endpoint: string;
   readonly elapsedMs: number;
-  /** Things left behind: deletes that failed in a cleanup phase (CloudFormation carries on without them). */
+  /**
+   * Things left behind: deletes that failed in a cleanup phase (CloudFormation carries on without them), and
+   * executions of the stack's state machines still RUNNING when the operation ended, which the runner stopped
+   * (on AWS they would run on: nothing stops them but their own logic or a StopExecution).
+   */
   readonly warnings: readonly string[];
 }
 
 const DEFAULT_TIME_SCALE = 0.01;
+
+/** A resource's last status once it is deleted, retained and let go, or forgotten after a failed cleanup delete. */
+const DELETED_STATUSES: ReadonlySet<ResourceStatus> = new Set(['DELETE_COMPLETE', 'DELETE_SKIPPED', 'DELETE_FAILED']);
 const DEFAULT_PROGRESS_INTERVAL_MS = 5_000;
 
 /** Deploys (creates or updates) a stack of a cloud assembly on the emulator. */
@@ -202,9 +209,7 @@ export async function deployStack(options: DeployOptions): Promise<StackOperatio
     } else {
       await operation.create();
     }
-    const result = operation.result();
-    await operation.settled();
-    return result;
+    return operation.finish();
   });
 }
 
@@ -233,9 +238,7 @@ export async function destroyStack(options: DestroyOptions): Promise<StackOperat
   return withTarget(state, options, stack, undefined, async (endpoints) => {
     const operation = new StackOperation('destroy', state, stack, endpoints, options);
     await operation.destroy();
-    const result = operation.result();
-    await operation.settled();
-    return result;
+    return operation.finish();
   });
 }
 
@@ -253,7 +256,7 @@ function onlyStack(state: DeploymentState): string {
 interface OperationEndpoints {
   readonly target: EmulatorTarget;
   readonly secretsManager: SecretsManagerTarget;
-  /** Serves SignalResource and DescribeStackResource for the operation's stack. */
+  /** Serves SignalResource, DescribeStackResource and DescribeStacks for the operation's stack. */
   readonly cloudFormation: CloudFormationEndpoint;
   /** Runs the executions of the stack's state machines (the training poller's). */
   readonly stepFunctions: StepFunctionsEndpoint;
@@ -301,6 +304,7 @@ async function withTarget(
     };
     stepFunctions = await StepFunctionsEndpoint.start({
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      closedExecutions: stack?.executions?.map(executionSummary),
       invokeFunction: (functionArn, payload) => invokeStackFunction(hostContext(), functionArn, payload),
       stateMachine: (stateMachineArn) => (stepFunctionsHost.context
         ? stateMachineDefinition(stepFunctionsHost.context(), stateMachineArn)
@@ -309,8 +313,7 @@ async function withTarget(
     responseUrls = await ResponseUrls.start();
     return await run({ target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost, responseUrls });
   } finally {
-    // An execution still running when the operation ends stops with it. On AWS it would run on until its resource's
-    // Delete stops it or, at the latest, until its wait conditions can no longer be waiting (the poller's own bound).
+    // StackOperation.finish has stopped, and reported, the executions still running; this stops those of an operation that threw.
     await stepFunctions?.stop();
     await responseUrls?.close();
     await cloudFormation?.close();
@@ -389,6 +392,7 @@ class StackOperation {
   private resolver?: { readonly template: Template; readonly parameters: Readonly<Record<string, string>>; readonly resolver: TemplateResolver };
   private readonly target: EmulatorTarget;
   private readonly secretsManager: SecretsManagerTarget;
+  private readonly stepFunctions: StepFunctionsEndpoint;
   /** The wait conditions waiting for SignalResource now. */
   private readonly waitConditions: WaitConditionSignals;
   private readonly responseUrls: ResponseUrls;
@@ -410,6 +414,7 @@ class StackOperation {
     stepFunctionsHost.context = () => this.context();
     this.target = target;
     this.secretsManager = secretsManager;
+    this.stepFunctions = stepFunctions;
     // CloudFormation publishes each valid signal as a stack event of the resource
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-creationpolicy.html).
     this.waitConditions = new WaitConditionSignals((condition, uniqueId) =>
@@ -432,7 +437,7 @@ class StackOperation {
         // The handlers' deadlines and wait windows run on the same scaled time as the waiter.
         [LOCAL_TIME_SCALE_ENV]: String(this.timeScale),
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-        // SignalResource and DescribeStackResource of this operation's stack (the training poller's).
+        // SignalResource, DescribeStackResource and DescribeStacks of this operation's stack (the training poller's).
         AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
         // StartExecution and StopExecution of the stack's state machines (the training poller's).
         AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
@@ -1036,7 +1041,11 @@ class StackOperation {
       ...(reason !== undefined ? { resourceStatusReason: reason } : {}),
     };
     this.events.push(event);
-    if (!(type === STACK_RESOURCE_TYPE && logicalId === this.stack.stackName)) {
+    // The delete of a physical resource the logical id no longer names (the old one of a replacement, or the new one
+    // a rollback gives up) is an event of the stack, but DescribeStackResource goes on showing the current resource.
+    const current = this.stack.resources[logicalId];
+    const retiredDelete = status.startsWith('DELETE_') && current !== undefined && current.physicalResourceId !== physicalResourceId;
+    if (!(type === STACK_RESOURCE_TYPE && logicalId === this.stack.stackName) && !retiredDelete) {
       const known = this.resourceViews.get(logicalId);
       this.resourceViews.set(logicalId, {
         logicalResourceId: logicalId,
@@ -1058,8 +1067,32 @@ class StackOperation {
     if (returned instanceof Promise) this.pending.push(returned.catch(() => undefined));
   }
 
+  /**
+   * Ends the operation once every promise onEvent returned has settled: stops the executions of the stack's state
+   * machines still running (with a warning each: on AWS they would run on, so a stack whose executions do not end
+   * by themselves shows here), and keeps every execution in the stack's record, so that their names stay taken in
+   * its next operations. Returns the operation's result as it was when the operation ended.
+   */
+  public async finish(): Promise<StackOperationResult> {
+    const result = this.result();
+    await this.settled();
+    const stopped = await this.stepFunctions.stopAll(`The local runner's ${this.operation} of stack ${this.stack.stackName} ended`);
+    if (this.state.stack(this.stack.stackName) === this.stack) {
+      this.stack.executions = this.stepFunctions.executions().map(executionRecord);
+      this.state.save();
+    }
+    return {
+      ...result,
+      warnings: [
+        ...result.warnings,
+        ...stopped.map((execution) => `the execution ${execution.name} of ${execution.stateMachineArn} was still RUNNING when the ${this.operation} ended: `
+          + 'the runner stopped it (on AWS it would have run on)'),
+      ],
+    };
+  }
+
   /** Settles when every promise onEvent returned has settled (including those returned meanwhile). */
-  public async settled(): Promise<void> {
+  private async settled(): Promise<void> {
     while (this.pending.length > 0) {
       await Promise.all(this.pending.splice(0));
     }
@@ -1070,11 +1103,20 @@ class StackOperation {
     return {
       stackName: this.stack.stackName,
       stackId: this.stack.stackId,
+      creationTime: this.stack.creationTime,
       status: () => this.stack.status,
+      statusReason: () => this.stack.statusReason,
       resource: (logicalId) => {
         const view = this.resourceViews.get(logicalId);
-        if (view) return { ...view, physicalResourceId: view.physicalResourceId ?? this.waitConditions.waiting(logicalId)?.physicalResourceId };
         const record = this.stack.resources[logicalId];
+        if (view && !record && DELETED_STATUSES.has(view.resourceStatus) && this.stack.status !== 'DELETE_COMPLETE') {
+          // Deleted by this operation (or retained and let go) from a stack that still exists: no longer the stack's.
+          // AWS does not document DescribeStackResource for such a resource; the runner answers as for one the stack
+          // never had, so that nothing can rely on a DELETE_COMPLETE view that AWS may not give. A deleted stack
+          // (described by its stack id) keeps the views of its deleted resources.
+          return undefined;
+        }
+        if (view) return { ...view, physicalResourceId: view.physicalResourceId ?? this.waitConditions.waiting(logicalId)?.physicalResourceId };
         return record && {
           logicalResourceId: logicalId,
           resourceType: record.type,

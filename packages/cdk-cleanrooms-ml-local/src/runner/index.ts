@@ -33,7 +33,7 @@
  *   (cloudformation-endpoint.ts); functions run one at a time (lambda.ts).
  * - AWS::CloudFormation::WaitCondition with a CreationPolicy: waits for
  *   SignalResource signals on the runner's CloudFormation endpoint, which
- *   also answers DescribeStackResource (wait-conditions.ts,
+ *   also answers DescribeStackResource and DescribeStacks (wait-conditions.ts,
  *   cloudformation-endpoint.ts; `onCloudFormationEndpoint` tells a caller its URL).
  * - AWS::CleanRoomsML::TrainingDataset: created and deleted on the emulator.
  * - AWS::SecretsManager::Secret: created, updated and deleted in the runner's

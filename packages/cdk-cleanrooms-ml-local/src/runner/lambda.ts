@@ -49,6 +49,45 @@ export interface InvokeResult {
   readonly crashed?: boolean;
 }
 
+/** Lambda's error payload, as the function's runtime writes it (`{"errorType", "errorMessage", "trace"}`). */
+export interface FunctionErrorPayload {
+  readonly errorType?: string;
+  readonly errorMessage?: string;
+  readonly trace?: readonly string[];
+}
+
+/** An invocation's result as its callers (the Provider framework, Step Functions tasks) read it. */
+export type InvocationOutcome =
+  /** The function returned: its result (undefined for an empty payload). */
+  | { readonly kind: 'returned'; readonly value: unknown }
+  /** The function failed (FunctionError): its error payload. */
+  | { readonly kind: 'failed'; readonly error: FunctionErrorPayload }
+  /** The payload is not JSON. */
+  | { readonly kind: 'malformed'; readonly payload: string }
+  /** Its execution environment died: nothing came back. */
+  | { readonly kind: 'crashed' };
+
+/** Reads what an invocation came back with, the same way for every caller; each caller reports the outcome its own way. */
+export function readInvocation(result: InvokeResult): InvocationOutcome {
+  if (result.crashed) return { kind: 'crashed' };
+  let value: unknown;
+  try {
+    value = result.payload ? JSON.parse(result.payload) : undefined;
+  } catch {
+    return result.functionError ? { kind: 'failed', error: { errorMessage: result.payload } } : { kind: 'malformed', payload: result.payload };
+  }
+  if (!result.functionError) return { kind: 'returned', value };
+  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return {
+    kind: 'failed',
+    error: {
+      errorType: typeof fields.errorType === 'string' ? fields.errorType : undefined,
+      errorMessage: typeof fields.errorMessage === 'string' ? fields.errorMessage : undefined,
+      trace: Array.isArray(fields.trace) ? fields.trace.map(String) : undefined,
+    },
+  };
+}
+
 /**
  * Faults the runner injects, for tests of what a stack survives. Each one
  * models a failure AWS really has; none changes what the functions' code does.

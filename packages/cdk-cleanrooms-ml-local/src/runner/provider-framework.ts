@@ -31,6 +31,7 @@
  *   does report to the framework, as a Runtime.ExitError FunctionError, is
  *   an ordinary error: FAILED at once.)
  */
+import { readInvocation } from './lambda';
 import type { InvokeResult, LambdaFunctionSpec } from './lambda';
 
 export const CREATE_FAILED_PHYSICAL_ID_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
@@ -189,28 +190,23 @@ export async function runProviderFramework(
 /** An invocation whose environment died: no answer came back (see the runner's `crashAfterCreate`). */
 class LostInvocation extends Error {}
 
+/** The framework's invokeUserFunction and parseJsonPayload (framework.js): an empty payload is {}. */
 async function invokeUserFunction(options: FrameworkOptions, spec: LambdaFunctionSpec, event: FrameworkEvent): Promise<any> {
-  const result = await options.invoke(spec, JSON.parse(JSON.stringify(event)));
-  if (result.crashed) {
-    throw new LostInvocation(`${spec.functionName} died without answering`);
-  }
-  const payload = parseJsonPayload(result.payload);
-  if (result.functionError) {
-    const functionName = spec.functionArn.split(':').pop();
-    const message = [payload?.errorMessage || 'error', '', `Logs: /aws/lambda/${functionName}`, ''].join('\n');
-    const error = new Error(message);
-    error.stack = Array.isArray(payload?.trace) ? [message, ...payload.trace.slice(1)].join('\n') : message;
-    throw error;
-  }
-  return payload;
-}
-
-function parseJsonPayload(text: string): any {
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`return values from user-handlers must be JSON objects. got: "${text}"`);
+  const outcome = readInvocation(await options.invoke(spec, JSON.parse(JSON.stringify(event))));
+  switch (outcome.kind) {
+    case 'crashed':
+      throw new LostInvocation(`${spec.functionName} died without answering`);
+    case 'malformed':
+      throw new Error(`return values from user-handlers must be JSON objects. got: "${outcome.payload}"`);
+    case 'failed': {
+      const functionName = spec.functionArn.split(':').pop();
+      const message = [outcome.error.errorMessage || 'error', '', `Logs: /aws/lambda/${functionName}`, ''].join('\n');
+      const error = new Error(message);
+      error.stack = outcome.error.trace ? [message, ...outcome.error.trace.slice(1)].join('\n') : message;
+      throw error;
+    }
+    case 'returned':
+      return outcome.value === undefined ? {} : outcome.value;
   }
 }
 

@@ -23,7 +23,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { StackSource } from './assembly';
 import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
 import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
-import { invocationBusyMs, LambdaFunctionSpec } from './lambda';
+import { invocationBusyMs, readInvocation } from './lambda';
+import type { LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
   ASYNC_INVOCATION_RETRY_DELAYS_SECONDS,
@@ -202,15 +203,18 @@ export async function invokeStackFunction(context: ProvisionContext, functionArn
   if (!found) {
     throw { errorType: 'Lambda.ResourceNotFoundException', errorMessage: `Function not found: ${functionArn}` };
   }
-  const result = await context.lambda.invoke(functionSpec(context, found.record), payload);
-  if (result.crashed) {
-    throw { errorType: 'Lambda.ServiceException', errorMessage: `${found.record.physicalResourceId} died without answering` };
+  const outcome = readInvocation(await context.lambda.invoke(functionSpec(context, found.record), payload));
+  switch (outcome.kind) {
+    case 'crashed':
+      throw { errorType: 'Lambda.ServiceException', errorMessage: `${found.record.physicalResourceId} died without answering` };
+    case 'malformed':
+      // AWS does not document a payload that is not JSON (the Node.js runtime always answers JSON); the runner fails the task.
+      throw { errorType: 'Lambda.Unknown', errorMessage: `${found.record.physicalResourceId} answered with a payload that is not JSON: ${outcome.payload}` };
+    case 'failed':
+      throw { errorType: outcome.error.errorType ?? 'Lambda.Unknown', errorMessage: outcome.error.errorMessage ?? 'error', trace: outcome.error.trace };
+    case 'returned':
+      return outcome.value === undefined ? null : outcome.value;
   }
-  const answer: any = result.payload ? JSON.parse(result.payload) : null;
-  if (result.functionError) {
-    throw { errorType: answer?.errorType ?? 'Lambda.Unknown', errorMessage: answer?.errorMessage ?? 'error', trace: answer?.trace };
-  }
-  return answer;
 }
 
 /** The definition of a state machine of the stack, by ARN (its resolved DefinitionString). */

@@ -1,8 +1,9 @@
 /**
  * The runner's record of what it deployed, kept in a JSON file so deploy,
  * update and destroy work across invocations: per stack, its id, status,
- * the template last deployed, and per logical id the physical id, the
- * properties last applied and the attributes Fn::GetAtt returns.
+ * the template last deployed, per logical id the physical id, the
+ * properties last applied and the attributes Fn::GetAtt returns, and the
+ * executions of its state machines (whose names stay taken across operations).
  *
  * Files next to the state file (same base name):
  * - `<base>.emulator.json`: the state of the emulator the runner starts itself;
@@ -15,6 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { StackStatus, ResourceStatus } from './events';
+import type { ExecutionStatus, ExecutionSummary } from './step-functions';
 import type { Json, Template } from './template';
 
 export const STATE_FILE_VERSION = 1;
@@ -53,6 +55,30 @@ export interface ResourceRecord {
   readonly lastUpdated: string;
 }
 
+/** A closed execution of one of the stack's state machines: an ExecutionSummary with ISO 8601 dates. */
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: string;
+  readonly stopDate?: string;
+  readonly input: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly historyEvents: number;
+  readonly invocations: number;
+}
+
+export function executionRecord(summary: ExecutionSummary): ExecutionRecord {
+  return { ...summary, startDate: summary.startDate.toISOString(), stopDate: summary.stopDate?.toISOString() };
+}
+
+export function executionSummary(record: ExecutionRecord): ExecutionSummary {
+  return { ...record, startDate: new Date(record.startDate), stopDate: record.stopDate === undefined ? undefined : new Date(record.stopDate) };
+}
+
 export interface StackRecord {
   readonly stackName: string;
   readonly stackId: string;
@@ -76,6 +102,13 @@ export interface StackRecord {
    * Absent in state files written before imports were recorded.
    */
   imports?: readonly string[];
+  /**
+   * The executions of the stack's state machines, as of the end of its last
+   * operation (each closed by then): on AWS an execution's name stays taken
+   * for 90 days, whatever operation started it. Absent in state files
+   * written before executions were kept.
+   */
+  executions?: readonly ExecutionRecord[];
   readonly creationTime: string;
   lastUpdatedTime: string;
 }

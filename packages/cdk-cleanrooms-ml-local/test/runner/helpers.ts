@@ -6,12 +6,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { App, CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cleanroomsml from 'aws-cdk-lib/aws-cleanroomsml';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import type { DeploymentEvent, StackEvent, StackOperationResult } from '../../src/runner';
+import { deployStack, destroyStack } from '../../src/runner';
+import type { DeploymentEvent, DeployOptions, DestroyOptions, RunnerOptions, StackEvent, StackOperationResult } from '../../src/runner';
 import { temporaryDirectory } from '../support/temporary-directories';
 
 // The runner suites ask for temporary directories here; the list is shared with test/support.
@@ -115,6 +117,8 @@ export interface JournalEntry {
   readonly Data?: Record<string, string>;
   readonly env: Record<string, string | undefined>;
   readonly count?: number;
+  /** onEvent with Observe: the stack's status (and reason) and each resource's `<status> <physical id>`, or the error's `<name>: <message>`. */
+  readonly observed?: { readonly stack: string; readonly resources: Record<string, string> };
 }
 
 export function readJournal(path: string): JournalEntry[] {
@@ -168,4 +172,73 @@ export function trainingDataset(
   });
   dataset.overrideLogicalId(id);
   return dataset;
+}
+
+/** A client of the runner's CloudFormation endpoint (SignalResource, DescribeStackResource, DescribeStacks), as the handlers make one. */
+export function cloudFormationClient(endpoint: string): CloudFormationClient {
+  return new CloudFormationClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+}
+
+/** What a test does when a stack event comes, with a client of the runner's CloudFormation endpoint. */
+export type Reaction = (cloudFormation: CloudFormationClient, event: StackEvent) => Promise<void>;
+
+export interface ReactedOperation {
+  readonly result: StackOperationResult;
+  readonly events: DeploymentEvent[];
+}
+
+/**
+ * Deploys, running a reaction on the stack events it picks (by `logicalId status`, e.g. `Wait CREATE_IN_PROGRESS`
+ * for the first event of the wait condition), the first time each comes. The runner's endpoints keep serving
+ * until every reaction has settled; what a reaction throws fails the test.
+ */
+export function deployReacting(assembly: string, state: string, reactions: Record<string, Reaction>, options: Partial<DeployOptions> = {}):
+Promise<ReactedOperation> {
+  return reacting(reactions, (hooks) => deployStack({ assembly, stateFile: state, ...options, ...hooks }));
+}
+
+/** destroyStack, with reactions as deployReacting has them. */
+export function destroyReacting(state: string, reactions: Record<string, Reaction>, options: Partial<DestroyOptions> = {}):
+Promise<ReactedOperation> {
+  return reacting(reactions, (hooks) => destroyStack({ stateFile: state, ...options, ...hooks }));
+}
+
+async function reacting(
+  reactions: Record<string, Reaction>,
+  operate: (hooks: Required<Pick<RunnerOptions, 'onCloudFormationEndpoint' | 'onEvent'>>) => Promise<StackOperationResult>,
+): Promise<ReactedOperation> {
+  let cloudFormation: CloudFormationClient | undefined;
+  const events: DeploymentEvent[] = [];
+  const started: Array<Promise<void>> = [];
+  const seen = new Set<string>();
+  try {
+    const result = await operate({
+      onCloudFormationEndpoint: (endpoint) => cloudFormation = cloudFormationClient(endpoint),
+      onEvent: (event) => {
+        events.push(event);
+        if (event.kind !== 'event') return undefined;
+        const key = `${event.logicalResourceId} ${event.resourceStatus}`;
+        const react = reactions[key];
+        if (!react || seen.has(key)) return undefined;
+        seen.add(key);
+        const reaction = react(cloudFormation!, event);
+        started.push(reaction);
+        return reaction;
+      },
+    });
+    await Promise.all(started);
+    return { result, events };
+  } finally {
+    cloudFormation?.destroy();
+  }
+}
+
+/** The error a call fails with, as `name: message`. */
+export async function errorOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  return 'no error';
 }

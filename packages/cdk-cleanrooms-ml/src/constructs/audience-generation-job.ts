@@ -36,6 +36,7 @@ import {
 } from './private/input-types';
 import { BoundMembership, MEMBERSHIP } from './private/membership-binding';
 import { CleanRoomsMlProvider } from './private/provider';
+import { replacementKeyOf, roleReplacementKey } from './private/replacement-key';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   COLLABORATION_ID_RULES,
@@ -482,12 +483,17 @@ export class AudienceGenerationJob extends AudienceGenerationJobBase implements 
     // With a long timeout, the ready wait resource holds the attributes of the ACTIVE
     // job: whatever reads them (exports included) is created once it is done.
     const lastWait = addWaitChain(this, {
-      kind: AUDIENCE_GENERATION_JOB_ARN_RESOURCE_TYPE,
       waited: this.resource,
       arnAttribute: AudienceGenerationJobAttribute.AUDIENCE_GENERATION_JOB_ARN,
       plan,
       lastLinkProperties: { RelevanceScoreSizes: this.renderScoreSizes() },
-      replacementKey: createOnly,
+      // A replaced configured model (of this stack) or seed role (of this stack) changes the job's ARN references,
+      // which resolve to the same GetAtt: their own keys tell the replacement, which replaces the job.
+      replacementKey: {
+        ...createOnly,
+        configuredAudienceModel: replacementKeyOf(props.configuredAudienceModel, this),
+        seedRole: roleReplacementKey(this.seedRole, this),
+      },
     });
     this.attributes = lastWait ?? this.resource;
     if (membership?.dependable) {

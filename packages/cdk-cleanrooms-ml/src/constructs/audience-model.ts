@@ -199,7 +199,8 @@ export interface AudienceModelProps {
    * `ConfiguredAudienceModel`, a dependency on this construct) waits for that,
    * in the same deployment; progress shows as the wait conditions' received
    * signals in the stack events. A timeout of 2 hours or less needs no wait
-   * condition. An update that replaces the model waits again; one that keeps
+   * condition (from 1 h 58 min to 2 hours, the wait then ends up to 2 more
+   * minutes early). An update that replaces the model waits again; one that keeps
    * it (tags) does not wait.
    *
    * @default Duration.hours(24) - the longest the service says training can take
@@ -422,7 +423,6 @@ export class AudienceModel extends AudienceModelBase implements ITaggable {
     // With a long timeout, the ready wait resource holds the attributes of the ACTIVE
     // model: whatever reads them is created only once training is over.
     const lastWait = addWaitChain(this, {
-      kind: AUDIENCE_MODEL_ARN_RESOURCE_TYPE,
       waited: resource,
       arnAttribute: AudienceModelAttribute.AUDIENCE_MODEL_ARN,
       plan,

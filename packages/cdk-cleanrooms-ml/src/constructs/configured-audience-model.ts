@@ -37,6 +37,7 @@ import {
   ROLE,
 } from './private/input-types';
 import { CleanRoomsMlProvider, timeoutSeconds } from './private/provider';
+import { registerReplacementKey } from './private/replacement-key';
 import { cleanRoomsMlArnPattern, createCleanRoomsMlServiceRole } from './private/service-role';
 import {
   ACCOUNT_ID_RULES,
@@ -586,6 +587,17 @@ export class ConfiguredAudienceModel extends ConfiguredAudienceModelBase impleme
     // The role can write before the service first uses it, and keeps its
     // permissions until the configured model is gone.
     writeGrant.applyBefore(this.resource);
+    // What replaces the configured model (its handler's create-only properties), for the wait conditions of a generation
+    // job using it: a replaced configured model replaces the job, which must wait again. Removing every audience size
+    // replaces it too (the service cannot clear them), so whether sizes are configured is part of the key; adding sizes
+    // then also gives the job new wait conditions, which its poller completes at once (the job is already done).
+    // The audience model is not: a replaced model is updated in place (UpdateConfiguredAudienceModel takes a new
+    // audienceModelArn), so its jobs are kept.
+    registerReplacementKey(this, {
+      Name: props.configuredAudienceModelName,
+      ChildResourceTagOnCreatePolicy: props.childResourceTagOnCreatePolicy,
+      AudienceSizesConfigured: props.audienceSizeConfig !== undefined,
+    });
 
     this.audienceModel = props.audienceModel;
     this.audienceSizeConfig = props.audienceSizeConfig;

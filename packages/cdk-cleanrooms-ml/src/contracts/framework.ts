@@ -27,12 +27,15 @@ export interface CommonResourceProperties {
   readonly AttributesRevision?: number;
 
   /**
-   * How many wait resources (`Custom::CleanRoomsMLWait`, see
-   * `./wait.ts`) continue waiting for this resource after its own
-   * window. When set, a Create or Update whose window ends with the resource
-   * still being created completes with its current attributes instead of
-   * failing: the chain of waits carries on. Absent or 0: the handler fails
-   * "timed out" at its deadline.
+   * Whether the wait continues after this resource's own window (see
+   * `./wait.ts`): when greater than 0, a Create or Update whose window ends
+   * with the resource still being created completes with its current
+   * attributes instead of failing, and the wait conditions and the ready
+   * resource wait on. Absent or 0: the handler fails "timed out" at its
+   * deadline. Only "greater than 0" is read; the constructs write how many
+   * resources wait on (the wait conditions and the ready resource), as the
+   * chain of earlier releases wrote its length, so an upgrade changes no
+   * template for it.
    */
   readonly WaitLinks?: number;
 

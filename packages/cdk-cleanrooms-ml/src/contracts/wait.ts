@@ -26,42 +26,40 @@
 /** The custom resource type. */
 export const WAIT_RESOURCE_TYPE = 'Custom::CleanRoomsMLWait';
 
-/** What a wait resource waits for: the resource type in its ARN. */
+/** What a long wait waits for: the resource type in its ARN. */
 export type WaitResourceKind = 'audience-model' | 'audience-generation-job';
 
 export const WAIT_RESOURCE_KINDS: readonly WaitResourceKind[] = ['audience-model', 'audience-generation-job'];
 
 /**
- * Properties of a wait resource (the "ready" resource of a long wait, or one
- * link of the chain of wait resources of earlier releases). `ResourceArn` is a `Fn::GetAtt` of the
- * waited-for resource: when that resource is replaced, the property changes
- * and CloudFormation sends the link an Update, which waits again; an update
- * that keeps the resource leaves every link untouched.
+ * Properties of the ready resource of a long wait. `ResourceArn` is a
+ * `Fn::GetAtt` of the waited-for resource: when that resource is replaced,
+ * the property changes and CloudFormation sends the ready resource an
+ * Update, which waits for the new one; an update that keeps the resource
+ * leaves it untouched.
+ *
+ * (Earlier releases chained many wait resources, with the properties
+ * ResourceKind, Link and Links. Upgraded stacks send those links only a
+ * Delete, which reads no properties: see the handler.)
  *
  * The common `TimeoutSeconds` is the construct's whole timeout (for the
- * message of the last link), not this link's window.
+ * failure's message), not the ready resource's window.
  */
 export interface WaitProperties {
-  /** @default the resource type in ResourceArn */
-  readonly ResourceKind?: WaitResourceKind;
+  /** The waited-for resource: an audience model or generation job ARN (its resource type is the kind). */
   readonly ResourceArn: string;
-  /** This link's position in the chain, from 1. @default 1 (the ready resource of a long wait) */
-  readonly Link?: number;
-  /** How many links the chain has: the last one fails when its window ends. @default 1 */
-  readonly Links?: number;
   /**
-   * How long this link waits, in seconds, before handing over (or, the last one, failing).
+   * How long it waits, in seconds, before failing with the resource's last status.
    * @default WAIT_WINDOW_SECONDS (contracts/framework.ts), a whole window
    */
   readonly WindowSeconds?: number;
   /**
    * Generation jobs only: the audience sizes whose relevance score the
-   * template reads (see the generation job's contract), so the last link
-   * returns a `RelevanceScore.<TYPE>.<value>` attribute for each.
+   * template reads (see the generation job's contract), so it returns a
+   * `RelevanceScore.<TYPE>.<value>` attribute for each.
    */
   readonly RelevanceScoreSizes?: string[];
 }
-
 
 /**
  * The plan of a long wait's wait conditions, carried by the waited-for
@@ -120,6 +118,12 @@ export interface PollerState extends WaitConditionsPlan {
   readonly Reason?: string;
   /** When the execution's first check ran (epoch milliseconds): it ends once its wait conditions can no longer be waiting. */
   readonly Since?: number;
+  /**
+   * When the poller first looked for the current wait condition after the one
+   * before it completed (or after the resource's outcome became known, for the
+   * first), and CloudFormation had not started it yet (epoch milliseconds).
+   */
+  readonly HandoverSince?: number;
 }
 
 /**
@@ -138,5 +142,19 @@ export const WAIT_CONDITION_MARGIN_SECONDS = 15 * 60;
 /** At most this long between two progress signals (a stack event each). */
 export const PROGRESS_SIGNAL_SECONDS = 2 * 3600;
 
-/** How long the poller waits before looking again for a wait condition CloudFormation has not started yet, once the outcome is known. */
+/**
+ * How long the poller waits before looking again for a wait condition
+ * CloudFormation has not started yet, when it should start it soon (the one
+ * before has completed, or the outcome is known), for the first
+ * HANDOVER_FAST_SECONDS.
+ */
 export const HANDOVER_CHECK_SECONDS = 5;
+
+/**
+ * How long after a hand-over the poller checks every HANDOVER_CHECK_SECONDS;
+ * then at its plan's interval. CloudFormation starts a resource as soon as
+ * those it depends on are complete; a wait condition still not started
+ * minutes later is not coming soon (the stack status, which the poller reads
+ * at each of these checks, says whether it can still come at all).
+ */
+export const HANDOVER_FAST_SECONDS = 5 * 60;

@@ -6,6 +6,7 @@
  */
 import { App, CfnResource, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   ACCOUNT,
@@ -17,11 +18,15 @@ import {
   validationErrorOf,
 } from './job-fixtures';
 import {
+  AudienceGenerationJobProps,
   AudienceModel,
   AudienceModelProps,
   AudienceSize,
+  AudienceSizeConfig,
   ColumnType,
   ConfiguredAudienceModel,
+  ConfiguredAudienceModelProps,
+  TagOnCreatePolicy,
   TrainingDataset,
   TrainingDataSource,
 } from '../../src';
@@ -110,6 +115,42 @@ describe('AudienceModel timeout', () => {
       Properties: Match.objectLike({ ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] }, WindowSeconds: 5400 - 120 - WINDOW }),
     });
     expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: 1 });
+  });
+
+  test.each([
+    ['1 h 58 min', 7080],
+    ['exactly 2 hours', 7200],
+  ])('a timeout of %s needs no wait condition and no poller: two windows are the whole wait', (_name, seconds) => {
+    const stack = newStack();
+    audienceModel(stack, { timeout: Duration.seconds(seconds) });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
+    // The provider's waiter only.
+    template.resourceCountIs(STATE_MACHINE_TYPE, 1);
+    const modelId = onlyId(template, MODEL_TYPE);
+    expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: 1 });
+    expect(template.findResources(MODEL_TYPE)[modelId].Properties.WaitConditions).toBeUndefined();
+    // A whole window (the handler's default), the most one custom resource waits: past 1 h 58 min the wait ends up to
+    // 2 minutes before the timeout's own margin, rather than add a 2-minute wait condition and the poller.
+    template.hasResource(WAIT_TYPE, {
+      Properties: Match.objectLike({ ResourceArn: { 'Fn::GetAtt': [modelId, 'AudienceModelArn'] }, WindowSeconds: Match.absent() }),
+    });
+  });
+
+  test('a timeout just past 2 hours gets a wait condition and the poller, which wait what the two windows leave', () => {
+    const stack = newStack();
+    audienceModel(stack, { timeout: Duration.seconds(7201) });
+
+    const template = Template.fromStack(stack);
+    const [condition] = waitConditions(template);
+    template.resourceCountIs(WAIT_CONDITION_TYPE, 1);
+    template.resourceCountIs(STATE_MACHINE_TYPE, 2);
+    expect(template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)].Properties.WaitConditions).toMatchObject({
+      LogicalIds: [condition.id],
+      Signals: 1,
+      WindowSeconds: 7201 - 120 - 2 * WINDOW,
+    });
   });
 
   test.each([
@@ -302,7 +343,11 @@ describe('AudienceModel timeout', () => {
             ]],
           },
         },
-        { Action: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+        {
+          Action: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:SignalResource'],
+          Effect: 'Allow',
+          Resource: { Ref: 'AWS::StackId' },
+        },
       ]);
       // The state machine may invoke the isComplete function, unqualified, as its definition names it.
       const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('CleanRoomsMlTrainingPollerRole'))![1];
@@ -380,6 +425,66 @@ describe('AudienceGenerationJob timeout', () => {
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties(EXPORT_TYPE, { AudienceGenerationJobArn: { 'Fn::GetAtt': [onlyId(template, WAIT_TYPE), 'AudienceGenerationJobArn'] } });
+  });
+
+  describe('the wait conditions\' logical ids', () => {
+    /** The job's wait conditions, with a configured model and (optionally) a seed role of the same stack. */
+    const ids = (
+      configured: Partial<ConfiguredAudienceModelProps> = {},
+      configure: (stack: Stack) => Partial<AudienceGenerationJobProps> = () => ({}),
+    ): string[] => {
+      const stack = newStack();
+      const configuredAudienceModel = createdConfiguredModel(stack, configured);
+      generationJob(stack, { configuredAudienceModel, timeout: Duration.hours(3), ...configure(stack) });
+      return waitConditions(Template.fromStack(stack)).map((condition) => condition.id);
+    };
+
+    test('change when the configured model of the stack is replaced (its name, its tag policy), which replaces the job', () => {
+      const before = ids();
+      expect(ids({ configuredAudienceModelName: 'lookalikes-v2' })).not.toEqual(before);
+      expect(ids({ childResourceTagOnCreatePolicy: TagOnCreatePolicy.FROM_PARENT_RESOURCE })).not.toEqual(before);
+      // Removing the sizes replaces the configured model (the service cannot clear them).
+      expect(ids({ audienceSizeConfig: undefined })).not.toEqual(before);
+    });
+
+    test('stay when the configured model changes in place (its tags, its sizes, its description)', () => {
+      const before = ids();
+      expect(ids({}, (stack) => {
+        Tags.of(stack.node.findChild('Configured')).add('team', 'growth');
+        return {};
+      })).toEqual(before);
+      expect(ids({ audienceSizeConfig: AudienceSizeConfig.absolute([10_000]) })).toEqual(before);
+      expect(ids({ description: 'v2' })).toEqual(before);
+    });
+
+    test('stay when the audience model of the stack is replaced: the configured model takes the new one in place', () => {
+      const withModel = (description: string) => {
+        const stack = newStack();
+        new AudienceModel(stack, 'AudienceModel', {
+          trainingDataset: TrainingDataset.fromTrainingDatasetArn(stack, 'Dataset', DATASET_ARN),
+          description,
+        });
+        generationJob(stack, { configuredAudienceModel: createdConfiguredModel(stack), timeout: Duration.hours(3) });
+        // The model's own wait conditions are new (the model is replaced): the job's are the question.
+        return Object.keys(Template.fromStack(stack).findResources(WAIT_CONDITION_TYPE)).filter((id) => id.startsWith('JobWait'));
+      };
+
+      expect(withModel('v1')).toHaveLength(1);
+      expect(withModel('v2')).toEqual(withModel('v1'));
+    });
+
+    test('change when a seed role of the stack is replaced (its name), not when it changes in place', () => {
+      const withRole = (roleName: string, description?: string) => ids({}, (stack) => ({
+        seedRole: new iam.Role(stack, 'SeedRole', {
+          roleName,
+          description,
+          assumedBy: new iam.ServicePrincipal('cleanrooms-ml.amazonaws.com'),
+        }),
+      }));
+
+      expect(withRole('seed-reader-v2')).not.toEqual(withRole('seed-reader'));
+      expect(withRole('seed-reader', 'reads the seeds')).toEqual(withRole('seed-reader'));
+    });
   });
 
   test('fails when timeout is longer than 72 hours', () => {

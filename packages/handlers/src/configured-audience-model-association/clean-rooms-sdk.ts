@@ -13,7 +13,7 @@
  * the local runner points it at the emulator's Clean Rooms endpoint).
  */
 import type * as CleanRoomsSdk from '@aws-sdk/client-cleanrooms';
-import { ResourceFailure } from '../framework/errors';
+import { runtimeSdk } from '../framework/runtime-sdk';
 import { sdkClientOptionsFromEnvironment } from '../framework/sdk-retry';
 
 /** The SDK package the association handler loads. */
@@ -31,19 +31,9 @@ export function cleanRoomsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
 }
 
 /** Loaded when an association is handled: the other resource types' cold starts do not pay for it. */
-function loadSdk(): typeof CleanRoomsSdk {
-  try {
-    // A literal: esbuild keeps it as it is, a require of an external package.
-    // A devDependency: functions get it from the Lambda runtime, not from this package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    return require('@aws-sdk/client-cleanrooms') as typeof CleanRoomsSdk;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new ResourceFailure(
-      `${CLEAN_ROOMS_SDK_PACKAGE} cannot be loaded (the Lambda Node.js runtime provides it; elsewhere it must be installed)`,
-    );
-  }
-}
+const loadSdk = runtimeSdk(CLEAN_ROOMS_SDK_PACKAGE, () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+  require('@aws-sdk/client-cleanrooms') as typeof CleanRoomsSdk);
 
 /** What the handler reads of an SDK service error. */
 export interface SdkErrorFacts {

@@ -3,8 +3,7 @@
  * resource with a long wait starts and stops (see
  * cdk-cleanrooms-ml/lib/contracts/wait.ts), through the AWS SDK for
  * JavaScript v3 (`@aws-sdk/client-sfn`), which the Lambda Node.js runtime
- * provides (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html,
- * "Runtime-included SDK versions"). The endpoint can be overridden with
+ * provides (runtime-sdk.ts). The endpoint can be overridden with
  * AWS_ENDPOINT_URL_SFN (the local deploy runner's).
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +12,7 @@ import type { CompletionState } from 'cdk-cleanrooms-ml/lib/contracts/provider';
 import { POLLER_ARN_ENV, POLLER_EVENT_KIND, PollerState, WaitConditionsPlan, WaitResourceKind } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { ResourceFailure } from './errors';
 import { integer, object, PropertyParser, stringList } from './properties';
+import { lazyClient, runtimeSdk } from './runtime-sdk';
 import { sdkClientOptionsFromEnvironment } from './sdk-retry';
 
 /** The `WaitConditions` common property. */
@@ -63,11 +63,7 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
  * function's environment, on the state machine POLLER_ARN_ENV names.
  */
 export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): PollerExecutions {
-  let client: StepFunctionsSdk.SFN | undefined;
-  const sfn = (): StepFunctionsSdk.SFN => {
-    client ??= new (loadSdk().SFN)(sdkClientOptionsFromEnvironment(env));
-    return client;
-  };
+  const sfn = lazyClient(() => new (loadSdk().SFN)(sdkClientOptionsFromEnvironment(env)));
   const stateMachineArn = (): string => {
     const arn = env[POLLER_ARN_ENV];
     if (!arn) throw new ResourceFailure(`the function has no ${POLLER_ARN_ENV}: the stack has no training poller`);
@@ -95,14 +91,6 @@ export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process
 }
 
 /** Loaded when a poller execution is started or stopped: other requests' cold starts do not pay for it. */
-function loadSdk(): typeof StepFunctionsSdk {
-  try {
-    // A literal: esbuild keeps it as it is, a require of an external package.
-    // A devDependency: functions get it from the Lambda runtime, not from this package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    return require('@aws-sdk/client-sfn') as typeof StepFunctionsSdk;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new ResourceFailure('@aws-sdk/client-sfn cannot be loaded (the Lambda Node.js runtime provides it; elsewhere it must be installed)');
-  }
-}
+const loadSdk = runtimeSdk('@aws-sdk/client-sfn', () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+  require('@aws-sdk/client-sfn') as typeof StepFunctionsSdk);

@@ -57,8 +57,8 @@ export interface Started {
 
 /**
  * The answer of an isXComplete: done with the attributes, or not yet and why
- * (with the attributes as they are now, when known: a resource whose wait a
- * chain of wait resources continues hands them over at the end of its window).
+ * (with the attributes as they are now, when known: a resource whose wait
+ * continues after its window hands them over at the end of it).
  */
 export type Progress<D> =
   | { readonly done: true; readonly data: D }
@@ -158,9 +158,9 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
    * Checks the operation onEvent started: isComplete's answer. A transient
    * error (throttling, 5xx, no reply) is "not yet", never a failure: a throw
    * here fails the deployment at once. Past the deadline, "not yet" becomes a
-   * failure naming the last status, unless a chain of wait resources
-   * continues the wait: then the resource completes with its current
-   * attributes and the next link waits on.
+   * failure naming the last status, unless the wait continues after this
+   * resource (`WaitLinks`): then it completes with its current attributes,
+   * and the wait conditions and the ready resource wait on.
    */
   public async isComplete(): Promise<IsCompleteResponse> {
     let progress: Progress<AttributeData | void>;
@@ -182,7 +182,7 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     if (Number.isFinite(deadline) && now >= deadline) {
       if (this.continuedByWait) {
         if (progress.current) {
-          this.log.info('This window is over; the next wait resource continues the wait', { status: progress.status });
+          this.log.info('This window is over; the wait conditions and the ready resource continue the wait', { status: progress.status });
           return { IsComplete: true, Data: progress.current };
         }
         // No fresh status (the last check failed): nothing to hand over yet. The window ends
@@ -212,7 +212,19 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
     if (this.requestType === 'Update') {
       const oldPlan = this.oldCommonProperties.WaitConditions;
       const replaced = started.physicalResourceId !== this.event.PhysicalResourceId;
-      if (!replaced && canonicalJson(oldPlan?.LogicalIds) === canonicalJson(plan.LogicalIds)) return;
+      const sameWaitConditions = canonicalJson(oldPlan?.LogicalIds) === canonicalJson(plan.LogicalIds);
+      if (!replaced && sameWaitConditions) return;
+      if (replaced && sameWaitConditions) {
+        // The construct gives the wait conditions new logical ids for every replacement it can see at synthesis; this one
+        // came from a value known only at deployment (a replaced KMS key, a resource of another stack). The wait conditions
+        // exist already and a CreationPolicy applies only on create, so they wait for nothing: the execution started below
+        // ends at its first check. Said here, rather than an hour later as a timeout that looks unrelated.
+        this.log.warn(
+          `The ${this.noun} was replaced but its wait conditions were not: the wait for the new one falls back to the ready `
+          + `resource's window (about an hour), and fails then if the ${this.noun} takes longer`,
+          { arn: started.physicalResourceId, waitConditions: plan.LogicalIds },
+        );
+      }
     }
     const execution = pollerExecution(this.waitKind, started.physicalResourceId, this.event.StackId, plan);
     try {
@@ -231,7 +243,8 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
    * Stops the poller's execution for the resource being deleted (a stack
    * deletion, a replaced resource's cleanup, a rollback), so no execution
    * outlives what it waits for. A stop that fails is logged: the execution
-   * also ends by itself once its wait conditions are gone.
+   * also ends by itself, at the latest once its wait conditions can no longer
+   * be waiting (see the poller's check).
    */
   private async stopPoller(): Promise<void> {
     const plan = this.commonProperties.WaitConditions;
@@ -242,7 +255,7 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
       await this.executions.stop(execution.name);
       this.log.info('Stopped the training poller', { execution: execution.name });
     } catch (err) {
-      this.log.warn('Could not stop the training poller; it ends once its wait conditions are gone', { cause: describeCause(err) });
+      this.log.warn('Could not stop the training poller; it ends by itself once its wait conditions can no longer be waiting', { cause: describeCause(err) });
     }
   }
 
@@ -337,8 +350,9 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   }
 
   /**
-   * Whether wait resources continue this Create or Update's wait past its
-   * deadline (`WaitLinks`). A Delete is never continued.
+   * Whether the wait conditions and the ready resource continue this Create
+   * or Update's wait past its deadline (`WaitLinks` greater than 0). A Delete
+   * is never continued.
    */
   protected get continuedByWait(): boolean {
     return this.requestType !== 'Delete' && (this.commonProperties.WaitLinks ?? 0) > 0;

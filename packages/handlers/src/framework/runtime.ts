@@ -65,6 +65,18 @@ export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): () =
 }
 
 /**
+ * A time another service reports (epoch milliseconds by the wall clock, such
+ * as CloudFormation's LastUpdatedTimestamp) on the handlers' clock: the same
+ * under the local deploy runner, whose services stamp wall-clock times, as
+ * the handlers' scaled now (clockFromEnvironment), so the two can be
+ * subtracted.
+ */
+export function serviceTimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): (epochMs: number) => number {
+  const scale = localTimeScale(env);
+  return scale === 1 ? (epochMs) => epochMs : (epochMs) => epochMs / scale;
+}
+
+/**
  * How the API clients wait between attempts: under the local deploy runner,
  * their backoff is CloudFormation time too, scaled like the handlers' clock
  * (a throttled call is retried within the runner's scaled deadlines, not

@@ -18,7 +18,9 @@
  */
 import type * as SecretsManagerSdk from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_MAX_ATTEMPTS } from 'cdk-cleanrooms-ml-local/lib/client/retry';
+import { ResourceFailure } from '../framework/errors';
 import { retrySleepFromEnvironment } from '../framework/runtime';
+import { runtimeSdk } from '../framework/runtime-sdk';
 import { SleepingRetryStrategy } from '../framework/sdk-retry';
 
 /** The SDK package the reader loads (when it first reads a secret). */
@@ -98,18 +100,17 @@ export function secretReaderFromEnvironment(env: NodeJS.ProcessEnv = process.env
  * handlers of SQL seeds read secrets, and the other invocations' cold starts
  * do not pay for loading it.
  */
+const loadSecretsManagerSdk = runtimeSdk(SECRETS_MANAGER_SDK_PACKAGE, () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+  require('@aws-sdk/client-secrets-manager') as typeof SecretsManagerSdk);
+
+/** The SDK, or an error naming the secret that could not be read without it. */
 function loadSdk(secretId: string): typeof SecretsManagerSdk {
   try {
-    // A literal: esbuild keeps it as it is, a require of an external package.
-    // A devDependency: functions get it from the Lambda runtime, not from this package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    return require('@aws-sdk/client-secrets-manager') as typeof SecretsManagerSdk;
+    return loadSecretsManagerSdk();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error(
-      `cannot read the secret ${secretId}: ${SECRETS_MANAGER_SDK_PACKAGE} cannot be loaded `
-      + '(the Lambda Node.js runtime provides it; elsewhere it must be installed)',
-    );
+    if (!(err instanceof ResourceFailure)) throw err;
+    throw new Error(`cannot read the secret ${secretId}: ${err.message}`);
   }
 }
 

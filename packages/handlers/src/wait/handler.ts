@@ -1,16 +1,25 @@
 /**
- * `Custom::CleanRoomsMLWait`: one link of a chain that keeps waiting for an
- * audience model's training, or an audience generation job, past the hour
- * CloudFormation waits for one custom resource.
+ * `Custom::CleanRoomsMLWait`: the "ready" resource of a long wait
+ * (cdk-cleanrooms-ml/lib/contracts/wait.ts). It comes after the wait
+ * conditions the training poller signals, reads the audience model or
+ * generation job once they complete, and hands its attributes to what uses it.
  *
  * Create and Update read the resource: ACTIVE completes at once with its
  * attributes; CREATE_FAILED fails with the service's statusDetails; still
- * being created waits until ACTIVE, a failure, or the end of this link's
- * window. A window that ends with the resource still being created completes
- * the link (the next one waits on), or, for the last link, fails "timed out"
- * with the last status. Delete has nothing to do: the link owns nothing.
+ * being created waits until ACTIVE, a failure, or the end of its window, and
+ * then fails "timed out" with the last status. An Update comes when the
+ * resource was replaced (ResourceArn changed) and waits for the new one.
+ * Delete has nothing to do: the ready resource owns nothing.
  *
- * The link does not delete a failed resource: the resource completed in this
+ * Earlier releases chained many of these resources ("links", with the
+ * properties ResourceKind, Link and Links, each handing over to the next at
+ * the end of its window). After an upgrade those links are no longer in the
+ * template: CloudFormation sends them only a Delete (in the clean-up of
+ * removed resources), which reads no properties, and the update that removes
+ * them leaves them untouched, so its rollback sends them nothing either. So
+ * this handler knows only the ready resource.
+ *
+ * It does not delete a failed resource: the resource completed in this
  * deployment with its physical id, so CloudFormation's rollback deletes it.
  */
 import { AttributeData, MAX_CHAINED_TIMEOUT_SECONDS, WAIT_WINDOW_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/framework';
@@ -21,7 +30,7 @@ import { audienceSizeList, attributesOf as generationJobAttributes } from '../au
 import { attributesOf as audienceModelAttributes } from '../audience-model/handler';
 import { ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent } from '../framework/events';
-import { integer, oneOf, optional, PropertySchema, string } from '../framework/properties';
+import { integer, optional, PropertySchema, string } from '../framework/properties';
 import {
   arnPattern,
   describeStatusDetails,
@@ -33,15 +42,12 @@ import {
 } from '../framework/resource-handler';
 
 const PROPERTIES: PropertySchema<WaitProperties> = {
-  ResourceKind: optional(oneOf(WAIT_RESOURCE_KINDS)),
   ResourceArn: string,
-  Link: optional(integer),
-  Links: optional(integer),
   WindowSeconds: optional(integer),
   RelevanceScoreSizes: optional(audienceSizeList),
 };
 
-/** What a link saw of the resource it waits for. */
+/** What a check saw of the resource it waits for. */
 interface Observed {
   readonly name: string;
   readonly status: string;
@@ -49,7 +55,7 @@ interface Observed {
   readonly attributes: AttributeData;
 }
 
-/** What differs between the kinds of resource a link waits for. */
+/** What differs between the kinds of resource it waits for. */
 interface WaitedKind {
   readonly noun: string;
   /** `… waiting for the audience model "x" to <goal>`. */
@@ -97,14 +103,9 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
     }
   }
 
-  /** This link's window; a Delete (which has nothing to wait for) keeps the default. */
+  /** Its window; a Delete (which has nothing to wait for) keeps the default. */
   protected get windowSeconds(): number {
     return this.requestType === 'Delete' ? super.windowSeconds : this.properties.WindowSeconds ?? WAIT_WINDOW_SECONDS;
-  }
-
-  /** Every link but the last hands over to the next one. */
-  protected get continuedByWait(): boolean {
-    return this.requestType !== 'Delete' && this.link < this.links;
   }
 
   protected timedOut(status: string): Error {
@@ -130,23 +131,14 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
     this.log.info('Nothing to delete: a wait resource owns nothing');
   }
 
-  /** What it waits for: ResourceKind, or the resource type of ResourceArn (the ready resource of a long wait names none). */
+  /** What it waits for: the resource type of ResourceArn. */
   private get kind(): WaitResourceKind {
-    const { ResourceKind, ResourceArn } = this.properties;
-    const kind = ResourceKind ?? WAIT_RESOURCE_KINDS.find((candidate) => arnPattern(candidate).test(ResourceArn));
+    const { ResourceArn } = this.properties;
+    const kind = WAIT_RESOURCE_KINDS.find((candidate) => arnPattern(candidate).test(ResourceArn));
     if (!kind) {
       throw new ResourceFailure(`ResourceArn must be an audience model or audience generation job ARN, got ${JSON.stringify(ResourceArn)}`);
     }
     return kind;
-  }
-
-  /** Its place in a chain of earlier releases' wait resources; the ready resource of a long wait is the only one. */
-  private get link(): number {
-    return this.properties.Link ?? 1;
-  }
-
-  private get links(): number {
-    return this.properties.Links ?? 1;
   }
 
   protected isCreateComplete(): Promise<Progress<AttributeData>> {
@@ -162,25 +154,21 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
   }
 
   /**
-   * The physical id: the waited-for resource's ARN and the link's position.
-   * A replaced resource gives the link a new id (CloudFormation's Delete of
-   * the old one does nothing).
+   * The physical id: the waited-for resource's ARN, so a replaced resource
+   * gives a new one (CloudFormation's Delete of the old one does nothing).
+   * `/wait-1` is the form of earlier releases' first link, kept so that no
+   * deployed ready resource changes its id.
    */
   private start(): Started {
     const { ResourceArn } = this.properties;
     const WindowSeconds = this.windowSeconds;
-    const [ResourceKind, Link, Links] = [this.kind, this.link, this.links];
-    if (!arnPattern(ResourceKind).test(ResourceArn)) {
-      throw new ResourceFailure(`ResourceArn must be ${withArticle(KINDS[ResourceKind].noun)} ARN, got ${JSON.stringify(ResourceArn)}`);
-    }
-    if (!(Link >= 1 && Link <= Links)) {
-      throw new ResourceFailure(`Link must be between 1 and Links (${Links}), got ${Link}`);
-    }
+    // Refuses an ARN of any other kind.
+    const kind = this.kind;
     if (WindowSeconds < 1) {
       throw new ResourceFailure(`WindowSeconds must be at least 1, got ${WindowSeconds}`);
     }
-    this.log.info('Waiting', { resourceArn: ResourceArn, link: Link, links: Links, windowSeconds: WindowSeconds });
-    return { physicalResourceId: `${ResourceArn}/wait-${Link}` };
+    this.log.info('Waiting', { resourceArn: ResourceArn, kind, windowSeconds: WindowSeconds });
+    return { physicalResourceId: `${ResourceArn}/wait-1` };
   }
 
   private async check(): Promise<Progress<AttributeData>> {
@@ -208,9 +196,4 @@ export class WaitHandler extends ResourceHandler<WaitProperties, AttributeData> 
         throw new ResourceFailure(`the ${kind.noun} "${observed.name}" is ${observed.status}: it was deleted outside this stack`);
     }
   }
-}
-
-/** `an audience model`, `an audience generation job`. */
-function withArticle(noun: string): string {
-  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }

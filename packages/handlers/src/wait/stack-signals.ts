@@ -1,66 +1,86 @@
 /**
  * What the training poller asks of CloudFormation: a wait condition's status
- * (DescribeStackResource) and a SUCCESS signal to it (SignalResource),
+ * (DescribeStackResource), a SUCCESS signal to it (SignalResource) and the
+ * stack's status (DescribeStacks),
  * through the AWS SDK for JavaScript v3 (`@aws-sdk/client-cloudformation`),
- * which the Lambda Node.js runtime provides
- * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html). The
+ * which the Lambda Node.js runtime provides (framework/runtime-sdk.ts). The
  * endpoint can be overridden with AWS_ENDPOINT_URL_CLOUDFORMATION (the local
  * deploy runner's).
  */
 import type * as CloudFormationSdk from '@aws-sdk/client-cloudformation';
-import { ResourceFailure } from '../framework/errors';
+import { serviceTimeFromEnvironment } from '../framework/runtime';
+import { lazyClient, runtimeSdk } from '../framework/runtime-sdk';
 import { sdkClientOptionsFromEnvironment } from '../framework/sdk-retry';
 
 /**
- * A wait condition as the poller sees it: its status, or `NOT_STARTED`
- * when CloudFormation does not know it yet (it waits for the one before), or
- * `STACK_GONE` when the stack no longer exists.
+ * A wait condition's status as the poller sees it: CloudFormation's, or
+ * `NOT_STARTED` when CloudFormation does not know it yet (it waits for the
+ * one before), or `STACK_GONE` when the stack no longer exists.
  */
 export type WaitConditionStatus = string;
 export const NOT_STARTED = 'NOT_STARTED';
 export const STACK_GONE = 'STACK_GONE';
 
+/** A wait condition as DescribeStackResource shows it. */
+export interface WaitConditionView {
+  readonly status: WaitConditionStatus;
+  /**
+   * When CloudFormation last changed its status (StackResourceDetail's
+   * LastUpdatedTimestamp, "Time the status was updated",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackResourceDetail.html),
+   * on the handlers' clock (epoch milliseconds). For a wait condition first
+   * seen CREATE_IN_PROGRESS, before any signal, the time CloudFormation
+   * started it. Undefined when CloudFormation does not know it.
+   */
+  readonly updatedAt?: number;
+}
+
 export interface StackSignals {
-  status(stackId: string, logicalId: string): Promise<WaitConditionStatus>;
+  waitCondition(stackId: string, logicalId: string): Promise<WaitConditionView>;
   signal(stackId: string, logicalId: string, uniqueId: string): Promise<void>;
+  /** The stack's StackStatus (DescribeStacks), or `STACK_GONE` when CloudFormation no longer knows it. */
+  stackStatus(stackId: string): Promise<string>;
 }
 
 /** The stack's wait conditions through the CloudFormation client of the function's environment. */
 export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env): StackSignals {
-  let client: CloudFormationSdk.CloudFormation | undefined;
-  const cloudFormation = (): CloudFormationSdk.CloudFormation => {
-    client ??= new (loadSdk().CloudFormation)(sdkClientOptionsFromEnvironment(env));
-    return client;
-  };
+  const cloudFormation = lazyClient(() => new (loadSdk().CloudFormation)(sdkClientOptionsFromEnvironment(env)));
+  const serviceTime = serviceTimeFromEnvironment(env);
   return {
-    async status(stackId, logicalId) {
+    async waitCondition(stackId, logicalId) {
       try {
         const { StackResourceDetail: detail } = await cloudFormation().describeStackResource({ StackName: stackId, LogicalResourceId: logicalId });
-        return detail?.ResourceStatus ?? NOT_STARTED;
+        if (!detail?.ResourceStatus) return { status: NOT_STARTED };
+        const updatedAt = detail.LastUpdatedTimestamp?.getTime();
+        return { status: detail.ResourceStatus, updatedAt: updatedAt === undefined || Number.isNaN(updatedAt) ? undefined : serviceTime(updatedAt) };
       } catch (err) {
         // Both are ValidationErrors: "Stack with id X does not exist", "Resource X does not exist for stack Y"
         // (the latter for a resource CloudFormation has not started is the likeliest reading; AWS does not document it).
         const message = (err as Error | undefined)?.message ?? '';
-        if (/^Stack with id .* does not exist/.test(message)) return STACK_GONE;
-        if (/^Resource .* does not exist for stack/.test(message)) return NOT_STARTED;
+        if (/^Stack with id .* does not exist/.test(message)) return { status: STACK_GONE };
+        if (/^Resource .* does not exist for stack/.test(message)) return { status: NOT_STARTED };
         throw err;
       }
     },
     async signal(stackId, logicalId, uniqueId) {
       await cloudFormation().signalResource({ StackName: stackId, LogicalResourceId: logicalId, UniqueId: uniqueId, Status: 'SUCCESS' });
     },
+    async stackStatus(stackId) {
+      try {
+        // By its id (an ARN), a deleted stack is still described, as DELETE_COMPLETE ("Deleted stacks: You must specify
+        // the unique stack ID", https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
+        const { Stacks: stacks } = await cloudFormation().describeStacks({ StackName: stackId });
+        return stacks?.[0]?.StackStatus ?? STACK_GONE;
+      } catch (err) {
+        // "If the stack doesn't exist, a ValidationError is returned" (same page): "Stack with id X does not exist".
+        if (/^Stack with id .* does not exist/.test((err as Error | undefined)?.message ?? '')) return STACK_GONE;
+        throw err;
+      }
+    },
   };
 }
 
 /** Loaded by the poller only. */
-function loadSdk(): typeof CloudFormationSdk {
-  try {
-    // A literal: esbuild keeps it as it is, a require of an external package.
-    // A devDependency: functions get it from the Lambda runtime, not from this package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    return require('@aws-sdk/client-cloudformation') as typeof CloudFormationSdk;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') throw err;
-    throw new ResourceFailure('@aws-sdk/client-cloudformation cannot be loaded (the Lambda Node.js runtime provides it; elsewhere it must be installed)');
-  }
-}
+const loadSdk = runtimeSdk('@aws-sdk/client-cloudformation', () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+  require('@aws-sdk/client-cloudformation') as typeof CloudFormationSdk);

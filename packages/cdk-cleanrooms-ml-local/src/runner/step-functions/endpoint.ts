@@ -8,6 +8,17 @@
  * reference (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html,
  * API_StopExecution.html, API_DescribeExecution.html); any other operation is
  * refused with an UnknownOperationException naming it.
+ *
+ * An endpoint serves one operation of the runner. The executions that closed
+ * in the stack's earlier operations are handed to it (`closedExecutions`),
+ * because on AWS they outlive an operation: "StartExecution is idempotent for
+ * STANDARD workflows. For a STANDARD workflow, if StartExecution is called
+ * with the same name and input as a running execution, the call will succeed
+ * and return the same response as the original request. If the execution is
+ * closed or if the input is different, it will return a 400
+ * ExecutionAlreadyExists error. Names can be reused after 90 days."
+ * (API_StartExecution.html, as carried by
+ * https://boto3.amazonaws.com/v1/documentation/api/1.26.143/reference/services/stepfunctions/client/start_execution.html).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
@@ -30,7 +41,17 @@ export interface StepFunctionsOptions {
   readonly stateMachine: (stateMachineArn: string) => { readonly definition: string } | undefined;
   /** Called once when an execution has ended (and does nothing more): for the runner's log. */
   readonly onExecutionEnd?: (execution: ExecutionSummary) => void;
+  /**
+   * Executions of earlier operations, all closed: their names stay taken
+   * (ExecutionAlreadyExists) and DescribeExecution and StopExecution find
+   * them, until 90 days after they closed.
+   * @default none
+   */
+  readonly closedExecutions?: readonly ExecutionSummary[];
 }
+
+/** How long a closed execution's name stays taken ("Names can be reused after 90 days"), in real time: the runner does not scale dates. */
+const NAME_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>` (no version or alias qualifier). */
 const STATE_MACHINE_ARN = /^arn:[\w-]+:states:[\w-]+:[^:]+:stateMachine:([^:]+)$/;
@@ -62,10 +83,16 @@ export class StepFunctionsEndpoint {
   private readonly server: Server;
   /** By execution ARN, in start order. */
   private readonly runs = new Map<string, Execution>();
+  /** Closed executions of earlier operations, by execution ARN. */
+  private readonly closed = new Map<string, ExecutionSummary>();
   /** Parsed definitions by their text: a definition is checked once. */
   private readonly definitions = new Map<string, StateMachineDefinition>();
 
   private constructor(private readonly options: StepFunctionsOptions) {
+    const retainedSince = Date.now() - NAME_RETENTION_MS;
+    for (const execution of options.closedExecutions ?? []) {
+      if (execution.status !== 'RUNNING' && (execution.stopDate?.getTime() ?? 0) >= retainedSince) this.closed.set(execution.executionArn, execution);
+    }
     const operations: Record<string, JsonOperation> = {
       StartExecution: (input) => this.startExecution(input),
       StopExecution: (input) => this.stopExecution(input),
@@ -83,24 +110,24 @@ export class StepFunctionsEndpoint {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Every execution started, in start order. */
+  /** Every execution it knows: the closed ones of earlier operations, then those started here, in start order. */
   public executions(): ExecutionSummary[] {
-    return [...this.runs.values()].map((execution) => execution.summary());
+    return [...this.closed.values(), ...[...this.runs.values()].map((execution) => execution.summary())];
   }
 
   /** Resolves when the execution has ended (undefined for an unknown ARN). */
   public async ended(executionArn: string): Promise<ExecutionSummary | undefined> {
-    return this.runs.get(executionArn)?.finished;
+    return this.runs.get(executionArn)?.finished ?? this.closed.get(executionArn);
   }
 
   /**
    * The operation ended: aborts every running execution (ABORTED, with
-   * `cause`) and resolves when none runs any more.
+   * `cause`) and resolves, once none runs any more, with those it aborted.
    */
-  public async stopAll(cause: string): Promise<void> {
+  public async stopAll(cause: string): Promise<ExecutionSummary[]> {
     const running = [...this.runs.values()].filter((execution) => execution.running);
     running.forEach((execution) => execution.stop(undefined, cause));
-    await Promise.all(running.map((execution) => execution.finished));
+    return Promise.all(running.map((execution) => execution.finished));
   }
 
   /** stopAll, then closes the server. */
@@ -131,9 +158,10 @@ export class StepFunctionsEndpoint {
     const definition = this.definition(stateMachine.definition, arnMatch[1]);
 
     // Names are unique per state machine: the same name while it runs with the same input is the same
-    // execution (success); another input, or a closed execution of that name, is ExecutionAlreadyExists
-    // (API_StartExecution.html, "Idempotency"; notes/wait-facts.md §2).
+    // execution (success); another input, or a closed execution of that name (this operation's or an
+    // earlier one's), is ExecutionAlreadyExists (see the top of this file; notes/wait-facts.md §2).
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (this.closed.has(executionArn)) throw clientError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     const existing = this.runs.get(executionArn);
     if (existing) {
       if (existing.running && existing.input === executionInput) {
@@ -174,12 +202,14 @@ export class StepFunctionsEndpoint {
     const cause = optionalString(input, 'cause');
     if (error !== undefined && error.length > MAX_STOP_ERROR) throw clientError('ValidationException', `error is longer than ${MAX_STOP_ERROR} characters`);
     if (cause !== undefined && cause.length > MAX_STOP_CAUSE) throw clientError('ValidationException', `cause is longer than ${MAX_STOP_CAUSE} characters`);
+    if (!(execution instanceof Execution)) return { stopDate: epochSeconds(execution.stopDate!) };
     execution.stop(error, cause);
     return { stopDate: epochSeconds(execution.summary().stopDate!) };
   }
 
   private describeExecution(input: Record<string, unknown>): object {
-    const summary = this.execution(input).summary();
+    const execution = this.execution(input);
+    const summary = execution instanceof Execution ? execution.summary() : execution;
     return {
       executionArn: summary.executionArn,
       stateMachineArn: summary.stateMachineArn,
@@ -195,9 +225,10 @@ export class StepFunctionsEndpoint {
     };
   }
 
-  private execution(input: Record<string, unknown>): Execution {
+  /** An execution of this operation, or a closed one of an earlier operation (its summary). */
+  private execution(input: Record<string, unknown>): Execution | ExecutionSummary {
     const executionArn = requiredString(input, 'executionArn');
-    const execution = this.runs.get(executionArn);
+    const execution = this.runs.get(executionArn) ?? this.closed.get(executionArn);
     if (!execution) throw clientError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
   }

@@ -2,6 +2,7 @@ import {
   DescribeExecutionCommand, ListExecutionsCommand, SFNServiceException, StartExecutionCommand, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { deferred, FUNCTION_ARN, STATE_MACHINE_ARN, startHarness, stopHarnesses } from './helpers';
+import type { ExecutionSummary } from '../../../src/runner/step-functions';
 
 afterEach(stopHarnesses);
 
@@ -41,6 +42,39 @@ test('StartExecution is idempotent for the same name and input while the executi
   await client.send(new StopExecutionCommand({ executionArn: first.executionArn }));
   // Closed: the name is taken whatever the input.
   expect((await errorOf(start('{"a":1}'))).name).toBe('ExecutionAlreadyExists');
+});
+
+test('the closed executions of earlier operations keep their names taken, and are described, for 90 days after they closed', async () => {
+  const day = 24 * 3600 * 1000;
+  const closed = (name: string, closedDaysAgo: number): ExecutionSummary => ({
+    executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`,
+    stateMachineArn: STATE_MACHINE_ARN,
+    name,
+    status: 'SUCCEEDED',
+    startDate: new Date(Date.now() - closedDaysAgo * day - 1000),
+    stopDate: new Date(Date.now() - closedDaysAgo * day),
+    input: '{"a":1}',
+    output: '"done"',
+    historyEvents: 7,
+    invocations: 1,
+  });
+  const [yesterday, longAgo] = [closed('model-1', 1), closed('model-0', 91)];
+  const { client, sfn } = await startHarness(WAIT_THEN_POLL, () => ({}), { closedExecutions: [yesterday, longAgo] });
+  const start = (name: string): Promise<any> => client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name, input: '{"a":1}' }));
+  const [recent, old] = [yesterday.executionArn, longAgo.executionArn];
+
+  // Closed: taken whatever the input, the same one included.
+  expect(await errorOf(start('model-1'))).toEqual({ name: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${recent}'` });
+  expect(await client.send(new DescribeExecutionCommand({ executionArn: recent }))).toMatchObject({
+    name: 'model-1', status: 'SUCCEEDED', input: '{"a":1}', output: '"done"', stopDate: yesterday.stopDate,
+  });
+  // StopExecution of a closed execution changes nothing.
+  await client.send(new StopExecutionCommand({ executionArn: recent, cause: 'late' }));
+  expect(await client.send(new DescribeExecutionCommand({ executionArn: recent }))).toMatchObject({ status: 'SUCCEEDED' });
+  expect(await sfn.ended(recent)).toMatchObject({ status: 'SUCCEEDED' });
+  // "Names can be reused after 90 days".
+  expect((await start('model-0')).executionArn).toBe(old);
+  expect(sfn.executions().map((execution) => `${execution.name} ${execution.status}`)).toEqual(['model-1 SUCCEEDED', 'model-0 RUNNING']);
 });
 
 test('StartExecution without input runs with {}; without a name, with a generated one', async () => {

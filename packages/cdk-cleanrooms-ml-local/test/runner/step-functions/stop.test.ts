@@ -69,7 +69,8 @@ test('stopAll aborts every running execution with the cause and resolves when no
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: id, input: JSON.stringify({ id }) }));
   }
   await bothPolled.promise;
-  await sfn.stopAll('The stack operation ended');
+  const stopped = await sfn.stopAll('The stack operation ended');
+  expect(stopped.map((execution) => `${execution.name} ${execution.status}`)).toEqual(['a ABORTED', 'b ABORTED']);
   expect(sfn.executions()).toEqual([
     expect.objectContaining({ name: 'a', status: 'ABORTED', cause: 'The stack operation ended' }),
     expect.objectContaining({ name: 'b', status: 'ABORTED', cause: 'The stack operation ended' }),

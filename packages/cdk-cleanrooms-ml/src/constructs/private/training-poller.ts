@@ -76,7 +76,8 @@ export class TrainingPoller extends Construct {
   public readonly stateMachineArn: string;
   /**
    * The handler role's permissions for the poller: starting and stopping its
-   * executions, and reading and signalling this stack's wait conditions.
+   * executions, reading and signalling this stack's wait conditions, and
+   * reading the stack's status.
    * Apart from the handler policy, which the functions depend on, because it
    * names the state machine, which names the isComplete function.
    */
@@ -123,9 +124,10 @@ export class TrainingPoller extends Construct {
             service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           })],
         }),
-        // This stack only (its id is its ARN): the poller reads and signals the stack's own wait conditions.
+        // This stack only (its id is its ARN): the poller reads and signals the stack's own wait conditions, and reads
+        // the stack's status (DescribeStacks on its id) to end once CloudFormation can no longer start one.
         new iam.PolicyStatement({
-          actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'],
+          actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:SignalResource'],
           resources: [stack.stackId],
         }),
       ],

@@ -19,7 +19,6 @@ import {
   WAIT_RESOURCE_TYPE,
   WaitConditionsPlan,
   WaitProperties,
-  WaitResourceKind,
 } from '../../contracts/wait';
 
 // Waits longer than CloudFormation's hour per custom resource.
@@ -85,11 +84,21 @@ const EVENTS_PER_CHECK = 9;
 const POLLER_EVENT_BUDGET = 20_000;
 
 /**
+ * The longest remainder left out of the wait rather than given a wait
+ * condition (and the stack a poller) of its own: two windows cover up to
+ * 1 h 58 min, and a timeout of up to 2 hours still needs neither.
+ */
+const DROPPED_REMAINDER_SECONDS = 2 * 3600 - TIMEOUT_MARGIN_SECONDS - 2 * WAIT_WINDOW_SECONDS;
+
+/**
  * The parts a timeout needs. The whole wait ends TIMEOUT_MARGIN_SECONDS
  * before the timeout, as a single resource's does: the construct's resource
  * waits WAIT_WINDOW_SECONDS, then the wait conditions share what is left but
- * one more window, which is the ready resource's. A token timeout (unknown
- * at synthesis) gets neither wait conditions nor a ready resource.
+ * one more window, which is the ready resource's. Up to 2 hours, the two
+ * windows are the whole wait (no wait condition, no poller): past 1 h 58 min
+ * it ends up to DROPPED_REMAINDER_SECONDS earlier than the timeout asks. A
+ * token timeout (unknown at synthesis) gets neither wait conditions nor a
+ * ready resource.
  */
 export function planWait(timeoutSeconds: number): WaitPlan {
   const single = {
@@ -99,8 +108,9 @@ export function planWait(timeoutSeconds: number): WaitPlan {
     return single;
   }
   const remaining = timeoutSeconds - TIMEOUT_MARGIN_SECONDS - WAIT_WINDOW_SECONDS;
-  if (remaining <= WAIT_WINDOW_SECONDS) {
-    return { ...single, resourceTimeoutSeconds: MAX_CUSTOM_RESOURCE_SECONDS, readyWindowSeconds: remaining };
+  if (remaining <= WAIT_WINDOW_SECONDS + DROPPED_REMAINDER_SECONDS) {
+    // A custom resource waits one window at most: the ready resource cannot take the remainder.
+    return { ...single, resourceTimeoutSeconds: MAX_CUSTOM_RESOURCE_SECONDS, readyWindowSeconds: Math.min(remaining, WAIT_WINDOW_SECONDS) };
   }
   const forWaitConditions = remaining - WAIT_WINDOW_SECONDS;
   const waitConditions = Math.ceil(forWaitConditions / (MAX_WAIT_CONDITION_SECONDS - WAIT_CONDITION_MARGIN_SECONDS));
@@ -144,7 +154,6 @@ export function chainedTimeoutSeconds(scope: IConstruct, timeout: Duration): num
 
 /** What `addWaitChain` needs. */
 export interface WaitChainOptions {
-  readonly kind: WaitResourceKind;
   /** The construct's own custom resource, whose wait the chain continues. */
   readonly waited: CustomResource;
   /** The attribute of `waited` holding its ARN. */
@@ -213,7 +222,6 @@ export function addWaitChain(scope: Construct, options: WaitChainOptions): Custo
     resourceType: WAIT_RESOURCE_TYPE,
     // The whole timeout (for the failure's message), not the ready resource's window.
     common: { TimeoutSeconds: plan.timeoutSeconds },
-    // The kind is the ARN's resource type, and it is the only link (Link and Links 1): both left to their defaults.
     properties: {
       // A replaced resource changes this, so the ready resource reads the new one.
       ResourceArn: options.waited.getAttString(options.arnAttribute),
