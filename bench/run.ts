@@ -39,6 +39,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { COMPLETION_INTERVAL_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/provider';
 import { HANDOVER_CHECK_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { CleanRoomsMlEmulator, DEFAULT_TIMINGS, EmulatorInventory, EmulatorStats, DeploymentEvent, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { build } from 'esbuild';
@@ -468,17 +469,6 @@ interface LongWait {
 
 type Template = { Resources: Record<string, { Type: string; Properties?: any }> };
 
-/** How often the stack's Provider asks isComplete: its waiter state machine's retry interval. */
-function queryIntervalSecondsOf(template: Template): number {
-  const waiters = Object.entries(template.Resources)
-    .filter(([logicalId, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine' && /waiterstatemachine/i.test(logicalId));
-  const intervals = new Set(JSON.stringify(waiters).match(/IntervalSeconds\\*":\s*(\d+)/g)?.map((match) => Number(/(\d+)$/.exec(match)![1])));
-  if (waiters.length !== 1 || intervals.size !== 1) {
-    throw new Error(`expected one Provider waiter with one retry interval, found ${waiters.length} waiters, intervals ${[...intervals].join(', ') || 'none'}`);
-  }
-  return [...intervals][0];
-}
-
 function longWaitOf(template: Template): LongWait {
   const models = Object.entries(template.Resources).filter(([, resource]) => resource.Type === AUDIENCE_MODEL_TYPE);
   const plan = models[0]?.[1].Properties?.WaitConditions as { LogicalIds: string[]; IntervalSeconds: number } | undefined;
@@ -505,7 +495,8 @@ async function measureLifecycles(workDir: string): Promise<LifecycleResults> {
   const template = JSON.parse(readFileSync(join(assembly, `${EXAMPLE_STACK_NAME}.template.json`), 'utf8')) as Template;
   const longWait = longWaitOf(template);
   const waitIds = new Set([...longWait.waitConditions, longWait.ready]);
-  const intervalMs = queryIntervalSecondsOf(template) * 1000;
+  // How often the stack's provider checks an operation: the Wait of its completion executions between two isComplete checks.
+  const intervalMs = COMPLETION_INTERVAL_SECONDS * 1000;
   const intervalRealMs = intervalMs * TIME_SCALE;
   const samples = new Map<string, number[]>(WAITED_TYPES.map((type): [string, number[]] => [type.kind, []]));
   const defaultAfterActive: AfterActiveSample[] = [];
@@ -648,7 +639,7 @@ async function measureLongTraining(assembly: string, workDir: string, longWait: 
   const pendingMs = 5 * 60_000;
   const trainingMs = LONG_TRAINING_HOURS * 3_600_000;
   const pollerIntervalRealMs = scaled(longWait.pollerIntervalSeconds * 1000);
-  const waiterIntervalRealMs = scaled(queryIntervalSecondsOf(JSON.parse(readFileSync(join(assembly, `${EXAMPLE_STACK_NAME}.template.json`), 'utf8'))) * 1000);
+  const waiterIntervalRealMs = scaled(COMPLETION_INTERVAL_SECONDS * 1000);
   const sampled: AfterActiveSample[] = [];
   for (let round = 0; round < LONG_TRAINING_ROUNDS; round++) {
     // Each round moves ACTIVE by a fraction of the poller's interval.

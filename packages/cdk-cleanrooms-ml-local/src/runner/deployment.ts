@@ -25,7 +25,6 @@ import { dirname } from 'node:path';
 import { loadStack, StackSource } from './assembly';
 import { resourceChange } from './changes';
 import { CloudFormationEndpoint, CloudFormationStackView, StackResourceView } from './cloudformation-endpoint';
-import { ResponseUrls } from './response-urls';
 import { connectEmulator, EmulatorTarget } from './emulator-target';
 import {
   DeploymentEvent,
@@ -40,6 +39,7 @@ import { LOCAL_TIME_SCALE_ENV } from './handler-environment';
 import { IntrinsicError, StackOutputReference, TemplateResolver } from './intrinsics';
 import { LocalLambda, outsideFunctions, RunnerFaults } from './lambda';
 import { invokeStackFunction, ProvisionContext, provisionerFor, ProvisionResult, RefusedRequest, ResourceFailure, stateMachineDefinition } from './resources';
+import { ResponseUrls } from './response-urls';
 import { connectSecretsManager, SecretsManagerTarget } from './secrets-manager-target';
 import { DeploymentState, executionRecord, executionSummary, ResourceRecord, StackRecord } from './state';
 import { StepFunctionsEndpoint } from './step-functions';
@@ -269,6 +269,8 @@ interface OperationEndpoints {
 /** The operation's functions and state machines, for the Step Functions endpoint (created before the operation). */
 interface StepFunctionsHost {
   context?: () => ProvisionContext;
+  /** An execution's Wait state started (see StackOperation.executionWaits). */
+  onWait?: (execution: { readonly name: string; readonly input: string }, seconds: number) => void;
 }
 
 async function withTarget(
@@ -304,6 +306,7 @@ async function withTarget(
     };
     stepFunctions = await StepFunctionsEndpoint.start({
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      onWait: (execution, seconds) => stepFunctionsHost.onWait?.(execution, seconds),
       closedExecutions: stack?.executions?.map(executionSummary),
       invokeFunction: (functionArn, payload) => invokeStackFunction(hostContext(), functionArn, payload),
       stateMachine: (stateMachineArn) => (stepFunctionsHost.context
@@ -396,6 +399,8 @@ class StackOperation {
   /** The wait conditions waiting for SignalResource now. */
   private readonly waitConditions: WaitConditionSignals;
   private readonly responseUrls: ResponseUrls;
+  /** Custom resource requests sent to a function whose answer the operation waits for, by ResponseURL. */
+  private readonly awaitedResponses = new Map<string, { readonly logicalId: string; readonly type: string; checks: number }>();
   /** Each resource as this operation's last event about it left it (what DescribeStackResource shows). */
   private readonly resourceViews = new Map<string, StackResourceView>();
   /** What onEvent returned that has not settled yet: the endpoints keep serving until it has. */
@@ -412,6 +417,7 @@ class StackOperation {
     const { target, secretsManager, cloudFormation, stepFunctions, stepFunctionsHost, responseUrls } = endpoints;
     this.responseUrls = responseUrls;
     stepFunctionsHost.context = () => this.context();
+    stepFunctionsHost.onWait = (execution) => this.executionWaits(execution.input);
     this.target = target;
     this.secretsManager = secretsManager;
     this.stepFunctions = stepFunctions;
@@ -1002,6 +1008,10 @@ class StackOperation {
       timeScale: this.timeScale,
       waitConditions: this.waitConditions,
       responseUrls: this.responseUrls,
+      awaitResponse: (responseUrl, logicalId, type) => {
+        this.awaitedResponses.set(responseUrl, { logicalId, type, checks: 0 });
+        return () => this.awaitedResponses.delete(responseUrl);
+      },
       onPoll: (logicalId, resourceType, attempt, maxAttempts) => this.progress(logicalId, resourceType, attempt, maxAttempts),
     };
   }
@@ -1129,7 +1139,27 @@ class StackOperation {
     };
   }
 
+  /**
+   * An execution whose input carries the ResponseURL of a custom resource
+   * request the operation waits on works on that request (the library's
+   * provider hands its operations to such executions): each of its Wait
+   * states is a check that found the operation not done, reported as the
+   * resource's progress.
+   */
+  private executionWaits(input: string): void {
+    for (const [responseUrl, awaited] of this.awaitedResponses) {
+      if (input.includes(JSON.stringify(responseUrl).slice(1, -1))) {
+        awaited.checks += 1;
+        this.progressMessage(awaited.logicalId, awaited.type, `still in progress: checked ${awaited.checks} times`);
+      }
+    }
+  }
+
   private progress(logicalId: string, type: string, attempt: number, maxAttempts: number): void {
+    this.progressMessage(logicalId, type, `still in progress: isComplete asked ${attempt} of up to ${maxAttempts + 1} times`);
+  }
+
+  private progressMessage(logicalId: string, type: string, status: string): void {
     const now = Date.now();
     if (now - this.lastOutputAt < (this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS)) return;
     this.lastOutputAt = now;
@@ -1140,7 +1170,7 @@ class StackOperation {
       stackName: this.stack.stackName,
       logicalResourceId: logicalId,
       resourceType: type,
-      message: `still in progress: isComplete asked ${attempt} of up to ${maxAttempts + 1} times (${formatDuration(now - this.startedAt)} into the ${this.operation})`,
+      message: `${status} (${formatDuration(now - this.startedAt)} into the ${this.operation})`,
     });
   }
 

@@ -35,6 +35,8 @@ export interface ProvisionContext {
   readonly waitConditions: WaitConditionSignals;
   /** Where functions answer custom resource requests (their ResponseURLs). */
   readonly responseUrls: ResponseUrls;
+  /** Registers a request whose answer is awaited at `responseUrl` (for its progress events); returns its removal. */
+  readonly awaitResponse: (responseUrl: string, logicalId: string, resourceType: string) => () => void;
   /** Called while a custom resource is polled. */
   readonly onPoll: (logicalId: string, resourceType: string, attempt: number, maxAttempts: number) => void;
 }

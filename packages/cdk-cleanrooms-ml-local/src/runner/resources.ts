@@ -121,7 +121,12 @@ const customResources: Provisioner = {
 };
 
 /** An Update or Delete, to whatever served the resource's Create. */
-function sendTo(context: ProvisionContext, current: ResourceRecord, request: ResourceRequest, requestType: RequestType): Promise<CloudFormationResponse> {
+function sendTo(
+  context: ProvisionContext,
+  current: ResourceRecord,
+  request: ResourceRequest,
+  requestType: RequestType,
+): Promise<CloudFormationResponse> {
   const serviceToken = String(current.properties.ServiceToken);
   if (current.handling === 'provider-framework') {
     return sendRequest(context, requireProvider(context, serviceToken), request, requestType, current);
@@ -272,13 +277,13 @@ function cloudFormationRequest(
   request: ResourceRequest,
   requestType: RequestType,
   requestId: string,
-  responseUrl: string,
+  answerUrl: string,
   current?: ResourceRecord,
 ): CloudFormationRequest {
   return {
     RequestType: requestType,
     ServiceToken: String(request.properties.ServiceToken),
-    ResponseURL: responseUrl,
+    ResponseURL: answerUrl,
     StackId: context.scope.stackId,
     RequestId: requestId,
     LogicalResourceId: request.logicalId,
@@ -303,7 +308,8 @@ async function sendRequest(
   current?: ResourceRecord,
 ): Promise<CloudFormationResponse> {
   const requestId = randomUUID();
-  const cfnRequest = cloudFormationRequest(context, request, requestType, requestId, responseUrl(context.scope, request.logicalId, requestId), current);
+  const answerUrl = responseUrl(context.scope, request.logicalId, requestId);
+  const cfnRequest = cloudFormationRequest(context, request, requestType, requestId, answerUrl, current);
   const outcome = await runProviderFramework(provider, cfnRequest, {
     invoke: (spec, event) => context.lambda.invoke(spec, event),
     timeScale: context.timeScale,
@@ -346,12 +352,14 @@ async function sendToFunction(
     }
   };
   const timeout = providerTimeout(serviceTimeoutOf(request), context.timeScale);
+  const forget = context.awaitResponse(expected.url, request.logicalId, request.type);
   const delivered = deliver();
   try {
     const body = await Promise.race([expected.received, timeout.passed.then(() => undefined)]);
     return checkedResponse(body === undefined ? undefined : parseResponse(body), requestId);
   } finally {
     settled = true;
+    forget();
     timeout.cancel();
     expected.cancel();
     // The invocation under way finishes before the resource's outcome is recorded (the runner runs one at a time).

@@ -25,7 +25,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { awsJsonListener, clientError, epochSeconds, JsonOperation } from './aws-json-protocol';
 import { DefinitionError, parseDefinition, StateMachineDefinition } from './definition';
-import { Execution, ExecutionSummary } from './execution';
+import { Execution, ExecutionOptions, ExecutionSummary } from './execution';
 import type { InvokeFunction } from './lambda-task';
 
 export interface StepFunctionsOptions {
@@ -39,6 +39,8 @@ export interface StepFunctionsOptions {
   readonly invokeFunction: InvokeFunction;
   /** The state machine's definition (ASL JSON text) by ARN, or undefined when the stack has none. */
   readonly stateMachine: (stateMachineArn: string) => { readonly definition: string } | undefined;
+  /** Called as an execution's Wait state starts: for the runner's progress events. */
+  readonly onWait?: ExecutionOptions['onWait'];
   /** Called once when an execution has ended (and does nothing more): for the runner's log. */
   readonly onExecutionEnd?: (execution: ExecutionSummary) => void;
   /**
@@ -177,6 +179,7 @@ export class StepFunctionsEndpoint {
       definition,
       timeScale: this.options.timeScale,
       invokeFunction: this.options.invokeFunction,
+      onWait: this.options.onWait,
     });
     this.runs.set(executionArn, execution);
     void execution.finished.then((summary) => {

@@ -50,6 +50,8 @@ export interface ExecutionOptions {
   /** Real time per unit of Step Functions time. */
   readonly timeScale: number;
   readonly invokeFunction: InvokeFunction;
+  /** Called as a Wait state starts, with the execution's input and the wait (Step Functions seconds). */
+  readonly onWait?: (execution: { readonly name: string; readonly input: string }, seconds: number) => void;
 }
 
 /** How a state ends: the next state and its input, or the end of the execution with its output. */
@@ -239,7 +241,9 @@ export class Execution {
   private async wait(state: WaitState, rawInput: JsonValue): Promise<Transition> {
     this.history.record('WaitStateEntered');
     const effective = applyFilterPath(state.InputPath, rawInput, 'InputPath');
-    await interruptibleDelay(waitSeconds(state, effective) * 1000 * this.options.timeScale, this.signal);
+    const seconds = waitSeconds(state, effective);
+    this.options.onWait?.({ name: this.options.name, input: this.options.input }, seconds);
+    await interruptibleDelay(seconds * 1000 * this.options.timeScale, this.signal);
     const output = applyFilterPath(state.OutputPath, effective, 'OutputPath');
     this.history.record('WaitStateExited');
     return this.transition(state, output);
