@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { StackStatus, ResourceStatus } from './events';
-import type { ExecutionStatus, ExecutionSummary } from './step-functions';
+import type { ExecutionSummary } from './step-functions';
 import type { Json, Template } from './template';
 
 export const STATE_FILE_VERSION = 1;
@@ -56,20 +56,10 @@ export interface ResourceRecord {
 }
 
 /** A closed execution of one of the stack's state machines: an ExecutionSummary with ISO 8601 dates. */
-export interface ExecutionRecord {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly status: ExecutionStatus;
+export type ExecutionRecord = Omit<ExecutionSummary, 'startDate' | 'stopDate'> & {
   readonly startDate: string;
   readonly stopDate?: string;
-  readonly input: string;
-  readonly output?: string;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly historyEvents: number;
-  readonly invocations: number;
-}
+};
 
 export function executionRecord(summary: ExecutionSummary): ExecutionRecord {
   return { ...summary, startDate: summary.startDate.toISOString(), stopDate: summary.stopDate?.toISOString() };
