@@ -151,8 +151,8 @@ function suppressionsOf(resource: Json): Suppression[] {
 /**
  * Actions granted on `Resource: "*"` because they have no resource-level
  * permissions (Service Authorization Reference): the Clean Rooms ML List
- * operations, and the CloudWatch Logs log delivery operations a Step
- * Functions state machine needs to log to a log group.
+ * operations, and nothing else (the stack's state machine does not log to
+ * CloudWatch Logs, so no log delivery statement either).
  */
 const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'cleanrooms-ml:ListAudienceModels',
@@ -160,24 +160,7 @@ const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'cleanrooms-ml:ListAudienceGenerationJobs',
   'cleanrooms-ml:ListAudienceExportJobs',
   'cleanrooms-ml:ListTrainingDatasets',
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
 ]);
-
-/**
- * The one exception: aws-cdk-lib's StateMachine writes the Step Functions
- * developer guide's logging statement verbatim, which also grants
- * logs:CreateLogStream and logs:PutLogEvents on `*` (the provider's waiter
- * state machine; not a statement of this library).
- */
-const WAITER_LOGGING_EXTRA_ACTIONS = new Set(['logs:CreateLogStream', 'logs:PutLogEvents']);
-const WAITER_ROLE_POLICY = /^CleanRoomsMlProviderwaiterstatemachineRoleDefaultPolicy[0-9A-F]{8}$/;
 
 /** Records what cdk-nag found and suppressed, without printing anything. */
 class NagRecorder implements INagLogger {
@@ -341,10 +324,8 @@ describe('lookalike pipeline example', () => {
       const wildcard = identityStatements(template(pipelines)).filter(({ statement }) => asArray(statement.Resource).includes('*'));
       expect(wildcard.length).toBeGreaterThan(0);
       for (const { logicalId, resource, statement } of wildcard) {
-        const allowed = WAITER_ROLE_POLICY.test(logicalId)
-          ? new Set([...ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, ...WAITER_LOGGING_EXTRA_ACTIONS])
-          : ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS;
-        expect([logicalId, asArray<string>(statement.Action).filter((action) => !allowed.has(action))]).toEqual([logicalId, []]);
+        const extra = asArray<string>(statement.Action).filter((action) => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(action));
+        expect([logicalId, extra]).toEqual([logicalId, []]);
         expect(asArray(statement.Resource)).toEqual(['*']);
         const iam5 = suppressionsOf(resource).filter((suppression) => suppression.id === 'AwsSolutions-IAM5');
         expect([logicalId, iam5.some((suppression) => suppression.applies_to?.includes('Resource::*'))]).toEqual([logicalId, true]);

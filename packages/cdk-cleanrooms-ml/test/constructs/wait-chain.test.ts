@@ -88,14 +88,14 @@ describe('AudienceModel timeout', () => {
   test.each([
     ['30 minutes', Duration.minutes(30), 1800],
     ['1 hour', Duration.hours(1), HOUR],
-  ])('a timeout of %s fits in the model\'s own resource: nothing else, no poller', (_name, timeout, seconds) => {
+  ])('a timeout of %s fits in the model\'s own resource: nothing else, no poller execution', (_name, timeout, seconds) => {
     const stack = newStack();
     audienceModel(stack, { timeout });
 
     const template = Template.fromStack(stack);
     template.resourceCountIs(WAIT_TYPE, 0);
     template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
-    // The provider's waiter only: no training poller.
+    // The stack's one state machine, which completes every operation; the model starts no long wait's execution on it.
     template.resourceCountIs(STATE_MACHINE_TYPE, 1);
     const model = template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)];
     expect(model.Properties.TimeoutSeconds).toBe(seconds);
@@ -120,13 +120,13 @@ describe('AudienceModel timeout', () => {
   test.each([
     ['1 h 58 min', 7080],
     ['exactly 2 hours', 7200],
-  ])('a timeout of %s needs no wait condition and no poller: two windows are the whole wait', (_name, seconds) => {
+  ])('a timeout of %s needs no wait condition and no poller execution: two windows are the whole wait', (_name, seconds) => {
     const stack = newStack();
     audienceModel(stack, { timeout: Duration.seconds(seconds) });
 
     const template = Template.fromStack(stack);
     template.resourceCountIs(WAIT_CONDITION_TYPE, 0);
-    // The provider's waiter only.
+    // The stack's one state machine, whatever the wait.
     template.resourceCountIs(STATE_MACHINE_TYPE, 1);
     const modelId = onlyId(template, MODEL_TYPE);
     expect(template.findResources(MODEL_TYPE)[modelId].Properties).toMatchObject({ TimeoutSeconds: HOUR, WaitLinks: 1 });
@@ -138,14 +138,14 @@ describe('AudienceModel timeout', () => {
     });
   });
 
-  test('a timeout just past 2 hours gets a wait condition and the poller, which wait what the two windows leave', () => {
+  test('a timeout just past 2 hours gets a wait condition, signalled by the poller, which waits what the two windows leave', () => {
     const stack = newStack();
     audienceModel(stack, { timeout: Duration.seconds(7201) });
 
     const template = Template.fromStack(stack);
     const [condition] = waitConditions(template);
     template.resourceCountIs(WAIT_CONDITION_TYPE, 1);
-    template.resourceCountIs(STATE_MACHINE_TYPE, 2);
+    template.resourceCountIs(STATE_MACHINE_TYPE, 1);
     expect(template.findResources(MODEL_TYPE)[onlyId(template, MODEL_TYPE)].Properties.WaitConditions).toMatchObject({
       LogicalIds: [condition.id],
       Signals: 1,
