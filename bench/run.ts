@@ -731,7 +731,7 @@ function afterActiveSample(
   const activeDuringWaitCondition = longWait.waitConditions.findIndex((logicalId) =>
     Date.parse(started(logicalId)?.timestamp ?? '') <= activeAt && activeAt < Date.parse(completed(logicalId)?.timestamp ?? '')) + 1;
 
-  // The Provider's waiter sleeps of the model's and the ready resource's creates are seen in their progress events.
+  // The provider's waits during the model's and the ready resource's creates are seen in their progress events.
   const waited = new Set([longWait.model, longWait.ready]);
   const lowerProviderMs = providerOvershootMs(events, configuredStart, waited, activeAt, waiterIntervalRealMs, timeScale);
   let providerMs = lowerProviderMs;
@@ -1104,14 +1104,14 @@ function renderTables(results: Results): string {
       + '(`skipValidation` skips only the constructs\' own checks), so no switch removes a fixed cost.',
     `- the default configuration: AudienceModel waits up to ${DEFAULT_MODEL_TIMEOUT} (the service's documented worst case for a training) within one \`cdk deploy\`: `
       + `its own resource waits the first 58 minutes, then ${fixedNumber(library.waitConditionsPerPipeline)} \`${WAIT_CONDITION_TYPE}\` resources (12 hours each at most), `
-      + 'which the stack\'s one training poller (a Step Functions state machine running the provider\'s isComplete function) signals while the model trains, '
+      + 'which the stack\'s one poller (the Step Functions state machine that also runs every operation\'s isComplete checks) signals while the model trains, '
       + `then ${fixedNumber(library.waitResourcesPerPipeline)} \`${WAIT_RESOURCE_TYPE}\` "ready" resource that reads the ACTIVE model for what uses it. `
       + `The cost: ${fixedNumber(library.resourcesPerPipeline)} resources per pipeline instead of ${fixedNumber(oneHour.resourcesPerPipeline)}, `
       + `${formatBytes(library.bytesPerPipeline)} of template instead of ${formatBytes(oneHour.bytesPerPipeline)}, so at most ${library.largestPipelineCount} pipelines `
       + `fit CloudFormation's ${CLOUDFORMATION_RESOURCE_LIMIT} resources per stack (${oneHour.largestPipelineCount} with a 1-hour timeout, `
       + `${longest.largestPipelineCount} with ${LONGEST_MODEL_TIMEOUT}, ${custom.largestPipelineCount} by hand; N = ${lastN} of the default: ${defaultAtLastN.toLocaleString('en-US')} resources). `
-      + `The poller is per stack: its state machine, role and policies are among the "${fixedNumber(library.fixedResources)} resources besides the pipelines" `
-      + `(${fixedNumber(oneHour.fixedResources)} without it) and add no Lambda function (it runs the provider's isComplete function).`,
+      + 'The poller is per stack and in every configuration (it completes every operation): its state machine, role and policies are among the '
+      + `"${fixedNumber(library.fixedResources)} resources besides the pipelines", with the provider's two Lambda functions and their log groups.`,
     `- ${LONGEST_MODEL_TIMEOUT}: ${fixedNumber(longest.waitConditionsPerPipeline)} wait conditions instead of ${fixedNumber(library.waitConditionsPerPipeline)}, `
       + `one ready resource as at ${DEFAULT_MODEL_TIMEOUT}: ${fixedNumber(longest.resourcesPerPipeline)} resources and ${formatBytes(longest.bytesPerPipeline)} per pipeline.`,
     `- ¹ more than ${CLOUDFORMATION_RESOURCE_LIMIT} resources: CloudFormation refuses the stack; synthesized with aws-cdk-lib's resource-limit check off, for the timing only`
@@ -1119,7 +1119,7 @@ function renderTables(results: Results): string {
     '- AwsCustomResource equivalent (bench/aws-custom-resource-pipeline.ts): one API call per create or delete and no waiting. It cannot wait for the audience model '
       + 'or the generation job to become ACTIVE, so it does not deploy as written (the configured model needs an ACTIVE model); it stands for the cost of the hand-written approach.',
     `- per pipeline: (N = ${lastN} − N = 1) / ${lastN - 1}, templates as \`cdk synth\` writes them; "largest N" is checked by synthesizing N (passes) and N + 1 (aws-cdk-lib refuses it).`,
-    '- `Resource: "*"`: the library\'s are its List actions (they have no resource-level permissions) and aws-cdk-lib\'s log delivery statement of the Provider\'s waiter; '
+    '- `Resource: "*"`: the library\'s are its List actions (they have no resource-level permissions); '
       + 'the AwsCustomResource equivalent\'s are each call\'s create and delete actions (the ARNs are assigned at creation).',
     '- API calls: Clean Rooms ML calls counted by the emulator in one deploy and destroy of the example stack. Beyond the minimum, the Gets and Lists of the audience model, generation job and export job are '
       + `status polls, one per ${lifecycle.queryIntervalSeconds} s query interval while Clean Rooms ML works (here ${formatSeconds((DEFAULT_TIMINGS.audienceModel.createPendingMs + DEFAULT_TIMINGS.audienceModel.createInProgressMs) / TIME_SCALE)} `
@@ -1135,20 +1135,20 @@ function renderTables(results: Results): string {
       + `(${defaultAfter.signals} SUCCESS signals, each a stack event, through the runner's CloudFormation endpoint — SignalResource and DescribeStackResource `
       + 'are CloudFormation\'s calls, not counted here); deleting a wait condition or the ready resource calls nothing. While a model trains past its own resource\'s window, '
       + `the poller reads it once per ${longWait.pollerIntervalSeconds} s (the model's plan: 30 s at least, longer for long timeouts so an execution stays within the 25,000 history events).`,
-    `- ACTIVE → CREATE_COMPLETE: ${lifecycle.rounds} deploys, each moving the ACTIVE moment by 1/${lifecycle.rounds} of the query interval; the waiter's sleeps count in provider time `
-      + `(÷ timeScale ${lifecycle.timeScale}), the functions' run time as measured. The waiter polls every ${lifecycle.queryIntervalSeconds} s, so the wait is at most one interval.`,
+    `- ACTIVE → CREATE_COMPLETE: ${lifecycle.rounds} deploys, each moving the ACTIVE moment by 1/${lifecycle.rounds} of the query interval; the provider's waits (its state machine's Wait states) count in provider time `
+      + `(÷ timeScale ${lifecycle.timeScale}), the functions' run time as measured. The provider checks every ${lifecycle.queryIntervalSeconds} s, so the wait is at most one interval.`,
     '- after the model is ACTIVE: from the emulator\'s ACTIVE (the model\'s updateTime) to the configured audience model\'s CREATE_IN_PROGRESS, when what uses the model starts. '
       + '"round trips" = custom resources (`Custom::*`) whose CREATE_COMPLETE falls in that time, one per deploy: each is a Create request CloudFormation sends and waits '
       + 'to be answered (the wait conditions are not: the poller completes them with signals). '
       + `"${defaultAfter.kind}": ${lifecycle.rounds} deploys above; the model becomes ACTIVE while its own resource waits, so its resource and the ready resource complete after it. `
       + `"${longAfter.kind}": ${longAfter.deployMs.length} deploys of the example with an emulator whose training lasts ${LONG_TRAINING_HOURS} hours (provider time), each moving ACTIVE by `
       + `1/${longAfter.deployMs.length} of the poller's interval: the model's resource hands over after its window, the model becomes ACTIVE while a wait condition waits, `
-      + 'and the ready resource is the only round trip. Provider time: the Provider waiter\'s sleeps (progress events) ÷ timeScale, the functions\' run time as measured, '
+      + 'and the ready resource is the only round trip. Provider time: the provider\'s waits (progress events) ÷ timeScale, the functions\' run time as measured, '
       + `and each wait condition's time after ACTIVE as the poller's sleep (÷ timeScale), at most the poller's interval (${longWait.pollerIntervalSeconds} s) for one already `
       + `waiting at ACTIVE and ${HANDOVER_CHECK_SECONDS} s (the poller's hand-over check) for one started after: the runner does not report the poller's Wait states, `
       + 'so this is an upper estimate (a check\'s run time is scaled up with its sleep); the lower estimate counts the wait conditions\' time as run time, as measured '
       + '(no sleep at all). On AWS each round trip and each wait condition\'s start also costs '
-      + 'CloudFormation\'s and the Provider framework\'s own overhead, which the local runner does not reproduce.',
+      + 'CloudFormation\'s and Step Functions\' own overhead, which the local runner does not reproduce.',
   ];
   return lines.join('\n');
 }
