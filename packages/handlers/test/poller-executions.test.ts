@@ -30,6 +30,10 @@ class RecordedExecutions implements PollerExecutions {
   public async stop(name: string): Promise<void> {
     this.stopped.push(name);
   }
+
+  public async exists(name: string): Promise<boolean> {
+    return this.started.some((execution) => execution.name === name);
+  }
 }
 
 let testbed: HandlerTestbed;

@@ -7,7 +7,7 @@ import {
   CompletionState,
   CREATE_FAILED_PHYSICAL_ID,
 } from 'cdk-cleanrooms-ml/lib/contracts/provider';
-import { CloudFormationResponse, sendResponse } from '../src/framework/cloudformation-response';
+import { CloudFormationResponse, ResponseRefused, sendResponse } from '../src/framework/cloudformation-response';
 import { errorForCloudFormation, ResourceFailure } from '../src/framework/errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { Logger } from '../src/framework/logger';
@@ -48,6 +48,7 @@ function recorder(now = 1_000_000) {
       start: async (name: string, input: CompletionState) => {
         started.push({ name, input });
       },
+      exists: async (name: string) => started.some((execution) => execution.name === name),
     },
   };
 }
@@ -111,15 +112,42 @@ describe('relayRequest (the onEvent function)', () => {
 
   test('when the completion execution cannot start, answers FAILED with the new resource\'s id, so the rollback deletes it', async () => {
     const { deps, sent, logs } = recorder();
-    const executions = { start: async () => Promise.reject(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' })) };
+    const executions = {
+      start: async () => Promise.reject(Object.assign(new Error(`User is not authorized to call ${RESPONSE_URL}`), { name: 'AccessDeniedException' })),
+      exists: async () => false,
+    };
 
     await relayRequest(request(), async () => ({ PhysicalResourceId: 'arn:model' }), executions, deps);
 
     expect(sent).toHaveLength(1);
     expect(sent[0].response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'arn:model' });
-    expect(sent[0].response.Reason).toBe('Model0301700E (Custom::CleanRoomsMLAudienceModel): the operation started, but checking it could not '
-      + '(AccessDeniedException: User is not authorized).');
+    // The reason reaches the stack events: the response URL (a secret) is scrubbed from it, as from the logs.
+    expect(sent[0].response.Reason).toMatch(/^Model0301700E \(Custom::CleanRoomsMLAudienceModel\): the operation started, but checking it could not \(AccessDeniedException: User is not authorized to call /);
+    expect(sent[0].response.Reason).not.toContain('secret-signature');
     expect(logs.join('\n')).not.toContain('secret-signature');
+  });
+
+  test('a request Lambda delivers again while its execution runs is left to that execution: onEvent does not run twice', async () => {
+    const { deps, executions, sent, started } = recorder();
+    const onEvent = jest.fn(async (): Promise<OnEventResponse> => ({ PhysicalResourceId: 'arn:model' }));
+
+    await relayRequest(request(), onEvent, executions, deps);
+    await relayRequest(request(), onEvent, executions, deps);
+
+    expect(onEvent).toHaveBeenCalledTimes(1);
+    expect(started).toHaveLength(1);
+    expect(sent).toEqual([]);
+  });
+
+  test('a Delete of the id aws-cdk-lib\'s Provider framework gave a failed Create (stacks of earlier releases) deletes nothing', async () => {
+    const { deps, executions, sent } = recorder();
+    const onEvent = jest.fn();
+    const frameworkId = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+
+    await relayRequest(request({ RequestType: 'Delete', PhysicalResourceId: frameworkId }), onEvent, executions, deps);
+
+    expect(onEvent).not.toHaveBeenCalled();
+    expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId])).toEqual([['SUCCESS', frameworkId]]);
   });
 });
 
@@ -185,6 +213,23 @@ describe('checkCompletion (the isComplete function, in the completion execution)
     ]);
   });
 
+  test('an answer over CloudFormation\'s 4,096 bytes is sent as a FAILED answer that says so', async () => {
+    const { deps, sent } = recorder();
+
+    await checkCompletion(state(), async () => ({ IsComplete: true, Data: { Huge: 'x'.repeat(5000) } }), deps);
+
+    expect(sent.map(({ response }) => [response.Status, response.Data])).toEqual([['FAILED', undefined]]);
+    expect(sent[0].response.Reason).toMatch(/^Model0301700E \(Custom::CleanRoomsMLAudienceModel\): the answer would be \d+ bytes, over CloudFormation's 4096\.$/);
+  });
+
+  test('an answer the response URL refuses (4xx) ends the check: no retry can change it', async () => {
+    const { deps, logs } = recorder();
+    const refusing = { ...deps, respond: async () => Promise.reject(new ResponseRefused(403)) };
+
+    await expect(checkCompletion(state(), async () => ({ IsComplete: true }), refusing)).resolves.toMatchObject({ Done: true });
+    expect(logs.join('\n')).toContain('"statusCode":403');
+  });
+
   test('a response that cannot be sent is an error, so the state machine retries the check', async () => {
     const { deps } = recorder();
     const failing = { ...deps, respond: async () => Promise.reject(new ResourceFailure('the response URL answered HTTP 503')) };
@@ -237,6 +282,7 @@ describe('sendResponse', () => {
 
     answers = [403];
     const error = await sendResponse(url(), response).then(() => undefined, (err: Error) => err);
+    expect(error).toBeInstanceOf(ResponseRefused);
     expect(error?.message).toBe('the response URL answered HTTP 403');
     expect(bodies).toHaveLength(3);
   });

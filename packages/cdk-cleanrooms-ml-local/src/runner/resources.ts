@@ -343,7 +343,13 @@ async function sendToFunction(
   const cfnRequest = cloudFormationRequest(context, request, requestType, requestId, expected.url, current);
   const spec = functionSpec(context, fn);
   let settled = false;
-  const pause = (seconds: number) => new Promise<void>((resolvePause) => setTimeout(resolvePause, seconds * 1000 * context.timeScale));
+  let pauseTimer: NodeJS.Timeout | undefined;
+  let endPause = (): void => undefined;
+  // Lambda's retry delay, cut short once the outcome is known.
+  const pause = (seconds: number) => new Promise<void>((resolvePause) => {
+    endPause = resolvePause;
+    pauseTimer = setTimeout(resolvePause, seconds * 1000 * context.timeScale);
+  });
   const deliver = async (): Promise<void> => {
     for (let attempt = 0; !settled; attempt++) {
       const result = await expected.during(() => context.lambda.invoke(spec, cfnRequest), (invoked) => !invoked.crashed);
@@ -353,12 +359,15 @@ async function sendToFunction(
   };
   const timeout = providerTimeout(serviceTimeoutOf(request), context.timeScale);
   const forget = context.awaitResponse(expected.url, request.logicalId, request.type);
-  const delivered = deliver();
+  // An invocation the runner cannot even start (its error is the function's) is an attempt without an answer.
+  const delivered = deliver().catch(() => undefined);
   try {
     const body = await Promise.race([expected.received, timeout.passed.then(() => undefined)]);
     return checkedResponse(body === undefined ? undefined : parseResponse(body), requestId);
   } finally {
     settled = true;
+    clearTimeout(pauseTimer);
+    endPause();
     forget();
     timeout.cancel();
     expected.cancel();

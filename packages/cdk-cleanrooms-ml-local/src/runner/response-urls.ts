@@ -41,9 +41,16 @@ export class ResponseUrls {
 
   private constructor() {
     this.server = createServer((request, response) => {
-      const key = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname.slice(1));
       if (request.method !== 'PUT') {
         response.writeHead(405).end();
+        return;
+      }
+      let key: string;
+      try {
+        key = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname.slice(1));
+      } catch {
+        // Not a URL the runner made (S3 would answer 403 to a URL whose signature does not match).
+        response.writeHead(403).end();
         return;
       }
       void readBody(request).then((bytes) => {

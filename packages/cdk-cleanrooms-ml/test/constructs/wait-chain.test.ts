@@ -334,7 +334,8 @@ describe('AudienceModel timeout', () => {
       expect(statementsOf(template, /^CleanRoomsMlTrainingPollerPolicy/)).toEqual([
         { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: pollerId } },
         {
-          Action: 'states:StopExecution',
+          // Describing one: onEvent's check for a request delivered again; stopping one: a waited-for resource's Delete.
+          Action: ['states:DescribeExecution', 'states:StopExecution'],
           Effect: 'Allow',
           Resource: {
             'Fn::Join': ['', [

@@ -29,6 +29,17 @@ export type ResponseSender = (responseUrl: string, response: CloudFormationRespo
 /** "The total size of the response body can't exceed 4096 bytes." */
 export const MAX_RESPONSE_BYTES = 4096;
 
+/**
+ * The response URL refused the answer (a 4xx: expired, altered, or the
+ * request already answered): final, as no retry can change it.
+ */
+export class ResponseRefused extends Error {
+  constructor(public readonly statusCode: number) {
+    super(`the response URL answered HTTP ${statusCode}`);
+    this.name = 'ResponseRefused';
+  }
+}
+
 /** Attempts of a PUT that fails on the network or with a 5xx (S3's transient errors). */
 const PUT_ATTEMPTS = 4;
 
@@ -61,9 +72,10 @@ export const sendResponse: ResponseSender = async (responseUrl, response) => {
     try {
       const status = await put(responseUrl, body);
       if (status >= 200 && status < 300) return;
+      if (status < 500) throw new ResponseRefused(status);
       lastError = new Error(`the response URL answered HTTP ${status}`);
-      if (status < 500) break;
     } catch (err) {
+      if (err instanceof ResponseRefused) throw err;
       lastError = new Error(`the response could not be sent (${(err as NodeJS.ErrnoException).code ?? 'network error'})`);
     }
     if (attempt < PUT_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));

@@ -33,6 +33,8 @@ export interface PollerExecutions {
   start(name: string, input: PollerState | CompletionState): Promise<void>;
   /** Stops an execution; one that does not exist, or has ended, is not an error. */
   stop(name: string): Promise<void>;
+  /** Whether an execution of that name exists, running or closed (names stay taken for 90 days). */
+  exists(name: string): Promise<boolean>;
 }
 
 /**
@@ -84,6 +86,15 @@ export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process
         await sfn().stopExecution({ executionArn: executionArnOf(stateMachineArn(), name), cause: 'The resource it waited for is being deleted' });
       } catch (err) {
         if ((err as Error | undefined)?.name === 'ExecutionDoesNotExist') return;
+        throw err;
+      }
+    },
+    async exists(name) {
+      try {
+        await sfn().describeExecution({ executionArn: executionArnOf(stateMachineArn(), name) });
+        return true;
+      } catch (err) {
+        if ((err as Error | undefined)?.name === 'ExecutionDoesNotExist') return false;
         throw err;
       }
     },

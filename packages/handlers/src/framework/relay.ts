@@ -24,7 +24,7 @@ import {
   CompletionState,
   CREATE_FAILED_PHYSICAL_ID,
 } from 'cdk-cleanrooms-ml/lib/contracts/provider';
-import { ResponseSender, responseTo } from './cloudformation-response';
+import { MAX_RESPONSE_BYTES, ResponseRefused, ResponseSender, responseTo } from './cloudformation-response';
 import { failureReason, ResourceFailure } from './errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from './events';
 import type { Logger } from './logger';
@@ -33,7 +33,16 @@ import type { Logger } from './logger';
 export interface CompletionExecutions {
   /** The same name while that execution runs (a request Lambda delivered again) is not an error. */
   start(name: string, input: CompletionState): Promise<void>;
+  /** Whether an execution of that name exists (started by an earlier delivery of the same request). */
+  exists(name: string): Promise<boolean>;
 }
+
+/**
+ * The id aws-cdk-lib's Provider framework gave a resource whose Create failed
+ * before it had one, in stacks deployed by releases built on it: a rollback
+ * or a delete that an upgrade resumes may still send a Delete of it.
+ */
+const FRAMEWORK_CREATE_FAILED_PHYSICAL_ID = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
 
 export interface RelayDependencies {
   readonly respond: ResponseSender;
@@ -48,9 +57,18 @@ export async function relayRequest(
   executions: CompletionExecutions,
   deps: RelayDependencies,
 ): Promise<void> {
-  if (request.RequestType === 'Delete' && request.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
+  const failedCreate = [CREATE_FAILED_PHYSICAL_ID, FRAMEWORK_CREATE_FAILED_PHYSICAL_ID].find((id) => id === request.PhysicalResourceId);
+  if (request.RequestType === 'Delete' && failedCreate) {
     deps.log.info('Delete of a resource whose Create failed: nothing to delete');
-    await answer(request, deps, { Status: 'SUCCESS', PhysicalResourceId: CREATE_FAILED_PHYSICAL_ID });
+    await answer(request, deps, { Status: 'SUCCESS', PhysicalResourceId: failedCreate });
+    return;
+  }
+  // Lambda may deliver an asynchronous event more than once
+  // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): a request whose execution exists is
+  // being answered by it, and running onEvent again could answer it differently.
+  const name = completionExecutionName(request);
+  if (await executions.exists(name).catch(() => false)) {
+    deps.log.info('The request is already being completed: a repeated delivery');
     return;
   }
   let started: OnEventResponse;
@@ -58,7 +76,7 @@ export async function relayRequest(
     started = await onEvent(request);
   } catch (err) {
     // dispatchOnEvent has logged it and made the reason.
-    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err), PhysicalResourceId: request.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID });
+    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err, deps), PhysicalResourceId: request.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID });
     return;
   }
   const state: CompletionState = {
@@ -67,10 +85,10 @@ export async function relayRequest(
     DeadlineMs: deps.now() + COMPLETION_DEADLINE_SECONDS * 1000,
   };
   try {
-    await executions.start(completionExecutionName(request), state);
+    await executions.start(name, state);
   } catch (err) {
     // Nothing would answer: fail now, with the resource's id, so a rollback deletes what onEvent made.
-    const reason = reasonOf(request, new ResourceFailure(`the operation started, but checking it could not (${causeOf(err)})`));
+    const reason = reasonOf(request, new ResourceFailure(`the operation started, but checking it could not (${causeOf(err)})`), deps);
     deps.log.error('Could not start the completion execution', { reason });
     await answer(request, deps, { Status: 'FAILED', Reason: reason, PhysicalResourceId: started.PhysicalResourceId });
   }
@@ -86,7 +104,7 @@ export async function checkCompletion(
   const physicalResourceId = String(request.PhysicalResourceId);
   if (deps.now() > state.DeadlineMs) {
     const minutes = Math.round(COMPLETION_DEADLINE_SECONDS / 60);
-    const reason = reasonOf(request, new ResourceFailure(`the operation did not complete within ${minutes} minutes`));
+    const reason = reasonOf(request, new ResourceFailure(`the operation did not complete within ${minutes} minutes`), deps);
     await answer(request, deps, { Status: 'FAILED', Reason: reason, PhysicalResourceId: physicalResourceId });
     return done(state);
   }
@@ -94,7 +112,7 @@ export async function checkCompletion(
   try {
     result = await isComplete(request);
   } catch (err) {
-    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err), PhysicalResourceId: physicalResourceId });
+    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err, deps), PhysicalResourceId: physicalResourceId });
     return done(state);
   }
   if (!result.IsComplete) {
@@ -119,19 +137,38 @@ function done(state: CompletionState): CompletionState {
   return { Kind: state.Kind, Request: {}, DeadlineMs: state.DeadlineMs, Done: true };
 }
 
+/**
+ * Sends the answer. One that would pass CloudFormation's 4,096 bytes becomes
+ * a FAILED answer saying so; one the response URL refuses (4xx) is logged and
+ * not retried (no retry can change it); other failures are errors, so Lambda
+ * or the state machine tries again.
+ */
 async function answer(
   request: CustomResourceEvent,
   deps: RelayDependencies,
   response: Parameters<typeof responseTo>[1],
 ): Promise<void> {
-  await deps.respond(request.ResponseURL, responseTo(request, response));
-  deps.log.info(`Answered ${response.Status}`, response.Status === 'FAILED' ? { reason: response.Reason } : {});
+  let full = responseTo(request, response);
+  const bytes = Buffer.byteLength(JSON.stringify(full), 'utf8');
+  if (bytes > MAX_RESPONSE_BYTES) {
+    const reason = reasonOf(request, new ResourceFailure(`the answer would be ${bytes} bytes, over CloudFormation's ${MAX_RESPONSE_BYTES}`), deps);
+    full = responseTo(request, { Status: 'FAILED', Reason: reason, PhysicalResourceId: response.PhysicalResourceId });
+  }
+  try {
+    await deps.respond(request.ResponseURL, full);
+  } catch (err) {
+    if (!(err instanceof ResponseRefused)) throw err;
+    deps.log.error('CloudFormation\'s response URL refused the answer', { status: full.Status, statusCode: err.statusCode });
+    return;
+  }
+  deps.log.info(`Answered ${full.Status}`, full.Status === 'FAILED' ? { reason: full.Reason } : {});
 }
 
-/** The reason of an error dispatch made (already one sentence naming the resource), or one made here. */
-function reasonOf(request: CustomResourceEvent, err: unknown): string {
-  if (err instanceof ResourceFailure) return failureReason(request, err);
-  return err instanceof Error ? err.message : failureReason(request, err);
+/** The reason of an error dispatch made (already one sentence naming the resource), or one made here, secrets scrubbed. */
+function reasonOf(request: CustomResourceEvent, err: unknown, deps: Pick<RelayDependencies, 'log'>): string {
+  const scrub = (text: string) => deps.log.scrub(text);
+  if (err instanceof ResourceFailure) return failureReason(request, err, scrub);
+  return err instanceof Error ? scrub(err.message) : failureReason(request, err, scrub);
 }
 
 function causeOf(err: unknown): string {

@@ -118,8 +118,9 @@ export class TrainingPoller extends Construct {
       statements: [
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }),
         // Executions are named by the handler (one per waited-for resource and plan).
+        // DescribeExecution: onEvent's check that a request delivered again is already being completed.
         new iam.PolicyStatement({
-          actions: ['states:StopExecution'],
+          actions: ['states:DescribeExecution', 'states:StopExecution'],
           resources: [stack.formatArn({
             service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           })],
