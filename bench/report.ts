@@ -14,6 +14,19 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * The middle half of some numbers: the medians of their lower and upper
+ * halves (Tukey's hinges; for an odd count the middle value belongs to both).
+ */
+export function middleHalf(values: readonly number[]): { readonly low: number; readonly high: number } {
+  if (values.length === 0) {
+    throw new Error('middle half of no values');
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.ceil(sorted.length / 2);
+  return { low: median(sorted.slice(0, half)), high: median(sorted.slice(sorted.length - half)) };
+}
+
 /** `1.02×`; a dash when there is nothing to compare with. */
 export function formatRatio(value: number, base: number | undefined): string {
   if (base === undefined || !(base > 0) || !Number.isFinite(value)) {

@@ -11,9 +11,11 @@
  *      library with a 1-hour model timeout (nothing after the model's own
  *      resource) and with a 72-hour one (6 wait conditions), and the
  *      AwsCustomResource version — and an empty stack; the kinds take turns
- *      going first, medians of up to BENCH_RUNS rounds (5, fewer when the
+ *      going first, medians of up to BENCH_RUNS rounds (8, fewer when the
  *      synth budget runs out), with aws-cdk-lib's validation off and as
- *      `cdk synth` runs an app;
+ *      `cdk synth` runs an app; the ratios' spread from round to round (the
+ *      middle half of each round's ratio of the two kinds, run one after
+ *      the other);
  *   2. the templates: bytes, resources, wait conditions and wait resources per pipeline,
  *      Lambda functions and `Resource: "*"` statements per stack, the
  *      largest N under CloudFormation's 500 resources (checked by
@@ -44,24 +46,33 @@ import { HANDOVER_CHECK_SECONDS } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { CleanRoomsMlEmulator, DEFAULT_TIMINGS, EmulatorInventory, EmulatorStats, DeploymentEvent, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { build } from 'esbuild';
 import { EXAMPLE_STACK_NAME, ONE_HOUR_MODEL_TIMEOUT, PipelineVariant, SEVENTY_TWO_HOUR_MODEL_TIMEOUT, StackVariant, SYNTH_MODES, SynthMode } from './bench-app';
-import { ChartGroup, formatBytes, formatMs, formatRatio, formatSeconds, markdownTable, median, synthChartSvg } from './report';
+import { ChartGroup, formatBytes, formatMs, formatRatio, formatSeconds, markdownTable, median, middleHalf, synthChartSvg } from './report';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
 const PIPELINE_COUNTS = [1, 10, 30];
 /** Pipeline kinds in the order of the tables: the library's default first. */
 const PIPELINE_VARIANTS: readonly PipelineVariant[] = ['library', 'library-model-timeout-1h', 'library-model-timeout-72h', 'aws-custom-resource'];
-const RUNS = positiveInteger('BENCH_RUNS', 5);
+/**
+ * Rounds of synths. Eight, a multiple of the four kinds, so that at each N
+ * every kind goes first equally often; and enough that a ratio of medians
+ * near its target is read from the machine, not from one slow process: one
+ * synth's wall time varies by ±10 % on two shared cores (a slower process
+ * every few, from the scheduler), which medians of five rounds turned into
+ * ±0.05× on the ratios at N = 1 (1.06× to 1.12× over three runs of the same
+ * code), medians of eight into about half that.
+ */
+const RUNS = positiveInteger('BENCH_RUNS', 8);
 /**
  * Rounds of synths stop once another would end past this budget (after at
  * least MIN_RUNS), so that a slow or busy machine still finishes the bench
- * in under five minutes; the tables say how many rounds the medians are of.
+ * in under eight minutes; the tables say how many rounds the medians are of.
  * A round is 26 synths (the empty stack and four kinds at three N, in two
- * modes), 32–35 s on two shared cores: the medians are of 4 rounds there,
- * and the whole bench takes about 4 minutes (3¾ min after the build).
+ * modes), 28–35 s on two cores: eight rounds and the rest of the bench take
+ * about 6 minutes.
  */
-const SYNTH_BUDGET_MS = 160_000;
-const MIN_RUNS = Math.min(3, RUNS);
+const SYNTH_BUDGET_MS = 320_000;
+const MIN_RUNS = Math.min(4, RUNS);
 const COLD_START_RUNS = 7;
 /** Deploys of the example on the emulator; each shifts when resources become ACTIVE by a fraction of the query interval. */
 const LIFECYCLE_ROUNDS = 4;
@@ -1035,6 +1046,15 @@ function renderTables(results: Results): string {
   const longest = limitOf('library-model-timeout-72h');
   const custom = limitOf('aws-custom-resource');
   const ratioOf = (pipelines: number, mode: SynthMode) => find('library', pipelines, mode).medianWallMs / find('aws-custom-resource', pipelines, mode).medianWallMs;
+  // Each round synthesizes the kinds at one N one after the other, so a round's ratio compares processes that ran moments apart.
+  const roundRatiosOf = (pipelines: number, mode: SynthMode) => {
+    const handWritten = find('aws-custom-resource', pipelines, mode).samples;
+    return find('library', pipelines, mode).samples.map((sample, round) => sample.wallMs / handWritten[round].wallMs);
+  };
+  const spreadOf = (pipelines: number, mode: SynthMode) => {
+    const { low, high } = middleHalf(roundRatiosOf(pipelines, mode));
+    return `${low.toFixed(2)}–${high.toFixed(2)}`;
+  };
   const met = (ok: boolean) => (ok ? 'yes' : 'NO');
   const maxRoundTrips = Math.max(...lifecycle.afterActive.flatMap((after) => after.roundTrips));
   const targetTable = markdownTable(
@@ -1043,7 +1063,7 @@ function renderTables(results: Results): string {
       ...PIPELINE_COUNTS.map((pipelines) => [
         `synth time, default / ${AWS_CUSTOM_RESOURCE}, N = ${pipelines}`,
         `≤ ${TARGETS.synthRatio[pipelines].toFixed(1)}×`,
-        `${ratioOf(pipelines, 'defaults').toFixed(2)}× (validation off: ${ratioOf(pipelines, 'validation-off').toFixed(2)}×)`,
+        `${ratioOf(pipelines, 'defaults').toFixed(2)}× (rounds ${spreadOf(pipelines, 'defaults')}; validation off ${ratioOf(pipelines, 'validation-off').toFixed(2)}×)`,
         met(ratioOf(pipelines, 'defaults') <= TARGETS.synthRatio[pipelines]),
       ]),
       ['resources per pipeline, default', `≤ ${TARGETS.defaultResourcesPerPipeline}`, fixedNumber(library.resourcesPerPipeline),
@@ -1092,8 +1112,9 @@ function renderTables(results: Results): string {
       + `${formatMs(lifecycle.deployMs)}; destroy: ${formatMs(lifecycle.destroyMs)} (timeScale ${lifecycle.timeScale}).`,
     '',
     'Notes:',
-    '- targets: those of issue 14; the synth ratio is the "defaults" mode\'s (as `cdk synth`), the median over the median; "round trips after ACTIVE" '
-      + 'takes the most of every deploy in the table "after the model is ACTIVE".',
+    '- targets: those of issue 14; the synth ratio is the "defaults" mode\'s (as `cdk synth`), the median over the median; "rounds" is the middle half '
+      + 'of the ratios of single rounds (the library\'s process over the AwsCustomResource one that ran next to it), how far one comparison strays; '
+      + '"round trips after ACTIVE" takes the most of every deploy in the table "after the model is ACTIVE".',
     '- synth: wall time of one `node` process (start, load aws-cdk-lib, build the stack, synthesize, write cdk.out) and its peak RSS, medians; '
       + '"validation off" = `app.synth({ skipValidation: true })`, "defaults" = validation on plus the context `cdk synth` passes an app '
       + '(path and asset metadata, version reporting). × floor = over the empty stack; × ACR = the library over the same N written with AwsCustomResource.',

@@ -1,4 +1,4 @@
-import { formatBytes, formatMs, formatRatio, markdownTable, median, synthChartSvg } from '../../bench/report';
+import { formatBytes, formatMs, formatRatio, markdownTable, median, middleHalf, synthChartSvg } from '../../bench/report';
 
 describe('median', () => {
   test('is the middle value of an odd count, whatever the order', () => {
@@ -11,6 +11,21 @@ describe('median', () => {
 
   test('refuses no values', () => {
     expect(() => median([])).toThrow(/no values/);
+  });
+});
+
+describe('middleHalf', () => {
+  test('spans the medians of the lower and upper halves, whatever the order', () => {
+    expect(middleHalf([8, 1, 7, 2, 6, 3, 5, 4])).toEqual({ low: 2.5, high: 6.5 });
+  });
+
+  test('counts the middle value of an odd count in both halves', () => {
+    expect(middleHalf([5, 1, 3, 2, 4])).toEqual({ low: 2, high: 4 });
+  });
+
+  test('of one value is that value, and refuses none', () => {
+    expect(middleHalf([7])).toEqual({ low: 7, high: 7 });
+    expect(() => middleHalf([])).toThrow(/no values/);
   });
 });
 
