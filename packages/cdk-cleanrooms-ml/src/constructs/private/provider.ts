@@ -177,8 +177,11 @@ export class CleanRoomsMlProvider extends Construct {
   public readonly serviceToken: string;
   /** The onEvent function, which starts and stops the training poller's executions (./training-poller.ts). */
   public readonly onEventFunction: lambda.Function;
-  /** The isComplete function, which also serves the training poller's checks. */
-  public readonly isCompleteFunction: lambda.IFunction;
+  /**
+   * The isComplete function, which also serves the training poller's checks
+   * and answers a request whose onEvent invocations all failed (its on-failure destination).
+   */
+  public readonly isCompleteFunction: lambda.Function;
 
   /** The handler policy's reviewed cdk-nag IAM5 suppression. */
   private readonly wildcardReview: WildcardReview;
@@ -227,7 +230,8 @@ export class CleanRoomsMlProvider extends Construct {
     this.onEventFunction = onEvent;
     this.isCompleteFunction = isComplete;
     // The state machine that runs every operation's isComplete checks (and the long waits' signals).
-    TrainingPoller.of(this);
+    const poller = TrainingPoller.of(this);
+    answerLostRequests(onEvent, isComplete, poller.policy);
   }
 
   /**
@@ -310,6 +314,45 @@ export class CleanRoomsMlProvider extends Construct {
       resource.node.addDependency(this.handlerPolicy);
     }
     return resource;
+  }
+}
+
+/**
+ * A request whose onEvent invocations all fail (the function's environment
+ * dies three times: a crash, out of memory, its timeout) would otherwise go
+ * unanswered until CloudFormation's ServiceTimeout, an hour later. Lambda
+ * runs a failed asynchronous invocation twice more, then sends a record of it
+ * to the function's on-failure destination
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
+ * here the isComplete function, which answers the request FAILED unless its
+ * completion execution exists. Lambda's default of two retries is kept.
+ *
+ * Lambda delivers the record with the function's execution role ("To send
+ * events to a destination, your function needs additional permissions. Add a
+ * policy with the required permissions to your function's execution role",
+ * Lambda: InvokeFunction; https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html),
+ * and refuses a destination the role may not use, so the permission is in a
+ * policy the configuration comes after: the poller's, which names the
+ * isComplete function already (the handler policy cannot: the functions
+ * depend on it). Everything under the onEvent function, this configuration
+ * included, depends on that policy.
+ */
+function answerLostRequests(onEvent: lambda.Function, isComplete: lambda.Function, policy: iam.Policy): void {
+  policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [isComplete.functionArn] }));
+  onEvent.configureAsyncInvoke({ onFailure: new FunctionDestination(isComplete.functionArn) });
+}
+
+/**
+ * A Lambda function as an asynchronous invocation's destination, without
+ * aws-cdk-lib/aws-lambda-destinations (which every synthesis would load);
+ * the permission is granted by the caller.
+ */
+class FunctionDestination implements lambda.IDestination {
+  constructor(private readonly functionArn: string) {}
+
+  public bind(): lambda.DestinationConfig {
+    return { destination: this.functionArn };
   }
 }
 
