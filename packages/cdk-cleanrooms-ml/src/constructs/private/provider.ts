@@ -183,6 +183,12 @@ export class CleanRoomsMlProvider extends Construct {
    */
   public readonly isCompleteFunction: lambda.Function;
 
+  /**
+   * The onEvent function's asynchronous invocation configuration (its
+   * on-failure destination). Every custom resource depends on it, so it is
+   * in place before the first request and stays until the last Delete.
+   */
+  private readonly failedRequestDestination: IConstruct;
   /** The handler policy's reviewed cdk-nag IAM5 suppression. */
   private readonly wildcardReview: WildcardReview;
   /** Statements by actions and conditions, so a grant repeated by many constructs only adds resources. */
@@ -231,7 +237,7 @@ export class CleanRoomsMlProvider extends Construct {
     this.isCompleteFunction = isComplete;
     // The state machine that runs every operation's isComplete checks (and the long waits' signals).
     const poller = TrainingPoller.of(this);
-    answerLostRequests(onEvent, isComplete, poller.policy);
+    this.failedRequestDestination = answerFailedRequests(onEvent, isComplete, poller.policy);
   }
 
   /**
@@ -311,7 +317,7 @@ export class CleanRoomsMlProvider extends Construct {
       cfn.cfnOptions.updateReplacePolicy = undefined;
     }
     if (options.dependsOnHandlerPolicy !== false) {
-      resource.node.addDependency(this.handlerPolicy);
+      resource.node.addDependency(this.handlerPolicy, this.failedRequestDestination);
     }
     return resource;
   }
@@ -336,11 +342,15 @@ export class CleanRoomsMlProvider extends Construct {
  * policy the configuration comes after: the poller's, which names the
  * isComplete function already (the handler policy cannot: the functions
  * depend on it). Everything under the onEvent function, this configuration
- * included, depends on that policy.
+ * included, depends on that policy. Returns the configuration, which the
+ * custom resources depend on (CloudFormation would otherwise be free to
+ * create it after them, or delete it before their Deletes).
  */
-function answerLostRequests(onEvent: lambda.Function, isComplete: lambda.Function, policy: iam.Policy): void {
+function answerFailedRequests(onEvent: lambda.Function, isComplete: lambda.Function, policy: iam.Policy): IConstruct {
   policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [isComplete.functionArn] }));
   onEvent.configureAsyncInvoke({ onFailure: new FunctionDestination(isComplete.functionArn) });
+  // aws-cdk-lib's id for the configuration of the unqualified function.
+  return onEvent.node.findChild('EventInvokeConfig');
 }
 
 /**

@@ -109,7 +109,8 @@ describe('CleanRoomsMlProvider', () => {
 
     const template = Template.fromStack(stack);
     const isCompleteId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'is-complete/index.handler' } }))[0];
-    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    const configsById = template.findResources('AWS::Lambda::EventInvokeConfig');
+    const configs = Object.values(configsById);
     // Lambda's two retries (the default: no MaximumRetryAttempts), then the record goes to isComplete, which answers FAILED.
     expect(configs).toEqual([expect.objectContaining({
       Properties: {
@@ -126,6 +127,10 @@ describe('CleanRoomsMlProvider', () => {
         .map((statement: any) => ({ id, action: statement.Action, resource: statement.Resource })));
     expect(invoking).toEqual([{ id: expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/), action: 'lambda:InvokeFunction', resource: { 'Fn::GetAtt': [isCompleteId, 'Arn'] } }]);
     expect((configs[0] as any).DependsOn).toContain(invoking[0].id);
+    // In place before the first request, and until the last Delete.
+    for (const model of Object.values(template.findResources('Custom::CleanRoomsMLAudienceModel'))) {
+      expect(model.DependsOn).toContain(Object.keys(configsById)[0]);
+    }
     // isComplete finds the poller (whose definition names isComplete, so not by its ARN) by the poller's logical id.
     const pollerId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
     expect(template.toJSON().Resources[isCompleteId].Properties.Environment.Variables).toEqual({ CLEANROOMS_ML_POLLER_LOGICAL_ID: pollerId });
