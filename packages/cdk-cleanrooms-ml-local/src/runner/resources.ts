@@ -399,16 +399,20 @@ async function sendToFunction(
  * emulated: no event waits in a queue here (Lambda keeps one up to 6 hours
  * by default, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
  */
-function asynchronousInvocationConfig(context: ProvisionContext, fn: ResourceRecord): { readonly retries: number; readonly onFailure?: ResourceRecord } {
+function asynchronousInvocationConfig(
+  context: ProvisionContext,
+  fn: ResourceRecord,
+): { readonly retries: number; readonly onFailure?: ResourceRecord } {
   // FunctionName takes the function's name (what Ref gives) or its ARN.
   const config = existingRecords(context).find((candidate) => candidate.type === 'AWS::Lambda::EventInvokeConfig'
     && (candidate.properties.FunctionName === fn.physicalResourceId || candidate.properties.FunctionName === fn.attributes.Arn)
     && candidate.properties.Qualifier === '$LATEST');
-  const maximum = Number(config?.properties.MaximumRetryAttempts ?? ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length);
-  const retries = Number.isInteger(maximum) && maximum >= 0 ? Math.min(maximum, ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length) : ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length;
-  const destinationConfig = config?.properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined;
-  const destination = destinationConfig?.OnFailure?.Destination;
-  const onFailure = typeof destination === 'string' ? findFunction(context, destination.split(':').slice(0, 7).join(':'))?.record : undefined;
+  const lambdaMaximum = ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length;
+  const maximum = Number(config?.properties.MaximumRetryAttempts ?? lambdaMaximum);
+  const retries = Number.isInteger(maximum) && maximum >= 0 ? Math.min(maximum, lambdaMaximum) : lambdaMaximum;
+  const destination = (config?.properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+  const unqualified = typeof destination === 'string' ? destination.split(':').slice(0, 7).join(':') : undefined;
+  const onFailure = unqualified === undefined ? undefined : findFunction(context, unqualified)?.record;
   return { retries, onFailure };
 }
 
