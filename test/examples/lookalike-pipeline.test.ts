@@ -192,7 +192,7 @@ describe('lookalike pipeline example', () => {
   });
 
   describe('resources', () => {
-    test('one pipeline is 27 CloudFormation resources: 4 Clean Rooms ML custom resources, 3 waits for a 24-hour training and the training dataset, served by 2 Lambda functions', () => {
+    test('one pipeline is 28 CloudFormation resources: 4 Clean Rooms ML custom resources, 3 waits for a 24-hour training and the training dataset, served by 2 Lambda functions', () => {
       const tpl = template(1);
       const byType: Record<string, number> = {};
       for (const [, resource] of resources(tpl)) {
@@ -214,13 +214,15 @@ describe('lookalike pipeline example', () => {
         'AWS::IAM::Policy': 5,
         // onEvent (every custom resource's ServiceToken) and isComplete.
         'AWS::Lambda::Function': 2,
+        // onEvent's on-failure destination (isComplete), which answers a request whose onEvent invocations all failed.
+        'AWS::Lambda::EventInvokeConfig': 1,
         'AWS::Logs::LogGroup': 2,
         // The poller: it completes every operation and signals the wait conditions.
         'AWS::StepFunctions::StateMachine': 1,
         'AWS::S3::Bucket': 2,
         'AWS::S3::BucketPolicy': 2,
       });
-      expect(resources(tpl)).toHaveLength(27);
+      expect(resources(tpl)).toHaveLength(28);
       expect(resources(tpl, (type) => type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')).toHaveLength(5);
     });
 

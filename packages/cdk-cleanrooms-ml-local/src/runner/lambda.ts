@@ -89,6 +89,32 @@ export function readInvocation(result: InvokeResult): InvocationOutcome {
 }
 
 /**
+ * The record Lambda sends a function's on-failure destination once an
+ * asynchronous invocation has failed every attempt
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
+ * the request and the last attempt's error payload as the runtime wrote it.
+ * Only `RetriesExhausted`: the runner does not keep events queued, so none
+ * reaches the maximum event age (6 hours by default) and `EventAgeExceeded`
+ * is not emulated.
+ */
+export function failedInvocationRecord(spec: LambdaFunctionSpec, event: unknown, attempts: number, last: InvokeResult): Record<string, unknown> {
+  let responsePayload: unknown;
+  try {
+    responsePayload = last.payload ? JSON.parse(last.payload) : undefined;
+  } catch {
+    responsePayload = { errorMessage: last.payload };
+  }
+  return {
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: { requestId: randomUUID(), functionArn: `${spec.functionArn}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: attempts },
+    requestPayload: event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: last.functionError ?? 'Unhandled' },
+    ...(responsePayload === undefined ? {} : { responsePayload }),
+  };
+}
+
+/**
  * Faults the runner injects, for tests of what a stack survives. Each one
  * models a failure AWS really has; none changes what the functions' code does.
  */

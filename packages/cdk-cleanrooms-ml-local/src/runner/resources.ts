@@ -23,7 +23,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { StackSource } from './assembly';
 import { collaborations, COLLABORATION_TYPE, MEMBERSHIP_TYPE, memberships } from './clean-rooms-resources';
 import { camelCaseKeys, tagChanges, tagMap } from './cloudformation-properties';
-import { invocationBusyMs, readInvocation } from './lambda';
+import { failedInvocationRecord, invocationBusyMs, readInvocation } from './lambda';
 import type { LambdaFunctionSpec } from './lambda';
 import { runtimeRefusal } from './lambda-runtimes';
 import {
@@ -327,9 +327,11 @@ async function sendRequest(
  * https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html).
  * Lambda runs an asynchronous invocation that fails (an error, or an
  * environment that died) twice more, one and then two minutes later
- * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
- * whatever else the function starts (the library's poller executions) runs
- * in the runner meanwhile and may answer.
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html),
+ * or as many times as its asynchronous invocation configuration says, and
+ * then sends a record of it to the configuration's on-failure destination
+ * (asynchronousInvocationConfig); whatever else the function starts (the
+ * library's poller executions) runs in the runner meanwhile and may answer.
  */
 async function sendToFunction(
   context: ProvisionContext,
@@ -342,6 +344,7 @@ async function sendToFunction(
   const expected = context.responseUrls.expect(`${context.scope.stackId}|${request.logicalId}|${requestId}`);
   const cfnRequest = cloudFormationRequest(context, request, requestType, requestId, expected.url, current);
   const spec = functionSpec(context, fn);
+  const asynchronous = asynchronousInvocationConfig(context, fn);
   let settled = false;
   let pauseTimer: NodeJS.Timeout | undefined;
   let endPause = (): void => undefined;
@@ -353,7 +356,15 @@ async function sendToFunction(
   const deliver = async (): Promise<void> => {
     for (let attempt = 0; !settled; attempt++) {
       const result = await expected.during(() => context.lambda.invoke(spec, cfnRequest), (invoked) => !invoked.crashed);
-      if ((!result.crashed && !result.functionError) || attempt >= ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length) return;
+      if (!result.crashed && !result.functionError) return;
+      if (attempt >= asynchronous.retries) {
+        // Lambda invokes the destination asynchronously: the record is its event, and what it answers is not awaited by anyone.
+        // AWS does not document retries of a destination function that fails; the runner invokes it once.
+        if (!settled && asynchronous.onFailure) {
+          await context.lambda.invoke(functionSpec(context, asynchronous.onFailure), failedInvocationRecord(spec, cfnRequest, attempt + 1, result));
+        }
+        return;
+      }
       await pause(ASYNC_INVOCATION_RETRY_DELAYS_SECONDS[attempt]);
     }
   };
@@ -374,6 +385,35 @@ async function sendToFunction(
     // The invocation under way finishes before the resource's outcome is recorded (the runner runs one at a time).
     await delivered;
   }
+}
+
+/**
+ * A function's asynchronous invocation configuration
+ * (AWS::Lambda::EventInvokeConfig of `$LATEST`, the version the runner
+ * invokes): Lambda's retries of a failed attempt (MaximumRetryAttempts, 0 to
+ * 2, by default 2) and the function of the stack its on-failure destination
+ * names (an ARN; a version or alias qualifier is ignored, as the runner keeps
+ * one version of each function). Other destinations (SQS, SNS, EventBridge,
+ * S3) and on-success destinations are ignored: the runner has none of those
+ * services, and the library uses a function. MaximumEventAgeInSeconds is not
+ * emulated: no event waits in a queue here (Lambda keeps one up to 6 hours
+ * by default, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+ */
+function asynchronousInvocationConfig(
+  context: ProvisionContext,
+  fn: ResourceRecord,
+): { readonly retries: number; readonly onFailure?: ResourceRecord } {
+  // FunctionName takes the function's name (what Ref gives) or its ARN.
+  const config = existingRecords(context).find((candidate) => candidate.type === 'AWS::Lambda::EventInvokeConfig'
+    && (candidate.properties.FunctionName === fn.physicalResourceId || candidate.properties.FunctionName === fn.attributes.Arn)
+    && candidate.properties.Qualifier === '$LATEST');
+  const lambdaMaximum = ASYNC_INVOCATION_RETRY_DELAYS_SECONDS.length;
+  const maximum = Number(config?.properties.MaximumRetryAttempts ?? lambdaMaximum);
+  const retries = Number.isInteger(maximum) && maximum >= 0 ? Math.min(maximum, lambdaMaximum) : lambdaMaximum;
+  const destination = (config?.properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+  const unqualified = typeof destination === 'string' ? destination.split(':').slice(0, 7).join(':') : undefined;
+  const onFailure = unqualified === undefined ? undefined : findFunction(context, unqualified)?.record;
+  return { retries, onFailure };
 }
 
 /**

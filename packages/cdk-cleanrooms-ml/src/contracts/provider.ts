@@ -36,6 +36,15 @@ export const COMPLETION_DEADLINE_SECONDS = 3540;
 export const CREATE_FAILED_PHYSICAL_ID = 'CleanRoomsML::CREATE_FAILED';
 
 /**
+ * The isComplete function's environment variable holding the logical id of
+ * the stack's poller state machine. The function cannot hold the machine's
+ * ARN (the machine's definition names the function), so, answering a request
+ * whose onEvent invocations all failed, it asks CloudFormation for it
+ * (DescribeStackResource) to see whether the request's completion execution exists.
+ */
+export const POLLER_LOGICAL_ID_ENV = 'CLEANROOMS_ML_POLLER_LOGICAL_ID';
+
+/**
  * A completion execution's state: its input, and what each check returns
  * for the next one (the poller loops: check → Done? → wait WaitSeconds → check).
  */

@@ -349,6 +349,8 @@ describe('AudienceModel timeout', () => {
           Effect: 'Allow',
           Resource: { Ref: 'AWS::StackId' },
         },
+        // Lambda sends onEvent's on-failure records to isComplete with the handler role.
+        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CleanRoomsMlProviderIsComplete/), 'Arn'] } },
       ]);
       // The state machine may invoke the isComplete function, unqualified, as its definition names it.
       const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('CleanRoomsMlTrainingPollerRole'))![1];

@@ -62,11 +62,18 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
 
 /**
  * The poller's executions through the Step Functions client of the
- * function's environment, on the state machine POLLER_ARN_ENV names.
+ * function's environment, on the state machine POLLER_ARN_ENV names, or
+ * that `locate` finds (once, when first needed) for a function that cannot
+ * hold its ARN.
  */
-export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): PollerExecutions {
+export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process.env, locate?: () => Promise<string>): PollerExecutions {
   const sfn = lazyClient(() => new (loadSdk().SFN)(sdkClientOptionsFromEnvironment(env)));
-  const stateMachineArn = (): string => {
+  let located: Promise<string> | undefined;
+  const stateMachineArn = async (): Promise<string> => {
+    if (locate) {
+      located ??= locate();
+      return located;
+    }
     const arn = env[POLLER_ARN_ENV];
     if (!arn) throw new ResourceFailure(`the function has no ${POLLER_ARN_ENV}: the stack has no training poller`);
     return arn;
@@ -74,7 +81,7 @@ export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process
   return {
     async start(name, input) {
       try {
-        await sfn().startExecution({ stateMachineArn: stateMachineArn(), name, input: JSON.stringify(input) });
+        await sfn().startExecution({ stateMachineArn: await stateMachineArn(), name, input: JSON.stringify(input) });
       } catch (err) {
         // Only a closed execution of the same name: the plan it followed is done.
         if ((err as Error | undefined)?.name === 'ExecutionAlreadyExists') return;
@@ -83,7 +90,7 @@ export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process
     },
     async stop(name) {
       try {
-        await sfn().stopExecution({ executionArn: executionArnOf(stateMachineArn(), name), cause: 'The resource it waited for is being deleted' });
+        await sfn().stopExecution({ executionArn: executionArnOf(await stateMachineArn(), name), cause: 'The resource it waited for is being deleted' });
       } catch (err) {
         if ((err as Error | undefined)?.name === 'ExecutionDoesNotExist') return;
         throw err;
@@ -91,7 +98,7 @@ export function pollerExecutionsFromEnvironment(env: NodeJS.ProcessEnv = process
     },
     async exists(name) {
       try {
-        await sfn().describeExecution({ executionArn: executionArnOf(stateMachineArn(), name) });
+        await sfn().describeExecution({ executionArn: executionArnOf(await stateMachineArn(), name) });
         return true;
       } catch (err) {
         if ((err as Error | undefined)?.name === 'ExecutionDoesNotExist') return false;

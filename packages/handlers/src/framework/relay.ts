@@ -11,6 +11,9 @@
  * - checkCompletion (the isComplete function, the poller's Task): runs
  *   isComplete; answers SUCCESS once it is complete, FAILED when it fails or
  *   when the provider's deadline passes; otherwise asks to be called again.
+ * - a request whose onEvent invocations all failed is answered by the
+ *   isComplete function too, as onEvent's on-failure destination
+ *   (./failed-invocation.ts, with the helpers exported here).
  *
  * A Create that fails before the resource has an id is answered with
  * CREATE_FAILED_PHYSICAL_ID, and the rollback's Delete of that id is
@@ -57,12 +60,7 @@ export async function relayRequest(
   executions: CompletionExecutions,
   deps: RelayDependencies,
 ): Promise<void> {
-  const failedCreate = [CREATE_FAILED_PHYSICAL_ID, FRAMEWORK_CREATE_FAILED_PHYSICAL_ID].find((id) => id === request.PhysicalResourceId);
-  if (request.RequestType === 'Delete' && failedCreate) {
-    deps.log.info('Delete of a resource whose Create failed: nothing to delete');
-    await answer(request, deps, { Status: 'SUCCESS', PhysicalResourceId: failedCreate });
-    return;
-  }
+  if (await answeredDeleteOfFailedCreate(request, deps)) return;
   // Lambda may deliver an asynchronous event more than once
   // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): a request whose execution exists is
   // being answered by it, and running onEvent again could answer it differently.
@@ -76,7 +74,7 @@ export async function relayRequest(
     started = await onEvent(request);
   } catch (err) {
     // dispatchOnEvent has logged it and made the reason.
-    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err, deps), PhysicalResourceId: request.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID });
+    await answer(request, deps, { Status: 'FAILED', Reason: reasonOf(request, err, deps), PhysicalResourceId: failedRequestPhysicalId(request) });
     return;
   }
   const state: CompletionState = {
@@ -123,6 +121,24 @@ export async function checkCompletion(
 }
 
 /**
+ * A Delete of a resource whose Create failed (the library's CREATE_FAILED id,
+ * or the Provider framework's) is answered SUCCESS without the handler:
+ * nothing was created. Whether it was one (and is answered).
+ */
+export async function answeredDeleteOfFailedCreate(request: CustomResourceEvent, deps: RelayDependencies): Promise<boolean> {
+  const failedCreate = [CREATE_FAILED_PHYSICAL_ID, FRAMEWORK_CREATE_FAILED_PHYSICAL_ID].find((id) => id === request.PhysicalResourceId);
+  if (request.RequestType !== 'Delete' || !failedCreate) return false;
+  deps.log.info('Delete of a resource whose Create failed: nothing to delete');
+  await answer(request, deps, { Status: 'SUCCESS', PhysicalResourceId: failedCreate });
+  return true;
+}
+
+/** The id of a FAILED answer to a request that did not get as far as onEvent's answer: the resource's, or CREATE_FAILED for a Create. */
+export function failedRequestPhysicalId(request: CustomResourceEvent): string {
+  return request.PhysicalResourceId ?? CREATE_FAILED_PHYSICAL_ID;
+}
+
+/**
  * The completion execution of one request: named after its resource and
  * RequestId (letters, digits, - and _, at most 80 characters), so a request
  * Lambda delivers again finds the execution it started.
@@ -143,7 +159,7 @@ function done(state: CompletionState): CompletionState {
  * not retried (no retry can change it); other failures are errors, so Lambda
  * or the state machine tries again.
  */
-async function answer(
+export async function answer(
   request: CustomResourceEvent,
   deps: RelayDependencies,
   response: Parameters<typeof responseTo>[1],
@@ -165,7 +181,7 @@ async function answer(
 }
 
 /** The reason of an error dispatch made (already one sentence naming the resource), or one made here, secrets scrubbed. */
-function reasonOf(request: CustomResourceEvent, err: unknown, deps: Pick<RelayDependencies, 'log'>): string {
+export function reasonOf(request: CustomResourceEvent, err: unknown, deps: Pick<RelayDependencies, 'log'>): string {
   const scrub = (text: string) => deps.log.scrub(text);
   if (err instanceof ResourceFailure) return failureReason(request, err, scrub);
   return err instanceof Error ? scrub(err.message) : failureReason(request, err, scrub);

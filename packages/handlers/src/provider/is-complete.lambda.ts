@@ -1,22 +1,34 @@
 // The isComplete function of the library's custom resource provider: the
 // task of the stack's poller state machine, which invokes it with either an
 // operation to check and answer (Kind COMPLETION_EVENT_KIND,
-// ../framework/relay.ts) or a long wait's check (Kind POLLER_EVENT_KIND).
-import { COMPLETION_EVENT_KIND, CompletionState } from 'cdk-cleanrooms-ml/lib/contracts/provider';
+// ../framework/relay.ts) or a long wait's check (Kind POLLER_EVENT_KIND);
+// and the onEvent function's on-failure destination, which Lambda invokes
+// with the record of a request whose onEvent invocations all failed
+// (../framework/failed-invocation.ts).
+import { COMPLETION_EVENT_KIND, CompletionState, POLLER_LOGICAL_ID_ENV } from 'cdk-cleanrooms-ml/lib/contracts/provider';
 import { POLLER_EVENT_KIND, PollerState } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { RESOURCE_HANDLERS } from './resource-handlers';
 import { sendResponse } from '../framework/cloudformation-response';
 import { dispatchIsComplete } from '../framework/dispatch';
 import type { IsCompleteEvent } from '../framework/events';
+import { answerFailedInvocation, FailedInvocationRecord, isFailedInvocationRecord } from '../framework/failed-invocation';
 import { Logger } from '../framework/logger';
+import { pollerExecutionsFromEnvironment } from '../framework/poller-executions';
 import { checkCompletion } from '../framework/relay';
-import { clientFromEnvironment, clockFromEnvironment, InvocationContext, runtimeFor } from '../framework/runtime';
+import { clientFromEnvironment, clockFromEnvironment, InvocationContext, loggerFor, runtimeFor } from '../framework/runtime';
 import { checkAndSignal } from '../wait/poller';
 import { stackSignalsFromEnvironment } from '../wait/stack-signals';
 
 export function handler(event: CompletionState, context?: InvocationContext): Promise<CompletionState>;
 export function handler(event: PollerState, context?: InvocationContext): Promise<PollerState>;
-export function handler(event: CompletionState | PollerState, context?: InvocationContext): Promise<CompletionState | PollerState> {
+export function handler(event: FailedInvocationRecord, context?: InvocationContext): Promise<void>;
+export function handler(
+  event: CompletionState | PollerState | FailedInvocationRecord,
+  context?: InvocationContext,
+): Promise<CompletionState | PollerState | void> {
+  if (isFailedInvocationRecord(event)) {
+    return answerFailedRequest(event);
+  }
   if (event.Kind === POLLER_EVENT_KIND) {
     return checkAndSignal(event, {
       client: clientFromEnvironment(),
@@ -35,4 +47,19 @@ export function handler(event: CompletionState | PollerState, context?: Invocati
     });
   }
   return Promise.reject(new Error(`isComplete: unknown event kind ${JSON.stringify((event as { Kind?: unknown }).Kind)}`));
+}
+
+/**
+ * The record of a request onEvent never completed. The poller's ARN cannot be
+ * in this function's environment (the poller's definition names the
+ * function), so its logical id is, and CloudFormation gives the ARN.
+ */
+function answerFailedRequest(record: FailedInvocationRecord): Promise<void> {
+  const request = record.requestPayload;
+  const stack = stackSignalsFromEnvironment();
+  const executions = pollerExecutionsFromEnvironment(process.env, () => {
+    const logicalId = process.env[POLLER_LOGICAL_ID_ENV];
+    return logicalId ? stack.physicalResourceId(request.StackId, logicalId) : Promise.reject(new Error(`the function has no ${POLLER_LOGICAL_ID_ENV}`));
+  });
+  return answerFailedInvocation(record, executions, { respond: sendResponse, now: clockFromEnvironment(), log: loggerFor(request, 'isComplete') });
 }

@@ -1,7 +1,8 @@
 /**
  * What the training poller asks of CloudFormation: a wait condition's status
  * (DescribeStackResource), a SUCCESS signal to it (SignalResource) and the
- * stack's status (DescribeStacks),
+ * stack's status (DescribeStacks); and what isComplete asks to find the
+ * poller (a resource's physical id, DescribeStackResource),
  * through the AWS SDK for JavaScript v3 (`@aws-sdk/client-cloudformation`),
  * which the Lambda Node.js runtime provides (framework/runtime-sdk.ts). The
  * endpoint can be overridden with AWS_ENDPOINT_URL_CLOUDFORMATION (the local
@@ -42,8 +43,14 @@ export interface StackSignals {
   stackStatus(stackId: string): Promise<string>;
 }
 
+/** What isComplete asks of CloudFormation to find the poller. */
+export interface StackResources {
+  /** A resource's physical id (DescribeStackResource); an error when CloudFormation has none. */
+  physicalResourceId(stackId: string, logicalId: string): Promise<string>;
+}
+
 /** The stack's wait conditions through the CloudFormation client of the function's environment. */
-export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env): StackSignals {
+export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env): StackSignals & StackResources {
   const cloudFormation = lazyClient(() => new (loadSdk().CloudFormation)(sdkClientOptionsFromEnvironment(env)));
   const serviceTime = serviceTimeFromEnvironment(env);
   return {
@@ -77,10 +84,15 @@ export function stackSignalsFromEnvironment(env: NodeJS.ProcessEnv = process.env
         throw err;
       }
     },
+    async physicalResourceId(stackId, logicalId) {
+      const { StackResourceDetail: detail } = await cloudFormation().describeStackResource({ StackName: stackId, LogicalResourceId: logicalId });
+      if (!detail?.PhysicalResourceId) throw new Error(`CloudFormation has no physical id for ${logicalId}`);
+      return detail.PhysicalResourceId;
+    },
   };
 }
 
-/** Loaded by the poller only. */
+/** Loaded by the poller only (and by isComplete answering a request onEvent never completed). */
 const loadSdk = runtimeSdk('@aws-sdk/client-cloudformation', () =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   require('@aws-sdk/client-cloudformation') as typeof CloudFormationSdk);

@@ -177,9 +177,18 @@ export class CleanRoomsMlProvider extends Construct {
   public readonly serviceToken: string;
   /** The onEvent function, which starts and stops the training poller's executions (./training-poller.ts). */
   public readonly onEventFunction: lambda.Function;
-  /** The isComplete function, which also serves the training poller's checks. */
-  public readonly isCompleteFunction: lambda.IFunction;
+  /**
+   * The isComplete function, which also serves the training poller's checks
+   * and answers a request whose onEvent invocations all failed (its on-failure destination).
+   */
+  public readonly isCompleteFunction: lambda.Function;
 
+  /**
+   * The onEvent function's asynchronous invocation configuration (its
+   * on-failure destination). Every custom resource depends on it, so it is
+   * in place before the first request and stays until the last Delete.
+   */
+  private readonly failedRequestDestination: IConstruct;
   /** The handler policy's reviewed cdk-nag IAM5 suppression. */
   private readonly wildcardReview: WildcardReview;
   /** Statements by actions and conditions, so a grant repeated by many constructs only adds resources. */
@@ -227,7 +236,8 @@ export class CleanRoomsMlProvider extends Construct {
     this.onEventFunction = onEvent;
     this.isCompleteFunction = isComplete;
     // The state machine that runs every operation's isComplete checks (and the long waits' signals).
-    TrainingPoller.of(this);
+    const poller = TrainingPoller.of(this);
+    this.failedRequestDestination = answerFailedRequests(onEvent, isComplete, poller.policy);
   }
 
   /**
@@ -307,9 +317,52 @@ export class CleanRoomsMlProvider extends Construct {
       cfn.cfnOptions.updateReplacePolicy = undefined;
     }
     if (options.dependsOnHandlerPolicy !== false) {
-      resource.node.addDependency(this.handlerPolicy);
+      resource.node.addDependency(this.handlerPolicy, this.failedRequestDestination);
     }
     return resource;
+  }
+}
+
+/**
+ * A request whose onEvent invocations all fail (the function's environment
+ * dies three times: a crash, out of memory, its timeout) would otherwise go
+ * unanswered until CloudFormation's ServiceTimeout, an hour later. Lambda
+ * runs a failed asynchronous invocation twice more, then sends a record of it
+ * to the function's on-failure destination
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
+ * here the isComplete function, which answers the request FAILED unless its
+ * completion execution exists. Lambda's default of two retries is kept.
+ *
+ * Lambda delivers the record with the function's execution role ("To send
+ * events to a destination, your function needs additional permissions. Add a
+ * policy with the required permissions to your function's execution role",
+ * Lambda: InvokeFunction; https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html),
+ * and refuses a destination the role may not use, so the permission is in a
+ * policy the configuration comes after: the poller's, which names the
+ * isComplete function already (the handler policy cannot: the functions
+ * depend on it). Everything under the onEvent function, this configuration
+ * included, depends on that policy. Returns the configuration, which the
+ * custom resources depend on (CloudFormation would otherwise be free to
+ * create it after them, or delete it before their Deletes).
+ */
+function answerFailedRequests(onEvent: lambda.Function, isComplete: lambda.Function, policy: iam.Policy): IConstruct {
+  policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [isComplete.functionArn] }));
+  onEvent.configureAsyncInvoke({ onFailure: new FunctionDestination(isComplete.functionArn) });
+  // aws-cdk-lib's id for the configuration of the unqualified function.
+  return onEvent.node.findChild('EventInvokeConfig');
+}
+
+/**
+ * A Lambda function as an asynchronous invocation's destination, without
+ * aws-cdk-lib/aws-lambda-destinations (which every synthesis would load);
+ * the permission is granted by the caller.
+ */
+class FunctionDestination implements lambda.IDestination {
+  constructor(private readonly functionArn: string) {}
+
+  public bind(): lambda.DestinationConfig {
+    return { destination: this.functionArn };
   }
 }
 

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { CleanRoomsMlProvider, suppressNagFindings } from './provider';
+import { POLLER_LOGICAL_ID_ENV } from '../../contracts/provider';
 import { POLLER_ARN_ENV } from '../../contracts/wait';
 
 // The stack's poller: one Step Functions state machine that runs the
@@ -77,7 +78,8 @@ export class TrainingPoller extends Construct {
   /**
    * The handler role's permissions for the poller: starting and stopping its
    * executions, reading and signalling this stack's wait conditions, and
-   * reading the stack's status.
+   * reading the stack's status, and invoking the isComplete function (the
+   * onEvent function's on-failure destination: ./provider.ts).
    * Apart from the handler policy, which the functions depend on, because it
    * names the state machine, which names the isComplete function.
    */
@@ -110,6 +112,8 @@ export class TrainingPoller extends Construct {
     this.stateMachineArn = stateMachine.ref;
     // Where the handlers find the poller: one variable per stack rather than one property per waiting resource.
     provider.onEventFunction.addEnvironment(POLLER_ARN_ENV, this.stateMachineArn);
+    // The isComplete function, which the definition names, gets the machine's logical id (a string, no reference).
+    provider.isCompleteFunction.addEnvironment(POLLER_LOGICAL_ID_ENV, Stack.of(this).getLogicalId(stateMachine));
 
     const stack = Stack.of(this);
     const stateMachineName = stateMachine.attrName;
@@ -126,7 +130,8 @@ export class TrainingPoller extends Construct {
           })],
         }),
         // This stack only (its id is its ARN): the poller reads and signals the stack's own wait conditions, and reads
-        // the stack's status (DescribeStacks on its id) to end once CloudFormation can no longer start one.
+        // the stack's status (DescribeStacks on its id) to end once CloudFormation can no longer start one; isComplete,
+        // answering a request whose onEvent invocations all failed, reads the poller's ARN (DescribeStackResource).
         new iam.PolicyStatement({
           actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'cloudformation:SignalResource'],
           resources: [stack.stackId],

@@ -103,6 +103,39 @@ describe('CleanRoomsMlProvider', () => {
       .toHaveProperty('CLEANROOMS_ML_TRAINING_POLLER_ARN');
   });
 
+  test('a request whose onEvent invocations all fail goes to the isComplete function, which the handler role may invoke, and nothing else', () => {
+    const stack = newStack();
+    models(stack, 2);
+
+    const template = Template.fromStack(stack);
+    const isCompleteId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'is-complete/index.handler' } }))[0];
+    const configsById = template.findResources('AWS::Lambda::EventInvokeConfig');
+    const configs = Object.values(configsById);
+    // Lambda's two retries (the default: no MaximumRetryAttempts), then the record goes to isComplete, which answers FAILED.
+    expect(configs).toEqual([expect.objectContaining({
+      Properties: {
+        FunctionName: { Ref: 'CleanRoomsMlProviderframeworkonEventC031393D' },
+        Qualifier: '$LATEST',
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [isCompleteId, 'Arn'] } } },
+      },
+    })]);
+    // Lambda sends the record with onEvent's role: the one statement that allows an invocation names isComplete alone,
+    // in a policy the configuration comes after (Lambda refuses a destination the role may not use).
+    const invoking = Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, policy]: [string, any]) =>
+      policy.Properties.PolicyDocument.Statement
+        .filter((statement: any) => asList(statement.Action).some((action) => String(action).startsWith('lambda:')))
+        .map((statement: any) => ({ id, action: statement.Action, resource: statement.Resource })));
+    expect(invoking).toEqual([{ id: expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/), action: 'lambda:InvokeFunction', resource: { 'Fn::GetAtt': [isCompleteId, 'Arn'] } }]);
+    expect((configs[0] as any).DependsOn).toContain(invoking[0].id);
+    // In place before the first request, and until the last Delete.
+    for (const model of Object.values(template.findResources('Custom::CleanRoomsMLAudienceModel'))) {
+      expect(model.DependsOn).toContain(Object.keys(configsById)[0]);
+    }
+    // isComplete finds the poller (whose definition names isComplete, so not by its ARN) by the poller's logical id.
+    const pollerId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(template.toJSON().Resources[isCompleteId].Properties.Environment.Variables).toEqual({ CLEANROOMS_ML_POLLER_LOGICAL_ID: pollerId });
+  });
+
   test('every custom resource uses the same service token', () => {
     const stack = newStack();
     models(stack, 3);
