@@ -183,12 +183,6 @@ export class CleanRoomsMlProvider extends Construct {
    */
   public readonly isCompleteFunction: lambda.Function;
 
-  /**
-   * The onEvent function's asynchronous invocation configuration (its
-   * on-failure destination). Every custom resource depends on it, so it is
-   * in place before the first request and stays until the last Delete.
-   */
-  private readonly failedRequestDestination: IConstruct;
   /** The handler policy's reviewed cdk-nag IAM5 suppression. */
   private readonly wildcardReview: WildcardReview;
   /** Statements by actions and conditions, so a grant repeated by many constructs only adds resources. */
@@ -222,9 +216,6 @@ export class CleanRoomsMlProvider extends Construct {
       logGroup: isCompleteLogGroup,
       description: 'cdk-cleanrooms-ml: checks whether a Clean Rooms ML resource operation is complete',
     });
-    // The functions may run only once their permissions exist.
-    onEvent.node.addDependency(this.handlerPolicy);
-    isComplete.node.addDependency(this.handlerPolicy);
     for (const handler of [onEvent, isComplete]) {
       suppressOlderRuntimeFinding(handler, 'The handlers run on Node.js 24, the Lambda runtime with the longest support when this release was made.');
     }
@@ -237,7 +228,13 @@ export class CleanRoomsMlProvider extends Construct {
     this.isCompleteFunction = isComplete;
     // The state machine that runs every operation's isComplete checks (and the long waits' signals).
     const poller = TrainingPoller.of(this);
-    this.failedRequestDestination = answerFailedRequests(onEvent, isComplete, poller.policy);
+    const failedRequestDestination = answerFailedRequests(onEvent, isComplete, poller.policy);
+    // Every custom resource depends on the handler policy, and through it on everything else the provider needs:
+    // the onEvent function's on-failure configuration (so it is in place before the first request and stays until
+    // the last Delete), and through that the poller's policy, the poller and both functions. One DependsOn in the
+    // stack instead of one more in each custom resource; the functions themselves run only on requests, so they
+    // need not wait for the policy (that dependency would close a cycle: the configuration names the function).
+    this.handlerPolicy.node.addDependency(failedRequestDestination);
   }
 
   /**
@@ -317,7 +314,7 @@ export class CleanRoomsMlProvider extends Construct {
       cfn.cfnOptions.updateReplacePolicy = undefined;
     }
     if (options.dependsOnHandlerPolicy !== false) {
-      resource.node.addDependency(this.handlerPolicy, this.failedRequestDestination);
+      resource.node.addDependency(this.handlerPolicy);
     }
     return resource;
   }
@@ -340,11 +337,12 @@ export class CleanRoomsMlProvider extends Construct {
  * Lambda: InvokeFunction; https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html),
  * and refuses a destination the role may not use, so the permission is in a
  * policy the configuration comes after: the poller's, which names the
- * isComplete function already (the handler policy cannot: the functions
- * depend on it). Everything under the onEvent function, this configuration
- * included, depends on that policy. Returns the configuration, which the
- * custom resources depend on (CloudFormation would otherwise be free to
- * create it after them, or delete it before their Deletes).
+ * isComplete function already (the handler policy, which comes after the
+ * configuration, cannot). Everything under the onEvent function, this
+ * configuration included, depends on that policy. Returns the
+ * configuration, which the handler policy and so every custom resource
+ * depend on (CloudFormation would otherwise be free to create it after
+ * them, or delete it before their Deletes).
  */
 function answerFailedRequests(onEvent: lambda.Function, isComplete: lambda.Function, policy: iam.Policy): IConstruct {
   policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [isComplete.functionArn] }));

@@ -127,9 +127,12 @@ describe('CleanRoomsMlProvider', () => {
         .map((statement: any) => ({ id, action: statement.Action, resource: statement.Resource })));
     expect(invoking).toEqual([{ id: expect.stringMatching(/^CleanRoomsMlTrainingPollerPolicy/), action: 'lambda:InvokeFunction', resource: { 'Fn::GetAtt': [isCompleteId, 'Arn'] } }]);
     expect((configs[0] as any).DependsOn).toContain(invoking[0].id);
-    // In place before the first request, and until the last Delete.
+    // In place before the first request, and until the last Delete: every custom resource depends on the handler
+    // policy, which depends on the configuration (one DependsOn in the stack, not one more per custom resource).
+    const handlerPolicyId = Object.keys(template.findResources('AWS::IAM::Policy')).find((id) => id.startsWith('CleanRoomsMlProviderHandlerPolicy'))!;
+    expect(template.toJSON().Resources[handlerPolicyId].DependsOn).toEqual([Object.keys(configsById)[0]]);
     for (const model of Object.values(template.findResources('Custom::CleanRoomsMLAudienceModel'))) {
-      expect(model.DependsOn).toContain(Object.keys(configsById)[0]);
+      expect(model.DependsOn).toEqual([handlerPolicyId]);
     }
     // isComplete finds the poller (whose definition names isComplete, so not by its ARN) by the poller's logical id.
     const pollerId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
