@@ -21,6 +21,7 @@ import {
   readCreationRecord,
   ResourceFailure,
   ResourceHandler,
+  ResourceNaming,
   secretsOf,
   stackNameOf,
   Started,
@@ -310,20 +311,19 @@ describe('ResourceHandler', () => {
     }
 
     protected async onCreate(): Promise<Started> {
-      const name = this.generatedName();
-      const arn = await this.createOrAdopt(
-        name,
-        async () => {
-          const { TrainingDatasetArn: trainingDatasetArn } = this.properties;
-          return (await this.client.createAudienceModel({ name, trainingDatasetArn, tags: this.creationTags() })).audienceModelArn;
-        },
-        async () => undefined,
-      );
+      const arn = await this.createOrAdopt(async (name) => {
+        const { TrainingDatasetArn: trainingDatasetArn } = this.properties;
+        return (await this.client.createAudienceModel({ name, trainingDatasetArn, tags: this.creationTags() })).audienceModelArn;
+      });
       await this.undoOnFailure(
         () => this.client.tagResource({ resourceArn: arn, tags: this.properties.LateTags ?? {} }),
         async () => { await this.client.deleteAudienceModel({ audienceModelArn: arn }); },
       );
       return { physicalResourceId: arn };
+    }
+
+    protected createdResourceNaming(): ResourceNaming {
+      return { name: this.generatedName(), findArn: async () => undefined };
     }
 
     protected onUpdate(): Promise<Started> {

@@ -32,7 +32,7 @@ import {
 import { describeCause, ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent, OperationState } from '../framework/events';
 import { boolean, integer, oneOf, optional, PropertyError, PropertyParser, PropertySchema, string, stringMap } from '../framework/properties';
-import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started, STARTED_HERE } from '../framework/resource-handler';
+import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, ResourceNaming, Started, STARTED_HERE } from '../framework/resource-handler';
 import { SecretReader, secretReaderFromEnvironment } from '../secrets/secrets-manager';
 
 /** `["ABSOLUTE:10000", …]`: a list of audience sizes. */
@@ -155,12 +155,10 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
 
   private async startJob(): Promise<Started> {
     const props = this.properties;
-    const name = props.Name ?? this.generatedName();
     const seedAudience = await this.seedAudience(props);
     const secretValues = sensitiveValuesOf(seedAudience.sqlParameters, props);
     const arn = await withSecretsScrubbed(secretValues, () => this.createOrAdopt(
-      name,
-      async () => (await this.client.startAudienceGenerationJob({
+      async (name) => (await this.client.startAudienceGenerationJob({
         name,
         configuredAudienceModelArn: props.ConfiguredAudienceModelArn,
         seedAudience,
@@ -169,10 +167,16 @@ export class AudienceGenerationJobHandler extends ResourceHandler<AudienceGenera
         description: props.Description,
         tags: this.creationTags(props.Tags),
       })).audienceGenerationJobArn,
-      async (taken) => (await listAll(this.client, 'listAudienceGenerationJobs')).find((job) => job.name === taken)?.audienceGenerationJobArn,
     ));
     const operation: OperationState = { [STARTED_HERE]: 'true' };
     return { physicalResourceId: arn, operation };
+  }
+
+  protected createdResourceNaming(): ResourceNaming {
+    return {
+      name: this.properties.Name ?? this.generatedName(),
+      findArn: async (name) => (await listAll(this.client, 'listAudienceGenerationJobs')).find((job) => job.name === name)?.audienceGenerationJobArn,
+    };
   }
 
   /** The seed as the service takes it: an S3 location, or a SQL query with its secrets read. */

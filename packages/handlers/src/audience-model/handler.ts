@@ -23,7 +23,7 @@ import type { AudienceModelMetric, AudienceModelMetricType, GetAudienceModelResp
 import { ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent, OperationState } from '../framework/events';
 import { optional, PropertySchema, string, stringMap, timestamp } from '../framework/properties';
-import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, Started, STARTED_HERE } from '../framework/resource-handler';
+import { describeStatusDetails, HandlerRuntime, Progress, ResourceHandler, ResourceNaming, Started, STARTED_HERE } from '../framework/resource-handler';
 
 const PROPERTIES: PropertySchema<AudienceModelProperties> = {
   Name: optional(string),
@@ -116,10 +116,8 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
 
   private async createModel(): Promise<Started> {
     const props = this.properties;
-    const name = props.Name ?? this.generatedName();
     const arn = await this.createOrAdopt(
-      name,
-      async () => (await this.client.createAudienceModel({
+      async (name) => (await this.client.createAudienceModel({
         name,
         trainingDatasetArn: props.TrainingDatasetArn,
         trainingDataStartTime: props.TrainingDataStartTime === undefined ? undefined : new Date(props.TrainingDataStartTime),
@@ -128,10 +126,16 @@ export class AudienceModelHandler extends ResourceHandler<AudienceModelPropertie
         description: props.Description,
         tags: this.creationTags(props.Tags),
       })).audienceModelArn,
-      async (taken) => (await listAll(this.client, 'listAudienceModels')).find((model) => model.name === taken)?.audienceModelArn,
     );
     const operation: OperationState = { [STARTED_HERE]: 'true' };
     return { physicalResourceId: arn, operation };
+  }
+
+  protected createdResourceNaming(): ResourceNaming {
+    return {
+      name: this.properties.Name ?? this.generatedName(),
+      findArn: async (name) => (await listAll(this.client, 'listAudienceModels')).find((model) => model.name === name)?.audienceModelArn,
+    };
   }
 
   private async waitUntilActive(): Promise<Progress<AudienceModelData>> {

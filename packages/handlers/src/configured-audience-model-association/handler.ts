@@ -18,7 +18,7 @@ import { CleanRoomsApi, cleanRoomsFromEnvironment, sdkErrorOf } from './clean-ro
 import { describeCause, ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent } from '../framework/events';
 import { boolean, optional, PropertySchema, string, stringMap } from '../framework/properties';
-import { HandlerRuntime, Progress, ResourceHandler, Started } from '../framework/resource-handler';
+import { HandlerRuntime, Progress, ResourceHandler, ResourceNaming, Started } from '../framework/resource-handler';
 
 const PROPERTIES: PropertySchema<ConfiguredAudienceModelAssociationProperties> = {
   MembershipId: string,
@@ -165,10 +165,8 @@ export class ConfiguredAudienceModelAssociationHandler
   /** Creates the association, or adopts the one an earlier attempt of this request created. */
   private async createAssociation(): Promise<Started> {
     const props = this.properties;
-    const name = props.Name ?? this.generatedName(MAX_NAME_LENGTH);
     const arn = await this.createOrAdopt(
-      name,
-      async () => {
+      async (name) => {
         const { configuredAudienceModelAssociation } = await this.explainRefusal(() => this.cleanRooms.createConfiguredAudienceModelAssociation({
           membershipIdentifier: props.MembershipId,
           configuredAudienceModelArn: props.ConfiguredAudienceModelArn,
@@ -179,9 +177,16 @@ export class ConfiguredAudienceModelAssociationHandler
         }), { keepNameTaken: true });
         return configuredAudienceModelAssociation!.arn!;
       },
-      (taken) => this.findArnByName(props.MembershipId, taken),
     );
     return { physicalResourceId: arn };
+  }
+
+  protected createdResourceNaming(): ResourceNaming {
+    const props = this.properties;
+    return {
+      name: props.Name ?? this.generatedName(MAX_NAME_LENGTH),
+      findArn: (name) => this.findArnByName(props.MembershipId, name),
+    };
   }
 
   private async findArnByName(membershipIdentifier: string, name: string): Promise<string | undefined> {

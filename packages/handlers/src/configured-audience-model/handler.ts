@@ -32,7 +32,7 @@ import { cleanRoomsStatements, withCleanRoomsStatements } from './clean-rooms-st
 import { ResourceFailure } from '../framework/errors';
 import type { CustomResourceEvent } from '../framework/events';
 import { integer, oneOf, optional, PropertyError, PropertyParser, PropertySchema, string, stringMap } from '../framework/properties';
-import { HandlerRuntime, Progress, ResourceHandler, Started } from '../framework/resource-handler';
+import { HandlerRuntime, Progress, ResourceHandler, ResourceNaming, Started } from '../framework/resource-handler';
 
 /** A list of whole numbers (CloudFormation hands each one back as a string). */
 const integerList: PropertyParser<number[]> = (value, name) => {
@@ -170,11 +170,9 @@ export class ConfiguredAudienceModelHandler extends ResourceHandler<ConfiguredAu
   /** Creates the model (or adopts what a replayed request made) and sets its policy; a model whose policy fails is deleted. */
   private async createConfiguredModel(): Promise<Started> {
     const props = this.properties;
-    const name = props.Name ?? this.generatedName();
     let createdNow = false;
     const arn = await this.createOrAdopt(
-      name,
-      async () => {
+      async (name) => {
         const { configuredAudienceModelArn } = await this.explainRefusal(() => this.client.createConfiguredAudienceModel({
           name,
           audienceModelArn: props.AudienceModelArn,
@@ -189,12 +187,19 @@ export class ConfiguredAudienceModelHandler extends ResourceHandler<ConfiguredAu
         createdNow = true;
         return configuredAudienceModelArn;
       },
-      async (taken) => (await listAll(this.client, 'listConfiguredAudienceModels')).find((model) => model.name === taken)?.configuredAudienceModelArn,
     );
     if (props.Policy !== undefined) {
       await this.undoOnFailure(() => this.applyPolicy(arn, createdNow), () => this.deleteCreatedModel(arn));
     }
     return { physicalResourceId: arn };
+  }
+
+  protected createdResourceNaming(): ResourceNaming {
+    return {
+      name: this.properties.Name ?? this.generatedName(),
+      findArn: async (name) => (await listAll(this.client, 'listConfiguredAudienceModels'))
+        .find((model) => model.name === name)?.configuredAudienceModelArn,
+    };
   }
 
   /** The UpdateConfiguredAudienceModel request for the changed properties; `undefined` when none of them is its. */

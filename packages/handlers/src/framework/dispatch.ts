@@ -2,7 +2,8 @@
  * The whole dispatcher: a map from custom resource type to handler class,
  * and the two entry points the Provider framework calls. They log the
  * request (identifiers only), run the handler, and turn any error into one
- * sentence naming the resource and the cause.
+ * sentence naming the resource and the cause. A third asks the handler for
+ * what an unanswered Create made (../framework/failed-invocation.ts).
  */
 import { errorForCloudFormation, failureReason, describeCause, ResourceFailure } from './errors';
 import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from './events';
@@ -46,6 +47,20 @@ export async function dispatchIsComplete(
   } catch (err) {
     throw fail(event, err, runtime, 'isComplete');
   }
+}
+
+/**
+ * The resource an attempt of a Create made, for a Create no attempt
+ * answered (see `ResourceHandler.findCreatedResource`): its physical id, or
+ * `undefined`. A failed lookup is thrown as it is: the caller decides what
+ * it means.
+ */
+export async function findCreatedResource(
+  event: CustomResourceEvent,
+  handlers: ResourceHandlerMap,
+  runtime: HandlerRuntime = runtimeFor(event, 'isComplete'),
+): Promise<string | undefined> {
+  return handlerFor(event, handlers, runtime).findCreatedResource();
 }
 
 function handlerFor(event: CustomResourceEvent, handlers: ResourceHandlerMap, runtime: HandlerRuntime): CustomResourceHandler {

@@ -68,6 +68,22 @@ export type Progress<D> =
 export interface CustomResourceHandler {
   onEvent(): Promise<OnEventResponse>;
   isComplete(): Promise<IsCompleteResponse>;
+  /**
+   * The resource an attempt of this Create made (its physical id), for a
+   * Create that no attempt answered; `undefined` when there is none to delete.
+   */
+  findCreatedResource(): Promise<string | undefined>;
+}
+
+/**
+ * How a type finds its resources by the name a Create gives them (see
+ * `ResourceHandler.createdResourceNaming`).
+ */
+export interface ResourceNaming {
+  /** The name this request's Create gives its resource: the user's, or one derived from the request (the same on every attempt). */
+  readonly name: string;
+  /** The ARN of the resource holding `name`, if one does. */
+  findArn(name: string): Promise<string | undefined>;
 }
 
 /** A constructor of a resource-type handler, as the dispatcher's map holds it. */
@@ -427,33 +443,43 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
   }
 
   /**
-   * Runs a create. When the name is taken (ConflictException), finds the
-   * resource holding it and adopts it only if this very request made it
-   * (its creation token matches): a replayed request then ends up with the
-   * resource its first attempt made, and a resource made by anyone else is
-   * neither adopted nor touched.
+   * How this type finds a resource by the name its Create gives it, for
+   * `createOrAdopt` and `findCreatedResource`; `undefined` (the default) for
+   * a type that creates nothing a Delete could remove.
+   */
+  protected createdResourceNaming(): ResourceNaming | undefined {
+    return undefined;
+  }
+
+  /**
+   * Runs a create under the name `createdResourceNaming` gives. When the name
+   * is taken (ConflictException), finds the resource holding it and adopts it
+   * only if this very request made it (its creation token matches): a
+   * replayed request then ends up with the resource its first attempt made,
+   * and a resource made by anyone else is neither adopted nor touched.
    *
+   * @param create creates the resource of that name and returns its ARN
    * @returns the ARN of the created (or adopted) resource
    */
-  protected async createOrAdopt(
-    name: string,
-    create: () => Promise<string>,
-    findArnByName: (name: string) => Promise<string | undefined>,
-  ): Promise<string> {
+  protected async createOrAdopt(create: (name: string) => Promise<string>): Promise<string> {
+    const naming = this.createdResourceNaming();
+    if (naming === undefined) {
+      throw new ResourceFailure(`the ${this.noun} handler has no way to find its resources by name`);
+    }
+    const { name } = naming;
     try {
-      const arn = await create();
+      const arn = await create(name);
       this.log.info(`Created the ${this.noun}`, { name, arn });
       return arn;
     } catch (err) {
       if (!this.isNameTaken(err)) {
         throw err;
       }
-      const existing = await findArnByName(name);
+      const existing = await naming.findArn(name);
       if (existing === undefined) {
         throw err;
       }
-      const tags = await this.tagsOf(existing);
-      if (readCreationRecord(tags[CREATION_TOKEN_TAG])?.token !== creationToken(this.event)) {
+      if (!(await this.createdByThisRequest(existing))) {
         throw new ResourceFailure(
           `the name "${name}" is already used by ${withArticle(this.noun)} this stack did not create (${existing}); choose another name`,
         );
@@ -461,6 +487,41 @@ export abstract class ResourceHandler<P extends object, D extends AttributeData>
       this.log.info(`Adopted the ${this.noun} an earlier attempt of this request created`, { name, arn: existing });
       return existing;
     }
+  }
+
+  /**
+   * The resource an attempt of this Create made, found the way
+   * `createOrAdopt` finds it on a replay: by the name the request gives it,
+   * and only if its creation token is this request's. For a Create that no
+   * attempt answered (every onEvent invocation died): answered FAILED with
+   * this id, CloudFormation's rollback sends a Delete for it, and the
+   * ordinary Delete removes it. `undefined` for any other request, when no
+   * resource holds the name, when one another request made holds it (never
+   * claimed), and for a type whose Delete removes nothing. Errors of the
+   * lookup are thrown.
+   */
+  public async findCreatedResource(): Promise<string | undefined> {
+    const naming = this.requestType === 'Create' ? this.createdResourceNaming() : undefined;
+    if (naming === undefined) {
+      return undefined;
+    }
+    const arn = await naming.findArn(naming.name);
+    if (arn === undefined) {
+      this.log.info(`No ${this.noun} holds the name this request gives it`, { name: naming.name });
+      return undefined;
+    }
+    if (!(await this.createdByThisRequest(arn))) {
+      this.log.warn(`The ${this.noun} holding the name this request gives it was made by another request; leaving it alone`, { name: naming.name, arn });
+      return undefined;
+    }
+    this.log.info(`Found the ${this.noun} an attempt of this request created`, { name: naming.name, arn });
+    return arn;
+  }
+
+  /** Whether the resource's creation record names this request (its creation token). */
+  private async createdByThisRequest(resourceArn: string): Promise<boolean> {
+    const tags = await this.tagsOf(resourceArn);
+    return readCreationRecord(tags[CREATION_TOKEN_TAG])?.token === creationToken(this.event);
   }
 
   /**

@@ -116,7 +116,20 @@ export function onEventRetryDeadline(now: number, context: InvocationContext | u
 }
 
 /**
- * onEvent's client: retrying until its deadline; under the local runner,
+ * How long, in real milliseconds, an invocation may still work before it
+ * must answer: its remaining Lambda time less RETRY_MARGIN_SECONDS for the
+ * answer (the margin by the handlers' clock, so scaled under the local
+ * runner, whose Lambda time is real time); without a context, the
+ * function's timeout less the margin.
+ */
+export function workTimeLeftMs(context: InvocationContext | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const scale = localTimeScale(env);
+  const remaining = context ? context.getRemainingTimeInMillis() : HANDLER_TIMEOUT_SECONDS * 1000 * scale;
+  return Math.max(0, remaining - RETRY_MARGIN_SECONDS * 1000 * scale);
+}
+
+/**
+ * A client retrying until onEvent's retry deadline; under the local runner,
  * for the same budget counted in waits (the runner's scaled clock would
  * charge each local request's real latency thousands of times over).
  */
@@ -131,11 +144,23 @@ function onEventClient(
   return localTimeScale(env) === 1 ? client.retryingUntil(deadline) : client.retryingWithin(deadline - start);
 }
 
-export function runtimeFor(event: CustomResourceEvent, handler: 'onEvent' | 'isComplete', context?: InvocationContext): HandlerRuntime {
+/**
+ * The runtime of one invocation. onEvent's client retries transient
+ * failures within its Lambda time (onEventRetryDeadline); isComplete's makes
+ * the configured attempts and answers "not yet" after them, unless
+ * `retryWithinInvocation` (isComplete answering a request itself, as
+ * onEvent's on-failure destination, which is asked only once).
+ */
+export function runtimeFor(
+  event: CustomResourceEvent,
+  handler: 'onEvent' | 'isComplete',
+  context?: InvocationContext,
+  retryWithinInvocation: boolean = handler === 'onEvent',
+): HandlerRuntime {
   const now = clockFromEnvironment();
   const client = clientFromEnvironment();
   return {
-    client: handler === 'onEvent' ? onEventClient(client, now, context) : client,
+    client: retryWithinInvocation ? onEventClient(client, now, context) : client,
     log: loggerFor(event, handler),
     now,
     sleep: retrySleepFromEnvironment(),

@@ -9,13 +9,13 @@ import { COMPLETION_EVENT_KIND, CompletionState, POLLER_LOGICAL_ID_ENV } from 'c
 import { POLLER_EVENT_KIND, PollerState } from 'cdk-cleanrooms-ml/lib/contracts/wait';
 import { RESOURCE_HANDLERS } from './resource-handlers';
 import { sendResponse } from '../framework/cloudformation-response';
-import { dispatchIsComplete } from '../framework/dispatch';
+import { dispatchIsComplete, findCreatedResource } from '../framework/dispatch';
 import type { IsCompleteEvent } from '../framework/events';
 import { answerFailedInvocation, FailedInvocationRecord, isFailedInvocationRecord } from '../framework/failed-invocation';
 import { Logger } from '../framework/logger';
 import { pollerExecutionsFromEnvironment } from '../framework/poller-executions';
 import { checkCompletion } from '../framework/relay';
-import { clientFromEnvironment, clockFromEnvironment, InvocationContext, loggerFor, runtimeFor } from '../framework/runtime';
+import { clientFromEnvironment, clockFromEnvironment, InvocationContext, loggerFor, runtimeFor, workTimeLeftMs } from '../framework/runtime';
 import { checkAndSignal } from '../wait/poller';
 import { stackSignalsFromEnvironment } from '../wait/stack-signals';
 
@@ -27,7 +27,7 @@ export function handler(
   context?: InvocationContext,
 ): Promise<CompletionState | PollerState | void> {
   if (isFailedInvocationRecord(event)) {
-    return answerFailedRequest(event);
+    return answerFailedRequest(event, context);
   }
   if (event.Kind === POLLER_EVENT_KIND) {
     return checkAndSignal(event, {
@@ -52,14 +52,23 @@ export function handler(
 /**
  * The record of a request onEvent never completed. The poller's ARN cannot be
  * in this function's environment (the poller's definition names the
- * function), so its logical id is, and CloudFormation gives the ARN.
+ * function), so its logical id is, and CloudFormation gives the ARN. A
+ * Create's handler looks for what an attempt made with a client that retries
+ * within this invocation, and the lookup stops in time to answer.
  */
-function answerFailedRequest(record: FailedInvocationRecord): Promise<void> {
+function answerFailedRequest(record: FailedInvocationRecord, context: InvocationContext | undefined): Promise<void> {
   const request = record.requestPayload;
   const stack = stackSignalsFromEnvironment();
   const executions = pollerExecutionsFromEnvironment(process.env, () => {
     const logicalId = process.env[POLLER_LOGICAL_ID_ENV];
     return logicalId ? stack.physicalResourceId(request.StackId, logicalId) : Promise.reject(new Error(`the function has no ${POLLER_LOGICAL_ID_ENV}`));
   });
-  return answerFailedInvocation(record, executions, { respond: sendResponse, now: clockFromEnvironment(), log: loggerFor(request, 'isComplete') });
+  return answerFailedInvocation(record, executions, {
+    respond: sendResponse,
+    now: clockFromEnvironment(),
+    log: loggerFor(request, 'isComplete'),
+    // The clients are made only for a lookup, so that one that cannot be made is a failed lookup, and the request is answered.
+    findCreatedResource: async (created) => findCreatedResource(created, RESOURCE_HANDLERS, runtimeFor(created, 'isComplete', context, true)),
+    lookupTimeMs: workTimeLeftMs(context),
+  });
 }
