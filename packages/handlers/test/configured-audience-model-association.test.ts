@@ -19,6 +19,8 @@ import {
   runToCompletion,
 } from './harness';
 import { CREATION_TOKEN_TAG } from '../src/framework';
+import { findCreatedResource } from '../src/framework/dispatch';
+import { RESOURCE_HANDLERS } from '../src/provider/resource-handlers';
 
 const TYPE = 'Custom::CleanRoomsConfiguredAudienceModelAssociation';
 const SUBJECT = `Association (${TYPE}): `;
@@ -154,6 +156,18 @@ describe('Create', () => {
       `^${escape(`${SUBJECT}the name "Shared model" is already used by a configured audience model association this stack did not create (`)}`,
     ));
     expect(associations()).toHaveLength(1);
+  });
+
+  test('a Create no attempt answered: the association its attempt made is found (through AWS Clean Rooms), one of the same name made otherwise is not', async () => {
+    const event = events.create(properties());
+    const { PhysicalResourceId: made } = await onEvent(event);
+    await cleanRooms.createConfiguredAudienceModelAssociation({
+      membershipIdentifier: membershipId, configuredAudienceModelArn, configuredAudienceModelAssociationName: 'Shared model', manageResourcePolicies: false,
+    });
+
+    await expect(findCreatedResource(event, RESOURCE_HANDLERS)).resolves.toBe(made);
+    await expect(findCreatedResource(events.create(properties({ Name: 'Shared model' })), RESOURCE_HANDLERS)).resolves.toBeUndefined();
+    expect(associations()).toHaveLength(2);
   });
 
   test('names the property at fault when the membership is not the account\'s', async () => {

@@ -180,6 +180,89 @@ describe('answerFailedInvocation (isComplete as onEvent\'s on-failure destinatio
   });
 });
 
+describe('a Create whose first attempt made the resource before its environment died', () => {
+  const MODEL_ARN = 'arn:aws:cleanrooms-ml:us-east-1:123456789012:audience-model/8d3c5f0e-6a1b-4c2d-9e8f-7a6b5c4d3e2f';
+  const DIED = 'Model0301700E (Custom::CleanRoomsMLAudienceModel): the provider\'s request function failed 3 times (RetriesExhausted): '
+    + 'Runtime.ExitError: RequestId: e4b46cbf Error: Runtime exited with error: signal: killed; ';
+
+  test('is answered FAILED with the ARN of what it made, so the rollback\'s Delete names it, and the reason says so', async () => {
+    const { deps, executions, sent } = recorder();
+    const looked: CustomResourceEvent[] = [];
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: async (created) => { looked.push(created); return MODEL_ARN; } });
+
+    expect(looked).toEqual([request()]);
+    expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason])).toEqual([[
+      'FAILED', MODEL_ARN, `${DIED}an attempt had created ${MODEL_ARN}, which the rollback deletes.`,
+    ]]);
+  });
+
+  test('keeps the CREATE_FAILED id when nothing of this request\'s is found (none, or another request\'s), and says so', async () => {
+    const { deps, executions, sent } = recorder();
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: async () => undefined });
+
+    expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason])).toEqual([[
+      'FAILED', CREATE_FAILED_PHYSICAL_ID, `${DIED}nothing this request created was found for the rollback to delete.`,
+    ]]);
+  });
+
+  test('still answers, under the CREATE_FAILED id, when the lookup fails, naming why', async () => {
+    const { deps, executions, sent } = recorder();
+    const findCreatedResource = async (): Promise<string> => {
+      throw new Error(`AccessDeniedException: not authorized to list audience models (${RESPONSE_URL})`);
+    };
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource });
+
+    expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason])).toEqual([[
+      'FAILED',
+      CREATE_FAILED_PHYSICAL_ID,
+      `${DIED}whether an attempt created the resource could not be checked (AccessDeniedException: not authorized to list audience models `
+        + '([redacted])), so the rollback deletes nothing.',
+    ]]);
+  });
+
+  test('still answers, under the CREATE_FAILED id, when the lookup outlasts the function\'s time', async () => {
+    const { deps, executions, sent } = recorder();
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: () => new Promise(() => undefined), lookupTimeMs: 0 });
+
+    expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason])).toEqual([[
+      'FAILED',
+      CREATE_FAILED_PHYSICAL_ID,
+      `${DIED}whether an attempt created the resource could not be checked (the lookup ran out of the function's time), so the rollback deletes nothing.`,
+    ]]);
+  });
+
+  test('an Update or a Delete is answered as before, under the resource\'s own id, without a lookup', async () => {
+    for (const requestType of ['Update', 'Delete'] as const) {
+      const { deps, executions, sent } = recorder();
+      let lookups = 0;
+
+      await answerFailedInvocation(record(request({ RequestType: requestType, PhysicalResourceId: 'arn:model' })), executions, {
+        ...deps,
+        findCreatedResource: async () => { lookups++; return MODEL_ARN; },
+      });
+
+      expect({ requestType, lookups, answers: sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason]) }).toEqual({
+        requestType,
+        lookups: 0,
+        answers: [['FAILED', 'arn:model', `${DIED.slice(0, -2)}.`]],
+      });
+    }
+  });
+
+  test('a request whose completion execution exists is left to it, without a lookup', async () => {
+    const { deps, executions, sent } = recorder([completionExecutionName(request())]);
+    let lookups = 0;
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: async () => { lookups++; return MODEL_ARN; } });
+
+    expect({ lookups, sent }).toEqual({ lookups: 0, sent: [] });
+  });
+});
+
 describe('the isComplete function', () => {
   test('recognises the on-failure record of a CloudFormation request only', () => {
     expect(isFailedInvocationRecord(record(request()))).toBe(true);

@@ -30,7 +30,7 @@ import {
   timestamp,
   truncateUtf8,
 } from '../src/framework';
-import { clientFromEnvironment, clockFromEnvironment, onEventRetryDeadline, retrySleepFromEnvironment, runtimeFor } from '../src/framework/runtime';
+import { clientFromEnvironment, clockFromEnvironment, onEventRetryDeadline, retrySleepFromEnvironment, runtimeFor, workTimeLeftMs } from '../src/framework/runtime';
 
 const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/LookalikeStack/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f`;
 const request = (overrides: Partial<CustomResourceEvent> = {}) => ({
@@ -211,6 +211,20 @@ describe('onEvent\'s retry deadline', () => {
   });
 });
 
+describe('the time an invocation may still work before it must answer', () => {
+  const remaining = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
+
+  test('is its remaining Lambda time less a minute for answering, and never below 0', () => {
+    expect(workTimeLeftMs(remaining(200_000), {})).toBe(140_000);
+    expect(workTimeLeftMs(remaining(30_000), {})).toBe(0);
+    expect(workTimeLeftMs(undefined, {})).toBe(240_000);
+  });
+
+  test('keeps a scaled minute under the local runner, whose Lambda time is real time', () => {
+    expect(workTimeLeftMs(remaining(299_000), { CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE: '0.001' })).toBe(299_000 - 60);
+  });
+});
+
 describe('the runtime\'s clients, on a service that throttles eight calls in a row', () => {
   const ENV = ['AWS_ENDPOINT_URL_CLEANROOMSML', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'CDK_CLEANROOMS_ML_LOCAL_TIME_SCALE'];
   let emulator: CleanRoomsMlEmulator;
@@ -241,6 +255,13 @@ describe('the runtime\'s clients, on a service that throttles eight calls in a r
 
   test('onEvent\'s outlasts them within its Lambda time', async () => {
     const { client } = runtimeFor(event, 'onEvent', { getRemainingTimeInMillis: () => 290_000 });
+
+    await expect(client.listAudienceModels({})).resolves.toMatchObject({ audienceModels: [] });
+    expect(emulator.stats()).toMatchObject({ totalCalls: 9, totalThrottled: 8 });
+  });
+
+  test('isComplete\'s, answering a request onEvent never completed, outlasts them within its Lambda time like onEvent\'s', async () => {
+    const { client } = runtimeFor(event, 'isComplete', { getRemainingTimeInMillis: () => 290_000 }, true);
 
     await expect(client.listAudienceModels({})).resolves.toMatchObject({ audienceModels: [] });
     expect(emulator.stats()).toMatchObject({ totalCalls: 9, totalThrottled: 8 });
