@@ -7,8 +7,8 @@
  * (../src/framework/failed-invocation.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { configuredAudienceModel, activeGenerationJob } from './job-fixtures';
 import { captureLogs, CustomResourceEvents, HandlerTestbed, onEvent, rejectionOf, ROLE_ARN, serviceCallsDuring } from './harness';
+import { activeGenerationJob, configuredAudienceModel } from './job-fixtures';
 import { findCreatedResource } from '../src/framework/dispatch';
 import type { CustomResourceEvent } from '../src/framework/events';
 import { runtimeFor } from '../src/framework/runtime';

@@ -189,7 +189,12 @@ describe('a Create whose first attempt made the resource before its environment 
     const { deps, executions, sent } = recorder();
     const looked: CustomResourceEvent[] = [];
 
-    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: async (created) => { looked.push(created); return MODEL_ARN; } });
+    const findCreatedResource = async (created: CustomResourceEvent) => {
+      looked.push(created);
+      return MODEL_ARN;
+    };
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource });
 
     expect(looked).toEqual([request()]);
     expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason])).toEqual([[
@@ -226,7 +231,9 @@ describe('a Create whose first attempt made the resource before its environment 
   test('still answers, under the CREATE_FAILED id, when the lookup outlasts the function\'s time', async () => {
     const { deps, executions, sent } = recorder();
 
-    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: () => new Promise(() => undefined), lookupTimeMs: 0 });
+    const neverAnswers = () => new Promise<string | undefined>(() => undefined);
+
+    await answerFailedInvocation(record(request()), executions, { ...deps, findCreatedResource: neverAnswers, lookupTimeMs: 0 });
 
     expect(sent.map(({ response }) => [response.Status, response.PhysicalResourceId, response.Reason])).toEqual([[
       'FAILED',
