@@ -22,7 +22,7 @@ import {
   TrainingDataset,
   TrainingDataSource,
 } from 'cdk-cleanrooms-ml';
-import { CleanRoomsMlEmulator, EmulatorTimingOptions, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
+import { CleanRoomsMlEmulator, DeploymentEvent, EmulatorTimingOptions, deployStack, destroyStack, StackEvent, StackOperationResult } from 'cdk-cleanrooms-ml-local';
 import { synth } from '../support/synth';
 import { removeTemporaryDirectories, temporaryDirectory } from '../support/temporary-directories';
 
@@ -52,6 +52,25 @@ function timings(training: Duration): EmulatorTimingOptions {
     },
     audienceExportJob: { createPendingMs: scaled(Duration.minutes(1)), createInProgressMs: scaled(Duration.minutes(5)) },
   };
+}
+
+/**
+ * An emulator whose trainings outlast any timeout until the test ends them: its clock jumps by a training's length
+ * at each stack event `cue` picks (a wait condition starting, a progress signal arriving). A training timed in real
+ * milliseconds would race the model's own window, whose checks also take real time: on a busy machine the window
+ * outlasted a 3-hour training (1 s at this scale), and what the test meant to happen during a wait condition
+ * happened before it.
+ */
+async function emulatorEndingTrainingsOn(
+  cue: (event: StackEvent) => boolean,
+): Promise<{ emulator: CleanRoomsMlEmulator; onEvent: (event: DeploymentEvent) => void }> {
+  const training = Duration.hours(100);
+  let clockOffsetMs = 0;
+  const emulator = await CleanRoomsMlEmulator.start({ timings: timings(training), clock: () => Date.now() + clockOffsetMs });
+  const onEvent = (event: DeploymentEvent): void => {
+    if (event.kind === 'event' && cue(event)) clockOffsetMs += scaled(training);
+  };
+  return { emulator, onEvent };
 }
 
 interface PipelineOptions {
@@ -206,46 +225,57 @@ describe('a model that trains for 20 (scaled) hours', () => {
   });
 });
 
-describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', () => {
+describe('a model whose training ends during its wait condition, with a timeout of 6 hours', () => {
   const timeout = Duration.hours(6);
-
-  let emulator: CleanRoomsMlEmulator;
-
-  beforeAll(async () => {
-    emulator = await CleanRoomsMlEmulator.start({ timings: timings(Duration.hours(3)) });
-  });
-  afterAll(() => emulator.stop());
 
   test('fails a training that fails midway with the service\'s statusDetails, and the rollback leaves nothing behind', async () => {
     const stateFile = join(temporaryDirectory(), 'state.json');
     const modelTags = { 'emulator:fail': 'CREATE', 'emulator:fail-message': 'Not enough interactions in the training data' };
+    // The training fails once the wait condition waits, whatever the machine's speed.
+    const { emulator, onEvent } = await emulatorEndingTrainingsOn((event) => event.resourceType === WAIT_CONDITION_TYPE
+      && event.resourceStatus === 'CREATE_IN_PROGRESS' && !event.resourceStatusReason);
+    try {
+      const result = await deployStack({
+        assembly: synth((stack) => pipeline(stack, { timeout, modelTags })),
+        stateFile,
+        endpoint: emulator.endpoint,
+        timeScale: TIME_SCALE,
+        onEvent,
+      });
 
-    const result = await deployStack({
-      assembly: synth((stack) => pipeline(stack, { timeout, modelTags })),
-      stateFile,
-      endpoint: emulator.endpoint,
-      timeScale: TIME_SCALE,
-    });
-
-    expect(result.status).toBe('ROLLBACK_COMPLETE');
-    // The wait condition received the rest of its signals once the training failed; the ready resource reports why.
-    expect(signalsByWaitCondition(result).ModelWait1?.filter((uniqueId) => uniqueId.startsWith('CREATE_FAILED-')).length).toBeGreaterThan(0);
-    expect(result.failure).toMatchObject({
-      logicalResourceId: expect.stringMatching(/^ModelReady[0-9A-F]{8}$/),
-      resourceType: WAIT_TYPE,
-      reason: expect.stringMatching(/: training the audience model ".+" failed \(CREATE_FAILED\): Not enough interactions in the training data \(EmulatedFailure\)\./),
-    });
-    expect(indexOf(result, CONFIGURED_MODEL, 'CREATE')).toBe(-1);
-    expect(emulator.inventory()).toMatchObject({ audienceModels: [], configuredAudienceModels: [], trainingDatasets: [] });
+      expect(result.status).toBe('ROLLBACK_COMPLETE');
+      // The wait condition received the rest of its signals once the training failed; the ready resource reports why.
+      expect(signalsByWaitCondition(result).ModelWait1?.filter((uniqueId) => uniqueId.startsWith('CREATE_FAILED-')).length).toBeGreaterThan(0);
+      expect(result.failure).toMatchObject({
+        logicalResourceId: expect.stringMatching(/^ModelReady[0-9A-F]{8}$/),
+        resourceType: WAIT_TYPE,
+        reason: expect.stringMatching(/: training the audience model ".+" failed \(CREATE_FAILED\): Not enough interactions in the training data \(EmulatedFailure\)\./),
+      });
+      expect(indexOf(result, CONFIGURED_MODEL, 'CREATE')).toBe(-1);
+      expect(emulator.inventory()).toMatchObject({ audienceModels: [], configuredAudienceModels: [], trainingDatasets: [] });
+    } finally {
+      await emulator.stop();
+    }
   });
 
   test('an update that replaces the model waits for its training again; one that keeps the model does not wait', async () => {
     const stateFile = join(temporaryDirectory(), 'state.json');
+    // Each training ends once its wait condition has received its first progress signal.
+    const { emulator, onEvent } = await emulatorEndingTrainingsOn((event) => /UniqueId PROGRESS-1of/.test(event.resourceStatusReason ?? ''));
+    try {
+      await updatesOf(emulator, onEvent, stateFile);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  async function updatesOf(emulator: CleanRoomsMlEmulator, onEvent: (event: DeploymentEvent) => void, stateFile: string): Promise<void> {
     const deploy = (options: PipelineOptions) => deployStack({
       assembly: synth((stack) => pipeline(stack, { timeout, ...options })),
       stateFile,
       endpoint: emulator.endpoint,
       timeScale: TIME_SCALE,
+      onEvent,
     });
     const created = await deploy({ description: 'v1' });
     expect(created.status).toBe('CREATE_COMPLETE');
@@ -280,5 +310,5 @@ describe('a model that trains for 3 (scaled) hours, with a timeout of 6 hours', 
     expect(emulator.inventory().audienceModels).toEqual([expect.objectContaining({ audienceModelArn: model.audienceModelArn, tags: expect.objectContaining({ team: 'growth' }) })]);
 
     await expect(destroyStack({ stateFile, timeScale: TIME_SCALE })).resolves.toMatchObject({ status: 'DELETE_COMPLETE' });
-  });
+  }
 });
