@@ -4,10 +4,9 @@
  * FAILED at once, rather than CloudFormation waiting an hour for an answer.
  */
 import { COMPLETION_EVENT_KIND, CREATE_FAILED_PHYSICAL_ID, POLLER_LOGICAL_ID_ENV } from 'cdk-cleanrooms-ml/lib/contracts/provider';
-import type { CloudFormationResponse } from '../src/framework/cloudformation-response';
+import { cloudFormationRequest, ON_EVENT_ARN, recordingRelayDependencies, RESPONSE_URL } from './relay-fixtures';
 import type { CustomResourceEvent } from '../src/framework/events';
 import { answerFailedInvocation, FailedInvocationRecord, isFailedInvocationRecord } from '../src/framework/failed-invocation';
-import { Logger } from '../src/framework/logger';
 import { completionExecutionName } from '../src/framework/relay';
 import { handler as isCompleteHandler } from '../src/provider/is-complete.lambda';
 
@@ -32,21 +31,7 @@ jest.mock('@aws-sdk/client-sfn', () => ({
   },
 }));
 
-const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.us-east-1.amazonaws.com/key?X-Amz-Signature=secret-signature';
-const ON_EVENT_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Lookalike-CleanRoomsMlProviderframeworkonEv-abc';
-
-function request(overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent {
-  return {
-    RequestType: 'Create',
-    ResponseURL: RESPONSE_URL,
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Lookalike/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f',
-    RequestId: '0b6a2f7e-8f0c-4d35-9a2b-1c3d4e5f6a7b',
-    ResourceType: 'Custom::CleanRoomsMLAudienceModel',
-    LogicalResourceId: 'Model0301700E',
-    ResourceProperties: { ServiceToken: ON_EVENT_ARN },
-    ...overrides,
-  };
-}
+const request = cloudFormationRequest;
 
 /** A record as Lambda sends it (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). */
 function record(payload: CustomResourceEvent, overrides: Partial<FailedInvocationRecord> = {}): FailedInvocationRecord {
@@ -63,20 +48,10 @@ function record(payload: CustomResourceEvent, overrides: Partial<FailedInvocatio
 
 /** What the answer sends and logs; `running` are the completion executions that exist. */
 function recorder(running: string[] = []) {
-  const sent: Array<{ url: string; response: CloudFormationResponse }> = [];
-  const logs: string[] = [];
   const asked: string[] = [];
   return {
-    sent,
-    logs,
+    ...recordingRelayDependencies(),
     asked,
-    deps: {
-      respond: async (url: string, response: CloudFormationResponse) => {
-        sent.push({ url, response });
-      },
-      now: () => 1_000_000,
-      log: new Logger({ handler: 'test' }, [RESPONSE_URL], (line) => logs.push(line)),
-    },
     executions: {
       exists: async (name: string) => {
         asked.push(name);

@@ -7,43 +7,20 @@ import {
   CompletionState,
   CREATE_FAILED_PHYSICAL_ID,
 } from 'cdk-cleanrooms-ml/lib/contracts/provider';
+import { cloudFormationRequest, recordingRelayDependencies, RESPONSE_URL } from './relay-fixtures';
 import { CloudFormationResponse, ResponseRefused, sendResponse } from '../src/framework/cloudformation-response';
 import { errorForCloudFormation, ResourceFailure } from '../src/framework/errors';
-import type { CustomResourceEvent, IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
-import { Logger } from '../src/framework/logger';
+import type { IsCompleteEvent, IsCompleteResponse, OnEventResponse } from '../src/framework/events';
 import { checkCompletion, completionExecutionName, relayRequest } from '../src/framework/relay';
 
-const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.us-east-1.amazonaws.com/key?X-Amz-Signature=secret-signature';
+const request = cloudFormationRequest;
 
-function request(overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent {
-  return {
-    RequestType: 'Create',
-    ResponseURL: RESPONSE_URL,
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Lookalike/5b0e6f70-1f2a-11ef-9a4b-0a1b2c3d4e5f',
-    RequestId: '0b6a2f7e-8f0c-4d35-9a2b-1c3d4e5f6a7b',
-    ResourceType: 'Custom::CleanRoomsMLAudienceModel',
-    LogicalResourceId: 'Model0301700E',
-    ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:on-event' },
-    ...overrides,
-  };
-}
-
-/** The relay's dependencies, recording what it sends and logs. */
+/** The relay's dependencies, recording what it sends, logs and starts. */
 function recorder(now = 1_000_000) {
-  const sent: Array<{ url: string; response: CloudFormationResponse }> = [];
-  const logs: string[] = [];
   const started: Array<{ name: string; input: CompletionState }> = [];
   return {
-    sent,
-    logs,
+    ...recordingRelayDependencies(now),
     started,
-    deps: {
-      respond: async (url: string, response: CloudFormationResponse) => {
-        sent.push({ url, response });
-      },
-      now: () => now,
-      log: new Logger({ handler: 'test' }, [RESPONSE_URL], (line) => logs.push(line)),
-    },
     executions: {
       start: async (name: string, input: CompletionState) => {
         started.push({ name, input });
