@@ -13,14 +13,27 @@ import { deployStack, destroyStack } from '../../src/runner';
 
 afterAll(removeTemporaryDirectories);
 
+/** PUTs `body` to a ResponseURL (the runner serves it over http). */
+const PUT = `
+const http = require('http');
+const fs = require('fs');
+const put = (url, body) => new Promise((resolve, reject) => {
+  const text = JSON.stringify(body);
+  const request = http.request(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(text) } }, (answer) => {
+    answer.resume();
+    answer.on('end', resolve);
+  });
+  request.on('error', reject);
+  request.end(text);
+});
+`;
+
 /**
  * Answers as its `Mode` property says: `answer` (SUCCESS with attributes),
  * `fail` (FAILED on Create; its rollback's Delete succeeds), `silent` (no answer), `error-first` (throws on its first
  * attempt, answers on the next). Every invocation is appended to JOURNAL.
  */
-const HANDLER = `
-const http = require('http');
-const fs = require('fs');
+const HANDLER = `${PUT}
 exports.handler = async (event) => {
   fs.appendFileSync(process.env.JOURNAL, JSON.stringify({ type: event.RequestType, requestId: event.RequestId }) + '\\n');
   const mode = event.ResourceProperties.Mode;
@@ -30,7 +43,7 @@ exports.handler = async (event) => {
     if (attempts === 1) throw new Error('first attempt fails');
   }
   const failing = mode === 'fail' && event.RequestType === 'Create';
-  const body = JSON.stringify({
+  await put(event.ResponseURL, {
     Status: failing ? 'FAILED' : 'SUCCESS',
     Reason: failing ? 'asked to fail' : undefined,
     PhysicalResourceId: event.PhysicalResourceId || 'thing-' + event.LogicalResourceId,
@@ -39,25 +52,23 @@ exports.handler = async (event) => {
     LogicalResourceId: event.LogicalResourceId,
     Data: { Answer: '42', RequestType: event.RequestType },
   });
-  await new Promise((resolve, reject) => {
-    const request = http.request(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, (answer) => {
-      answer.resume();
-      answer.on('end', resolve);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 };
 `;
 
+/** A function of `stack` running inline `code`, which appends each invocation to `journal`. */
+function journalingFunction(stack: Stack, id: string, code: string, journal: string, options: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(stack, id, {
+    runtime: NODE_RUNTIME,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(code),
+    environment: { JOURNAL: journal },
+    ...options,
+  });
+}
+
 function stackWith(journal: string, mode: string, serviceTimeoutSeconds?: number) {
   return synth((stack: Stack) => {
-    const fn = new lambda.Function(stack, 'Answerer', {
-      runtime: NODE_RUNTIME,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(HANDLER),
-      environment: { JOURNAL: journal },
-    });
+    const fn = journalingFunction(stack, 'Answerer', HANDLER, journal);
     const thing = new CfnResource(stack, 'Thing', {
       type: 'Custom::Thing',
       properties: { ServiceToken: fn.functionArn, Mode: mode, ...(serviceTimeoutSeconds ? { ServiceTimeout: serviceTimeoutSeconds } : {}) },
@@ -113,20 +124,6 @@ test('no answer before the ServiceTimeout fails the create as CloudFormation rep
   expect(deployed.failure?.reason).toMatch(/^CloudFormation did not receive a response from your Custom Resource\. Please check your logs for requestId \[[0-9a-f-]+\]/);
 });
 
-/** PUTs `body` to a ResponseURL (the runner serves it over http). */
-const PUT = `
-const http = require('http');
-const fs = require('fs');
-const put = (url, body) => new Promise((resolve, reject) => {
-  const text = JSON.stringify(body);
-  const request = http.request(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(text) } }, (answer) => {
-    answer.resume();
-    answer.on('end', resolve);
-  });
-  request.on('error', reject);
-  request.end(text);
-});
-`;
 
 /**
  * The ServiceToken: a Create's every attempt fails, as its `Mode` says:
@@ -168,20 +165,8 @@ exports.handler = async (record) => {
 
 function stackWithDestination(journal: string, mode: 'crash' | 'throw', retryAttempts?: number) {
   return synth((stack: Stack) => {
-    const rescuer = new lambda.Function(stack, 'Rescuer', {
-      runtime: NODE_RUNTIME,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(RESCUER),
-      environment: { JOURNAL: journal },
-    });
-    const fn = new lambda.Function(stack, 'Failing', {
-      runtime: NODE_RUNTIME,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(FAILING_HANDLER),
-      environment: { JOURNAL: journal },
-      onFailure: new destinations.LambdaDestination(rescuer),
-      retryAttempts,
-    });
+    const rescuer = journalingFunction(stack, 'Rescuer', RESCUER, journal);
+    const fn = journalingFunction(stack, 'Failing', FAILING_HANDLER, journal, { onFailure: new destinations.LambdaDestination(rescuer), retryAttempts });
     new CfnResource(stack, 'Thing', { type: 'Custom::Thing', properties: { ServiceToken: fn.functionArn, Mode: mode } });
   });
 }
