@@ -41,15 +41,7 @@
  */
 import { describeCause, ResourceFailure } from './errors';
 import type { CustomResourceEvent } from './events';
-import {
-  answer,
-  answeredDeleteOfFailedCreate,
-  CompletionExecutions,
-  completionExecutionName,
-  failedRequestPhysicalId,
-  reasonOf,
-  RelayDependencies,
-} from './relay';
+import { answer, answeredOrLeftToItsExecution, CompletionExecutions, failedRequestPhysicalId, reasonOf, RelayDependencies } from './relay';
 
 /**
  * The record Lambda sends an on-failure destination
@@ -117,16 +109,12 @@ export async function answerFailedInvocation(
   deps: FailedInvocationDependencies,
 ): Promise<void> {
   const request = record.requestPayload;
-  if (await answeredDeleteOfFailedCreate(request, deps)) return;
-  // As the relay does on a repeated delivery: if the check itself fails, answering is the better risk than an hour's wait.
-  if (await executions.exists(completionExecutionName(request)).catch(() => false)) {
-    deps.log.info('The request\'s completion execution exists and answers it', { condition: record.requestContext.condition });
-    return;
-  }
+  const { condition } = record.requestContext;
+  if (await answeredOrLeftToItsExecution(request, executions, deps, 'The request\'s completion execution exists and answers it', { condition })) return;
   const created = request.RequestType === 'Create' ? await lookForCreated(request, deps) : undefined;
   const cause = created === undefined ? whatHappened(record) : `${whatHappened(record)}; ${created.outcome}`;
   const reason = reasonOf(request, new ResourceFailure(cause), deps);
-  deps.log.error('The provider\'s request function never completed the request', { condition: record.requestContext.condition, reason });
+  deps.log.error('The provider\'s request function never completed the request', { condition, reason });
   await answer(request, deps, { Status: 'FAILED', Reason: reason, PhysicalResourceId: created?.physicalResourceId ?? failedRequestPhysicalId(request) });
 }
 

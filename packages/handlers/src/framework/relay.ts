@@ -60,15 +60,11 @@ export async function relayRequest(
   executions: CompletionExecutions,
   deps: RelayDependencies,
 ): Promise<void> {
-  if (await answeredDeleteOfFailedCreate(request, deps)) return;
   // Lambda may deliver an asynchronous event more than once
   // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): a request whose execution exists is
   // being answered by it, and running onEvent again could answer it differently.
+  if (await answeredOrLeftToItsExecution(request, executions, deps, 'The request is already being completed: a repeated delivery')) return;
   const name = completionExecutionName(request);
-  if (await executions.exists(name).catch(() => false)) {
-    deps.log.info('The request is already being completed: a repeated delivery');
-    return;
-  }
   let started: OnEventResponse;
   try {
     started = await onEvent(request);
@@ -121,11 +117,32 @@ export async function checkCompletion(
 }
 
 /**
+ * What onEvent and its on-failure destination both settle before running
+ * anything: a Delete of a resource whose Create failed is answered here
+ * (answeredDeleteOfFailedCreate), and a request whose completion execution
+ * exists is left to it (logged as `leftToExecution`). If the existence check
+ * itself fails, the request is handled as if none existed: answering is the
+ * better risk than CloudFormation's hour. Whether the request needs nothing more.
+ */
+export async function answeredOrLeftToItsExecution(
+  request: CustomResourceEvent,
+  executions: Pick<CompletionExecutions, 'exists'>,
+  deps: RelayDependencies,
+  leftToExecution: string,
+  details: Record<string, unknown> = {},
+): Promise<boolean> {
+  if (await answeredDeleteOfFailedCreate(request, deps)) return true;
+  if (!(await executions.exists(completionExecutionName(request)).catch(() => false))) return false;
+  deps.log.info(leftToExecution, details);
+  return true;
+}
+
+/**
  * A Delete of a resource whose Create failed (the library's CREATE_FAILED id,
  * or the Provider framework's) is answered SUCCESS without the handler:
  * nothing was created. Whether it was one (and is answered).
  */
-export async function answeredDeleteOfFailedCreate(request: CustomResourceEvent, deps: RelayDependencies): Promise<boolean> {
+async function answeredDeleteOfFailedCreate(request: CustomResourceEvent, deps: RelayDependencies): Promise<boolean> {
   const failedCreate = [CREATE_FAILED_PHYSICAL_ID, FRAMEWORK_CREATE_FAILED_PHYSICAL_ID].find((id) => id === request.PhysicalResourceId);
   if (request.RequestType !== 'Delete' || !failedCreate) return false;
   deps.log.info('Delete of a resource whose Create failed: nothing to delete');

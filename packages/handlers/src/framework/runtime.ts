@@ -9,7 +9,7 @@ import { CleanRoomsMlClient } from 'cdk-cleanrooms-ml-local/lib/client/client';
 import { LOCAL_TIME_SCALE_ENV } from 'cdk-cleanrooms-ml-local/lib/runner/handler-environment';
 import type { CustomResourceEvent } from './events';
 import { Logger, secretsOf } from './logger';
-import { pollerExecutionsFromEnvironment } from './poller-executions';
+import { PollerExecutions, pollerExecutionsFromEnvironment } from './poller-executions';
 import type { HandlerRuntime } from './resource-handler';
 
 let cached: { readonly key: string; readonly client: CleanRoomsMlClient } | undefined;
@@ -156,7 +156,7 @@ export function runtimeFor(
   handler: 'onEvent' | 'isComplete',
   context?: InvocationContext,
   retryWithinInvocation: boolean = handler === 'onEvent',
-): HandlerRuntime {
+): HandlerRuntime & { readonly executions: PollerExecutions } {
   const now = clockFromEnvironment();
   const client = clientFromEnvironment();
   return {

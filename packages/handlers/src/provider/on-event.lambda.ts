@@ -6,14 +6,12 @@ import { RESOURCE_HANDLERS } from './resource-handlers';
 import { sendResponse } from '../framework/cloudformation-response';
 import { dispatchOnEvent } from '../framework/dispatch';
 import type { CustomResourceEvent } from '../framework/events';
-import { pollerExecutionsFromEnvironment } from '../framework/poller-executions';
 import { relayRequest } from '../framework/relay';
 import { InvocationContext, runtimeFor } from '../framework/runtime';
 
 export async function handler(event: CustomResourceEvent, context?: InvocationContext): Promise<void> {
   const runtime = runtimeFor(event, 'onEvent', context);
-  const executions = runtime.executions ?? pollerExecutionsFromEnvironment();
-  await relayRequest(event, (request) => dispatchOnEvent(request, RESOURCE_HANDLERS, runtime), executions, {
+  await relayRequest(event, (request) => dispatchOnEvent(request, RESOURCE_HANDLERS, runtime), runtime.executions, {
     respond: sendResponse,
     now: runtime.now,
     log: runtime.log,
