@@ -69,14 +69,14 @@ export const sendResponse: ResponseSender = async (responseUrl, response) => {
   const body = JSON.stringify(response);
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
-    try {
-      const status = await put(responseUrl, body);
+    const status = await put(responseUrl, body).catch((err: NodeJS.ErrnoException) => {
+      lastError = new Error(`the response could not be sent (${err.code ?? 'network error'})`);
+      return undefined;
+    });
+    if (status !== undefined) {
       if (status >= 200 && status < 300) return;
       if (status < 500) throw new ResponseRefused(status);
       lastError = new Error(`the response URL answered HTTP ${status}`);
-    } catch (err) {
-      if (err instanceof ResponseRefused) throw err;
-      lastError = new Error(`the response could not be sent (${(err as NodeJS.ErrnoException).code ?? 'network error'})`);
     }
     if (attempt < PUT_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
   }
