@@ -80,8 +80,10 @@ export class TrainingPoller extends Construct {
    * executions, reading and signalling this stack's wait conditions, and
    * reading the stack's status, and invoking the isComplete function (the
    * onEvent function's on-failure destination: ./provider.ts).
-   * Apart from the handler policy, which the functions depend on, because it
-   * names the state machine, which names the isComplete function.
+   * Apart from the handler policy, because the onEvent function's on-failure
+   * configuration must come after the permission to invoke isComplete (Lambda
+   * refuses a destination the role may not use), and the handler policy comes
+   * after that configuration (./provider.ts).
    */
   public readonly policy: iam.Policy;
 
